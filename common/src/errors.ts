@@ -1,0 +1,45 @@
+/**
+ * The one error model of Parley: every error the API answers with has a stable code declared
+ * here, an HTTP status, and a JSON body `{ error: { code, message, details } }`.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  INVALID_CREDENTIALS: 401,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  ACCOUNT_DEACTIVATED: 403,
+  TENANT_SUSPENDED: 403,
+  NO_TENANT_ACCESS: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVITATION_INVALID: 410,
+  RESET_TOKEN_INVALID: 410,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldIssue {
+  /** Dotted path of the field at fault, prefixed by where it was: `body.email`, `query.limit`. */
+  field: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    details?: { fields?: FieldIssue[]; retryAfterSeconds?: number; [key: string]: unknown };
+  };
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+export const AUDIT_ACTIONS = [
+  'auth.login_failed',
+  'auth.login_blocked',
+  'auth.password_reset',
+  'user.roles_changed',
+  'user.deactivated',
+  'user.reactivated',
+  'invitation.created',
+  'invitation.revoked',
+  'invitation.accepted',
+  'tenant.created',
+  'tenant.suspended',
+  'tenant.reactivated',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const auditQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    action: z.enum(AUDIT_ACTIONS).optional(),
+  })
+  .strict();
+
+export interface AuditEntryView {
+  id: string;
+  at: string;
+  action: AuditAction;
+  actor: { id: string | null; email: string | null };
+  target: { type: string; id: string | null; label: string | null };
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+}

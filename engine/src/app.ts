@@ -1,0 +1,129 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Config } from './config/config.js';
+import { Database } from './platform/db/database.js';
+import { createRedis } from './platform/redis/redis.js';
+import { createLogger, type Logger } from './platform/logger/logger.js';
+import { SessionStore } from './platform/auth/sessions.js';
+import { LoginLimiter } from './platform/auth/login-limiter.js';
+import { PRODUCTION_COST, TEST_COST } from './platform/crypto/passwords.js';
+import { Mailer } from './platform/mail/mailer.js';
+import { createHttpApp } from './platform/http/http-app.js';
+import { probesRouter } from './platform/http/probes.js';
+import { defineRoutes, type RegisteredRoute } from './platform/http/route.js';
+import { createSocketServer, type SocketEventSpec } from './platform/realtime/socket-server.js';
+import { readSessionToken } from './platform/auth/session-cookie.js';
+import { AuditService, auditRoutes } from './domains/audit/index.js';
+import { TenantsService, tenantsRoutes, type TenantMembers } from './domains/tenants/index.js';
+import { AuthService, InvitationsService, UsersService, authRoutes, usersRoutes } from './domains/users/index.js';
+import { presenceEvents } from './domains/users/presence.socket.js';
+
+/** The composed engine: one process's HTTP API, Socket.IO server and domain services. */
+export interface Engine {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  server: Server;
+  routes: RegisteredRoute[];
+  socketEvents: SocketEventSpec[];
+  services: { auth: AuthService; tenants: TenantsService; users: UsersService; invitations: InvitationsService; audit: AuditService; mailer: Mailer };
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createEngine(config: Config): Promise<Engine> {
+  const logger = createLogger(config.logLevel);
+  const db = await Database.connect(config.mongodbUri, config.dbPrefix);
+  const redis = createRedis(config.redisUrl, 'main');
+  const pub = createRedis(config.redisUrl, 'socket-pub');
+  const sub = pub.duplicate();
+  const server = createServer();
+
+  const sessions = new SessionStore(redis, config.sessionTtlSeconds);
+  const cookie = { secure: config.cookieSecure, maxAgeSeconds: config.sessionTtlSeconds };
+  const passwordCost = config.env === 'test' ? TEST_COST : PRODUCTION_COST;
+  const audit = new AuditService(db);
+  const mailer = new Mailer(db, logger, config.smtp);
+
+  let authenticate: (token: string) => Promise<Awaited<ReturnType<AuthService['resolve']>>> = async () => null;
+  const realtime = createSocketServer(server, {
+    pub,
+    sub,
+    logger,
+    authenticate: async (header) => {
+      const token = readSessionToken(header);
+      return token ? authenticate(token) : null;
+    },
+  });
+
+  const members: TenantMembers = {
+    inviteFirstAdmin: (tenantId, email, actor) => invitations.create(tenantId, email, ['tenant_admin'], actor),
+    countMembers: (tenantIds) => users.countByTenant(tenantIds),
+  };
+  const tenants = new TenantsService(db, audit, realtime.emitter, members);
+  const users = new UsersService(db, audit, realtime.emitter, sessions);
+  const invitations = new InvitationsService(db, tenants, audit, mailer, realtime.emitter, {
+    ttlMs: config.invitationTtlMs,
+    publicUrl: config.publicUrl,
+    passwordCost,
+  });
+  const limiter = new LoginLimiter(redis, config.loginLimits);
+  const auth = new AuthService(db, sessions, limiter, tenants, audit, mailer, {
+    passwordCost,
+    resetTtlMs: config.resetTtlMs,
+    publicUrl: config.publicUrl,
+  });
+  authenticate = (token) => auth.resolve(token);
+  for (const spec of presenceEvents(redis)) realtime.on(spec);
+
+  const routes: RegisteredRoute[] = [];
+  const apiRouter = express.Router();
+  defineRoutes(apiRouter, routes, [
+    ...authRoutes(auth, invitations, cookie),
+    ...usersRoutes(users, invitations),
+    ...tenantsRoutes(tenants),
+    ...auditRoutes(audit),
+  ]);
+
+  const app = createHttpApp({
+    logger,
+    trustProxy: config.trustProxy,
+    secureCookies: config.cookieSecure,
+    authenticate,
+    apiRouter,
+    probes: probesRouter([
+      { name: 'database', check: () => db.ping() },
+      { name: 'redis', check: async () => void (await redis.ping()) },
+    ]),
+    spas: [
+      { mount: '/admin', dir: config.adminDist },
+      { mount: '/', dir: config.webDist },
+    ],
+  });
+  server.on('request', app);
+  await db.ensurePlatformIndexes();
+
+  return {
+    config,
+    logger,
+    db,
+    server,
+    routes,
+    socketEvents: realtime.events,
+    services: { auth, tenants, users, invitations, audit, mailer },
+    listen: () =>
+      new Promise((resolve) => {
+        server.listen(config.port, config.host, () => {
+          const { port } = server.address() as AddressInfo;
+          resolve(`http://127.0.0.1:${port}`);
+        });
+      }),
+    close: async () => {
+      await realtime.io.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([redis.quit(), pub.quit(), sub.quit()]).catch(() => undefined);
+      await db.close();
+    },
+  };
+}

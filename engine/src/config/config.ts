@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const booleanish = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z.string().url().default('http://localhost:8080'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  /** Prefix of every database name: `<prefix>_platform`, `<prefix>_t_<tenantId>`. */
+  DB_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _').default('parley'),
+  /** Base64 of 32 random bytes; encrypts WhatsApp tokens and app secrets at rest (AES-256-GCM). */
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of exactly 32 bytes')
+    .optional(),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  COOKIE_SECURE: booleanish.optional(),
+  TRUST_PROXY: booleanish.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
+  LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().default('Parley <no-reply@parley.local>'),
+  WEB_DIST: z.string().default('web/dist'),
+  ADMIN_DIST: z.string().default('admin/dist'),
+});
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  publicUrl: string;
+  mongodbUri: string;
+  redisUrl: string;
+  dbPrefix: string;
+  encryptionKey: Buffer;
+  sessionTtlSeconds: number;
+  cookieSecure: boolean;
+  trustProxy: boolean;
+  logLevel: string;
+  invitationTtlMs: number;
+  resetTtlMs: number;
+  loginLimits: { perAccount: number; perIp: number; blockSeconds: number };
+  smtp: { url: string | null; from: string };
+  webDist: string;
+  adminDist: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once, at boot, and lists every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.ENCRYPTION_KEY) {
+    throw new ConfigError(['ENCRYPTION_KEY: is required in production (base64 of 32 random bytes)']);
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
+    mongodbUri: e.MONGODB_URI,
+    redisUrl: e.REDIS_URL,
+    dbPrefix: e.DB_PREFIX,
+    // Outside production a missing key gets a random one: secrets stored in that run cannot be
+    // read after a restart, which is the safe failure for a development machine.
+    encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'base64') : randomBytes(32),
+    sessionTtlSeconds: e.SESSION_TTL_HOURS * 3600,
+    cookieSecure: e.COOKIE_SECURE ?? e.PUBLIC_URL.startsWith('https://'),
+    trustProxy: e.TRUST_PROXY ?? false,
+    logLevel: e.NODE_ENV === 'test' && !env.LOG_LEVEL ? 'silent' : e.LOG_LEVEL,
+    invitationTtlMs: e.INVITATION_TTL_HOURS * 3600_000,
+    resetTtlMs: e.RESET_TTL_MINUTES * 60_000,
+    loginLimits: {
+      perAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      perIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      blockSeconds: e.LOGIN_BLOCK_SECONDS,
+    },
+    smtp: { url: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    webDist: e.WEB_DIST,
+    adminDist: e.ADMIN_DIST,
+  };
+}

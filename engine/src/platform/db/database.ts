@@ -1,0 +1,87 @@
+import mongoose, { type Connection, type Model, type Schema } from 'mongoose';
+
+/**
+ * One MongoDB client for the process; a platform database plus one database per tenant
+ * (DESIGN §3). Every tenant database shares the client's connection pool through `useDb`.
+ */
+export class Database {
+  readonly platform: Connection;
+  private readonly platformSchemas = new Map<string, Schema>();
+  private readonly tenantSchemas = new Map<string, Schema>();
+
+  private constructor(
+    private readonly root: Connection,
+    readonly prefix: string,
+  ) {
+    this.platform = root.useDb(`${prefix}_platform`, { useCache: true });
+  }
+
+  static async connect(uri: string, prefix: string): Promise<Database> {
+    // Indexes are created explicitly (platform at boot, tenants at provisioning), never lazily
+    // by mongoose on first use, so a missing index is an error we see rather than a race.
+    const root = mongoose.createConnection(uri, { autoIndex: false, autoCreate: false, serverSelectionTimeoutMS: 10_000 });
+    await root.asPromise();
+    return new Database(root, prefix);
+  }
+
+  tenantDbName(tenantId: string): string {
+    return `${this.prefix}_t_${tenantId}`;
+  }
+
+  tenant(tenantId: string): Connection {
+    return this.root.useDb(this.tenantDbName(tenantId), { useCache: true });
+  }
+
+  /** Declares a model living in the platform database. */
+  definePlatformModel<T>(name: string, schema: Schema<T>): Model<T> {
+    this.platformSchemas.set(name, schema as Schema);
+    return (this.platform.models[name] as Model<T> | undefined) ?? this.platform.model<T>(name, schema);
+  }
+
+  /** Declares a model that exists in every tenant database; provisioning creates its indexes. */
+  defineTenantModel<T>(name: string, schema: Schema<T>): (tenantId: string) => Model<T> {
+    this.tenantSchemas.set(name, schema as Schema);
+    return (tenantId) => {
+      const connection = this.tenant(tenantId);
+      return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+    };
+  }
+
+  async ensurePlatformIndexes(): Promise<void> {
+    for (const [name, schema] of this.platformSchemas) {
+      const model = this.platform.models[name] ?? this.platform.model(name, schema);
+      await model.createCollection().catch(ignoreAlreadyExists);
+      await model.createIndexes();
+    }
+  }
+
+  /** Creates a tenant's database, its collections and indexes. Safe to run again. */
+  async provisionTenant(tenantId: string): Promise<void> {
+    const connection = this.tenant(tenantId);
+    for (const [name, schema] of this.tenantSchemas) {
+      const model = connection.models[name] ?? connection.model(name, schema);
+      await model.createCollection().catch(ignoreAlreadyExists);
+      await model.createIndexes();
+    }
+  }
+
+  async dropTenant(tenantId: string): Promise<void> {
+    await this.tenant(tenantId).dropDatabase();
+  }
+
+  async ping(): Promise<void> {
+    const db = this.platform.db;
+    if (!db) throw new Error('database is not connected');
+    await db.command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}
+
+function ignoreAlreadyExists(error: unknown): void {
+  // 48 NamespaceExists: the collection is already there, which is what we wanted.
+  if (typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 48) return;
+  throw error;
+}

@@ -1,0 +1,22 @@
+import type { Request } from 'express';
+import type { AppAbility, PlatformRole, TenantRole } from '@parley/common';
+import type { SessionData } from '../auth/sessions.js';
+
+/** Who is calling, resolved once per request from the session cookie. */
+export interface AuthContext {
+  sessionId: string;
+  session: SessionData;
+  user: { id: string; email: string; name: string; platformRole: PlatformRole | null };
+  tenant: { id: string; name: string; slug: string; roles: TenantRole[] } | null;
+  ability: AppAbility;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: AuthContext;
+  }
+}
+
+export function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}

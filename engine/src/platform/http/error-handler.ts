@@ -1,0 +1,42 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../logger/logger.js';
+import { AppError } from '../errors/app-error.js';
+
+interface BodyParserError {
+  type: string;
+  status?: number;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return typeof error === 'object' && error !== null && 'type' in error && typeof (error as BodyParserError).type === 'string';
+}
+
+/** Maps anything thrown to the one error model; unknown errors are logged and answered 500. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) {
+      logger.error({ err: error, reqId: req.id, tenantId: req.auth?.tenant?.id }, 'request failed');
+    }
+    if (appError.code === 'RATE_LIMITED' && appError.details?.retryAfterSeconds) {
+      res.setHeader('Retry-After', String(appError.details.retryAfterSeconds));
+    }
+    res.status(appError.status).json(appError.toBody());
+  };
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (isBodyParserError(error)) {
+    if (error.type === 'entity.parse.failed') return new AppError('MALFORMED_JSON', 'The body is not valid JSON');
+    if (error.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'The body is too large');
+    if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported') {
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON');
+    }
+  }
+  return new AppError('INTERNAL', 'Something went wrong on our side; it has been logged');
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}`));
+};

@@ -1,0 +1,100 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import { ROOMS, queuesForRoles, type Action, type Ack, type ClientToServerEvents, type ServerToClientEvents, type Subject } from '@parley/common';
+import type { AuthContext } from '../http/context.js';
+import type { Logger } from '../logger/logger.js';
+import type { RealtimeEmitter } from './emitter.js';
+
+export interface SocketData {
+  auth: AuthContext;
+}
+
+export type ParleyServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+type ClientEvent = keyof ClientToServerEvents;
+type EventArgs<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>;
+
+/** A client event handler with the ability it needs; the registry lets a test prove none is open. */
+export interface SocketEventSpec<E extends ClientEvent = ClientEvent> {
+  event: E;
+  access: { action: Action; subject: Subject };
+  handler: (socket: ParleySocket, ...args: EventArgs<E>) => Promise<void>;
+}
+
+export interface SocketServerOptions {
+  pub: Redis;
+  sub: Redis;
+  authenticate: (cookieHeader: string | undefined) => Promise<AuthContext | null>;
+  logger: Logger;
+}
+
+export function createSocketServer(httpServer: HttpServer, options: SocketServerOptions) {
+  const io: ParleyServer = new Server(httpServer, { adapter: createAdapter(options.pub, options.sub), serveClient: false });
+  const events: SocketEventSpec[] = [];
+
+  // The handshake carries the same httpOnly session cookie as the API; no cookie, no socket.
+  io.use((socket, next) => {
+    options
+      .authenticate(socket.handshake.headers.cookie)
+      .then((auth) => {
+        if (!auth) return next(new Error('UNAUTHENTICATED'));
+        socket.data.auth = auth;
+        next();
+      })
+      .catch((error: unknown) => next(error instanceof Error ? error : new Error(String(error))));
+  });
+
+  io.on('connection', (socket) => {
+    const { auth } = socket.data;
+    void socket.join(ROOMS.user(auth.user.id));
+    if (auth.tenant) {
+      void socket.join(ROOMS.tenant(auth.tenant.id));
+      for (const queue of queuesForRoles(auth.tenant.roles)) void socket.join(ROOMS.queue(auth.tenant.id, queue));
+    }
+    for (const spec of events) bindEvent(socket, spec, options.logger);
+  });
+
+  const emitter: RealtimeEmitter = {
+    toTenant: (tenantId, event, ...payload) => io.to(ROOMS.tenant(tenantId)).emit(event, ...payload),
+    toUser: (userId, event, ...payload) => io.to(ROOMS.user(userId)).emit(event, ...payload),
+    endUserSessions: (userId, code) => {
+      io.to(ROOMS.user(userId)).emit('session:ended', { code });
+      io.in(ROOMS.user(userId)).disconnectSockets(true);
+    },
+    endTenantSessions: (tenantId, code) => {
+      io.to(ROOMS.tenant(tenantId)).emit('session:ended', { code });
+      io.in(ROOMS.tenant(tenantId)).disconnectSockets(true);
+    },
+  };
+
+  return {
+    io,
+    emitter,
+    events,
+    on<E extends ClientEvent>(spec: SocketEventSpec<E>): void {
+      events.push(spec as unknown as SocketEventSpec);
+    },
+  };
+}
+
+function bindEvent(socket: ParleySocket, spec: SocketEventSpec, logger: Logger): void {
+  const listener = (...args: unknown[]) => {
+    const last = args[args.length - 1];
+    const ack = typeof last === 'function' ? (last as Ack) : undefined;
+    const { auth } = socket.data;
+    if (!auth.tenant || !auth.ability.can(spec.access.action, spec.access.subject)) {
+      ack?.({ ok: false, error: { code: 'FORBIDDEN', message: 'You are not allowed to do this' } });
+      return;
+    }
+    (spec.handler as (socket: ParleySocket, ...rest: unknown[]) => Promise<void>)(socket, ...args)
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        logger.error({ err: error, event: spec.event }, 'socket event failed');
+        ack?.({ ok: false, error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });
+      });
+  };
+  socket.on(spec.event, listener as never);
+}

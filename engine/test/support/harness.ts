@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { createEngine, type Engine } from '../../src/app.js';
+import { hashPassword, TEST_COST } from '../../src/platform/crypto/passwords.js';
+import { userSchema } from '../../src/domains/users/index.js';
+
+export interface TestEngine {
+  url: string;
+  engine: Engine;
+  platformAdmin: { email: string; password: string };
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a real engine on a random port against the real FerretDB and Redis given by
+ * MONGODB_URI / REDIS_URL (npm test provides them), in databases of its own.
+ */
+export async function startTestEngine(overrides: Partial<Record<string, string>> = {}): Promise<TestEngine> {
+  const prefix = overrides.DB_PREFIX ?? `t${randomBytes(4).toString('hex')}`;
+  const config = testConfig({ DB_PREFIX: prefix, ...overrides });
+  const engine = await createEngine(config);
+  const url = await engine.listen();
+  const platformAdmin = { email: `admin@${prefix}.test`, password: 'platform-admin-password' };
+  await ensurePlatformAdmin(engine, platformAdmin);
+  return {
+    url,
+    engine,
+    platformAdmin,
+    close: async () => {
+      await engine.close();
+    },
+  };
+}
+
+export function testConfig(overrides: Partial<Record<string, string>> = {}): Config {
+  const { MONGODB_URI, REDIS_URL } = process.env;
+  if (!MONGODB_URI || !REDIS_URL) throw new Error('MONGODB_URI and REDIS_URL must be set: run the tests with npm test');
+  return loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MONGODB_URI,
+    REDIS_URL,
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ...overrides,
+  });
+}
+
+async function ensurePlatformAdmin(engine: Engine, admin: { email: string; password: string }): Promise<void> {
+  const users = engine.db.definePlatformModel('User', userSchema);
+  if (await users.exists({ email: admin.email })) return;
+  await users.create({
+    email: admin.email,
+    name: 'Platform Admin',
+    passwordHash: await hashPassword(admin.password, TEST_COST),
+    platformRole: 'platform_admin',
+    memberships: [],
+    createdAt: new Date(),
+    lastLoginAt: null,
+    passwordChangedAt: null,
+  });
+}
+
+/** Drops every database a test engine made (Redis of the test profile keeps no data). */
+export async function dropTestData(engine: Engine): Promise<void> {
+  const client = engine.db.platform.getClient();
+  const { databases } = await client.db().admin().listDatabases();
+  for (const { name } of databases) {
+    if (name.startsWith(`${engine.config.dbPrefix}_`)) await client.db(name).dropDatabase();
+  }
+}
