@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type Express } from 'express';
 import type { Config } from './config/config.js';
 import { Database } from './platform/db/database.js';
 import { createRedis } from './platform/redis/redis.js';
@@ -25,6 +25,7 @@ export interface Engine {
   logger: Logger;
   db: Database;
   server: Server;
+  app: Express;
   routes: RegisteredRoute[];
   socketEvents: SocketEventSpec[];
   services: { auth: AuthService; tenants: TenantsService; users: UsersService; invitations: InvitationsService; audit: AuditService; mailer: Mailer };
@@ -35,7 +36,7 @@ export interface Engine {
 export async function createEngine(config: Config): Promise<Engine> {
   const logger = createLogger(config.logLevel);
   const db = await Database.connect(config.mongodbUri, config.dbPrefix);
-  const redis = createRedis(config.redisUrl, 'main');
+  const redis = createRedis(config.redisUrl, 'main', config.dbPrefix);
   const pub = createRedis(config.redisUrl, 'socket-pub');
   const sub = pub.duplicate();
   const server = createServer();
@@ -109,6 +110,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     logger,
     db,
     server,
+    app,
     routes,
     socketEvents: realtime.events,
     services: { auth, tenants, users, invitations, audit, mailer },

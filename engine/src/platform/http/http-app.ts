@@ -9,6 +9,7 @@ import { readSessionToken } from '../auth/session-cookie.js';
 import type { AuthContext } from './context.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { AppError } from '../errors/app-error.js';
+import { authorize } from './route.js';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -69,7 +70,8 @@ function spaHandler(dir: string): Router {
   const router = express.Router();
   const root = path.resolve(dir);
   router.use(express.static(root, { index: false, maxAge: '1h' }));
-  router.get(/.*/, (_req, res, next) => {
+  // The apps themselves are public; everything they show comes from the guarded API.
+  router.get(/.*/, authorize({ kind: 'public' }), (_req, res, next) => {
     const index = path.join(root, 'index.html');
     if (!existsSync(index)) {
       next(new AppError('UNAVAILABLE', `The app at ${dir} is not built yet: run npm run build`));
