@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createEngine, type Engine } from '../../src/app.js';
-import { hashPassword, TEST_COST } from '../../src/platform/crypto/passwords.js';
-import { userSchema } from '../../src/domains/users/index.js';
+import { TEST_COST } from '../../src/platform/crypto/passwords.js';
+import { ensureAccount } from '../../src/domains/users/index.js';
 
 export interface TestEngine {
   url: string;
@@ -47,18 +47,7 @@ export function testConfig(overrides: Partial<Record<string, string>> = {}): Con
 }
 
 async function ensurePlatformAdmin(engine: Engine, admin: { email: string; password: string }): Promise<void> {
-  const users = engine.db.definePlatformModel('User', userSchema);
-  if (await users.exists({ email: admin.email })) return;
-  await users.create({
-    email: admin.email,
-    name: 'Platform Admin',
-    passwordHash: await hashPassword(admin.password, TEST_COST),
-    platformRole: 'platform_admin',
-    memberships: [],
-    createdAt: new Date(),
-    lastLoginAt: null,
-    passwordChangedAt: null,
-  });
+  await ensureAccount(engine.db, { ...admin, name: 'Platform Admin', platformRole: 'platform_admin' }, TEST_COST);
 }
 
 /** Drops every database a test engine made (Redis of the test profile keeps no data). */
