@@ -1,0 +1,105 @@
+// npm start: everything a fresh clone needs to show Parley with a demo tenant.
+//
+// Installs the npm dependencies when needed, brings up the dev services (FerretDB and Redis, or the
+// servers named by MONGODB_URI/REDIS_URL), builds the web and admin apps, seeds the demo tenant,
+// then runs the WhatsApp simulator and the engine until Ctrl-C, which stops them all (and the dev
+// services, if this run started them). Builtins only: it runs before `npm install`.
+import { existsSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import {
+  installDependencies,
+  mustSucceed,
+  npmCommand,
+  repoRoot,
+  requireNode,
+  say,
+  servicesRelease,
+  servicesUp,
+  startPrefixed,
+} from './services/steps.mjs';
+
+const port = Number(process.env.PORT ?? 8080);
+const children = new Map();
+let leased = false;
+let stopping = false;
+
+requireNode();
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) process.on(signal, () => void shutdown(code));
+
+try {
+  await installDependencies();
+  const services = await servicesUp('dev');
+  leased = true;
+  const env = { ...process.env, MONGODB_URI: services.mongodbUri, REDIS_URL: services.redisUrl };
+
+  say('build web and admin');
+  await mustSucceed(npmCommand, ['run', 'build'], env);
+
+  if (existsSync(join(repoRoot, 'scripts/seed/seed-demo.ts'))) {
+    say('demo seed');
+    await mustSucceed(npmCommand, ['run', 'seed'], env);
+  } else {
+    say('no demo seed yet (scripts/seed/seed-demo.ts is missing): skipped');
+  }
+
+  if (!(await portIsFree(port))) throw new Error(`port ${port} is already in use; stop what uses it or set PORT`);
+  if (existsSync(join(repoRoot, 'scripts/whatsapp-simulator/main.ts'))) launch('simulator', 'scripts/whatsapp-simulator/main.ts', env);
+  launch('engine', 'engine/src/main.ts', env);
+
+  await waitForPort(port);
+  if (!stopping) {
+    say(`Parley is running at http://localhost:${port} (web) and http://localhost:${port}/admin (admin)`);
+    process.stderr.write('Ctrl-C stops everything.\n');
+  }
+} catch (error) {
+  process.stderr.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
+  await shutdown(1);
+}
+
+/** Runs a TypeScript entry point in one Node process, so that signals reach it directly. */
+function launch(name, entry, env) {
+  const child = startPrefixed(name, process.execPath, ['--import', 'tsx', entry], env);
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) return;
+    say(`${name} exited (${signal ?? `code ${code}`}); stopping the rest`);
+    void shutdown(signal === 'SIGINT' ? 130 : code || 1);
+  });
+}
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  const running = [...children.values()];
+  for (const child of running) child.kill('SIGTERM');
+  // 'close' comes after the child's last output lines, which are still worth showing.
+  const exited = Promise.all(running.map((child) => new Promise((resolve) => child.once('close', resolve))));
+  const timer = setTimeout(() => running.forEach((child) => child.kill('SIGKILL')), 10_000);
+  await exited;
+  clearTimeout(timer);
+  if (leased) await servicesRelease('dev');
+  process.exit(code);
+}
+
+function portIsFree(value) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port: value, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:`value`, or when shutting down. */
+async function waitForPort(value) {
+  while (!stopping) {
+    const open = await new Promise((resolve) => {
+      const socket = connect({ port: value, host: '127.0.0.1' });
+      socket.once('connect', () => socket.end(() => resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
