@@ -1,4 +1,6 @@
 import type { TenantUserView, InvitationView } from './schemas/users.schema.js';
+import type { AgentView, ConversationView, DeliveryStatus, MessageView } from './schemas/conversations.schema.js';
+import type { LookupKind } from './schemas/lookups.schema.js';
 
 /**
  * Socket.IO event maps shared by engine and web. Names follow `<domain>:<past-tense-verb>`.
@@ -11,6 +13,13 @@ export interface ServerToClientEvents {
   'invitation:revoked': (invitation: InvitationView) => void;
   'session:ended': (reason: { code: 'DEACTIVATED' | 'TENANT_SUSPENDED' | 'LOGGED_OUT' }) => void;
   'presence:changed': (presence: { userId: string; status: PresenceStatus }) => void;
+  /** To the conversation's queue room, its assignee and its own room. */
+  'conversation:updated': (conversation: ConversationView) => void;
+  'message:created': (message: MessageView) => void;
+  'message:status-changed': (change: { conversationId: string; messageId: string; status: DeliveryStatus; error: { code: number; message: string } | null }) => void;
+  'agent:updated': (agent: AgentView) => void;
+  'lookups:changed': (change: { kind: LookupKind }) => void;
+  'customer:typing': (typing: { conversationId: string }) => void;
 }
 
 export type PresenceStatus = 'online' | 'away' | 'offline';
@@ -19,6 +28,9 @@ export type Ack = (result: { ok: true } | { ok: false; error: { code: string; me
 
 export interface ClientToServerEvents {
   'presence:set': (status: PresenceStatus, ack?: Ack) => void;
+  /** Follow one conversation's timeline live (authorised like reading it). */
+  'conversation:join': (conversationId: string, ack?: Ack) => void;
+  'conversation:leave': (conversationId: string, ack?: Ack) => void;
 }
 
 export const ROOMS = {

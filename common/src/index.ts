@@ -7,3 +7,6 @@ export * from './schemas/auth.schema.js';
 export * from './schemas/users.schema.js';
 export * from './schemas/tenants.schema.js';
 export * from './schemas/audit.schema.js';
+export * from './schemas/conversations.schema.js';
+export * from './schemas/channels.schema.js';
+export * from './schemas/lookups.schema.js';
