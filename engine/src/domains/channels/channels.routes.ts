@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { connectChannelBodySchema } from '@parley/common';
+import { clientIp } from '../../platform/http/context.js';
+import { tenantRoute, type RouteSpec } from '../../platform/http/route.js';
+import type { ChannelsService } from './channels.service.js';
+
+const phoneNumberParamsSchema = z.object({ phoneNumberId: z.string().regex(/^\d{5,20}$/, 'digits only') }).strict();
+
+export function channelsRoutes(channels: ChannelsService): RouteSpec[] {
+  return [
+    tenantRoute({ method: 'get', path: '/api/channels', can: ['read', 'Channel'], handler: ({ tenantId }) => channels.list(tenantId) }),
+    tenantRoute({
+      method: 'post',
+      path: '/api/channels',
+      can: ['create', 'Channel'],
+      body: connectChannelBodySchema,
+      status: 201,
+      handler: ({ tenantId, body, auth, req }) => channels.connect(tenantId, body, { id: auth.user.id, email: auth.user.email, ip: clientIp(req) }),
+    }),
+    tenantRoute({
+      method: 'delete',
+      path: '/api/channels/:phoneNumberId',
+      can: ['delete', 'Channel'],
+      params: phoneNumberParamsSchema,
+      status: 204,
+      handler: ({ tenantId, params, auth, req }) => channels.disconnect(tenantId, params.phoneNumberId, { id: auth.user.id, email: auth.user.email, ip: clientIp(req) }),
+    }),
+  ];
+}

@@ -1,0 +1,68 @@
+import { Schema, Types } from 'mongoose';
+import type { ConsentState } from '@parley/common';
+
+export interface CustomerDoc {
+  _id: Types.ObjectId;
+  /**
+   * `wa:<wa_id>` or, for username users without a number, `u:<user_id>`. Always set and unique:
+   * FerretDB has no sparse or partial indexes, so a unique index on a nullable field would fail.
+   */
+  identityKey: string;
+  waId: string | null;
+  userId: string | null;
+  /** E.164 with "+", normalised by libphonenumber-js. */
+  phone: string | null;
+  name: string | null;
+  marketingConsent: ConsentState;
+  consentUpdatedAt: Date | null;
+  unreachable: boolean;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+export const customerSchema = new Schema<CustomerDoc>(
+  {
+    identityKey: { type: String, required: true },
+    waId: { type: String, default: null },
+    userId: { type: String, default: null },
+    phone: { type: String, default: null },
+    name: { type: String, default: null },
+    marketingConsent: { type: String, default: 'unknown' },
+    consentUpdatedAt: { type: Date, default: null },
+    unreachable: { type: Boolean, default: false },
+    createdAt: { type: Date, required: true },
+    lastSeenAt: { type: Date, required: true },
+  },
+  { collection: 'customers', versionKey: false },
+);
+customerSchema.index({ identityKey: 1 }, { unique: true });
+customerSchema.index({ userId: 1 });
+customerSchema.index({ phone: 1 });
+
+export type ConsentSource = 'stop_keyword' | 'start_keyword' | 'stop_button' | 'user_preferences' | 'import' | 'agent' | 'campaign_error';
+
+/** Every consent change with its evidence: who or what changed it, when, and from which message. */
+export interface ConsentEntryDoc {
+  _id: Types.ObjectId;
+  customerId: string;
+  category: 'marketing';
+  from: ConsentState;
+  to: ConsentState;
+  source: ConsentSource;
+  evidence: Record<string, unknown>;
+  at: Date;
+}
+
+export const consentEntrySchema = new Schema<ConsentEntryDoc>(
+  {
+    customerId: { type: String, required: true },
+    category: { type: String, required: true },
+    from: { type: String, required: true },
+    to: { type: String, required: true },
+    source: { type: String, required: true },
+    evidence: { type: Schema.Types.Mixed, default: {} },
+    at: { type: Date, required: true },
+  },
+  { collection: 'consent_ledger', versionKey: false, minimize: false },
+);
+consentEntrySchema.index({ customerId: 1, at: -1 });

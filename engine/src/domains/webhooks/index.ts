@@ -1,0 +1,2 @@
+export { WebhooksService, type ChannelLookup, type ItemHandler } from './webhooks.service.js';
+export { webhooksRouter } from './webhooks.routes.js';

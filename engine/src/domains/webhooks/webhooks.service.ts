@@ -1,0 +1,160 @@
+import type { Model } from 'mongoose';
+import type { Database } from '../../platform/db/database.js';
+import type { Logger } from '../../platform/logger/logger.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { verifySignature } from '../../platform/whatsapp/signature.js';
+import { envelopeSchema, flattenWebhook, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
+import type { OpenChannel } from '../channels/index.js';
+import { webhookEventSchema, type WebhookEventDoc } from './webhooks.model.js';
+
+export interface ChannelLookup {
+  byPhoneNumberId(phoneNumberId: string): Promise<OpenChannel | null>;
+  byWabaId(wabaId: string): Promise<OpenChannel | null>;
+  verifyTokens(): Promise<string[]>;
+}
+
+export type ItemHandler<K extends WebhookItem['kind']> = (tenantId: string, item: Extract<WebhookItem, { kind: K }>) => Promise<void>;
+
+interface Handlers {
+  message?: ItemHandler<'message'>;
+  status?: ItemHandler<'status'>;
+  event?: ItemHandler<'event'>;
+}
+
+/**
+ * Webhook intake (DESIGN §6): verify, persist deduplicated, answer, then process. Items are
+ * processed after the answer; a sweeper processes what a crash or an error left behind.
+ */
+export class WebhooksService {
+  private readonly events: (tenantId: string) => Model<WebhookEventDoc>;
+  private readonly handlers: Handlers = {};
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    db: Database,
+    private readonly channels: ChannelLookup,
+    private readonly logger: Logger,
+  ) {
+    this.events = db.defineTenantModel('WebhookEvent', webhookEventSchema);
+  }
+
+  on<K extends WebhookItem['kind']>(kind: K, handler: ItemHandler<K>): void {
+    (this.handlers as Record<string, unknown>)[kind] = handler;
+  }
+
+  async verifyHandshake(mode: unknown, token: unknown, challenge: unknown): Promise<string> {
+    if (mode !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string') {
+      throw new AppError('FORBIDDEN', 'Verification failed');
+    }
+    const tokens = await this.channels.verifyTokens();
+    if (!tokens.includes(token)) throw new AppError('FORBIDDEN', 'Verification failed');
+    return challenge;
+  }
+
+  /** Returns once every item is stored; throws 4xx for bad input and lets storage errors be 5xx. */
+  async receive(raw: Buffer, signature: string | undefined): Promise<{ tenantItems: Map<string, WebhookItem[]> }> {
+    const items = flattenWebhook(parseEnvelope(raw));
+    const byTenant = new Map<string, { channel: OpenChannel; items: WebhookItem[] }>();
+    for (const item of items) {
+      const channel = item.kind === 'event' && !item.phoneNumberId ? await this.channels.byWabaId(item.wabaId) : await this.channels.byPhoneNumberId(item.phoneNumberId ?? '');
+      if (!channel) throw new AppError('NOT_FOUND', 'The payload names a phone number or WhatsApp account that is not connected');
+      const group = byTenant.get(channel.tenantId) ?? { channel, items: [] };
+      group.items.push(item);
+      byTenant.set(channel.tenantId, group);
+    }
+    // One POST comes from one Meta app: every channel it touches must verify the same signature.
+    for (const { channel } of byTenant.values()) {
+      if (!verifySignature(raw, signature, channel.appSecret)) throw new AppError('UNAUTHENTICATED', 'Missing or invalid X-Hub-Signature-256');
+    }
+    const tenantItems = new Map<string, WebhookItem[]>();
+    for (const [tenantId, group] of byTenant) {
+      await this.store(tenantId, group.items);
+      tenantItems.set(tenantId, group.items);
+    }
+    return { tenantItems };
+  }
+
+  /** Processes stored items after the 200 went out. */
+  processLater(tenantItems: Map<string, WebhookItem[]>): void {
+    for (const [tenantId, items] of tenantItems) {
+      const job = this.processAll(tenantId, items).finally(() => this.pending.delete(job));
+      this.pending.add(job);
+    }
+  }
+
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Picks up items stored but never processed (a crash between storing and processing). */
+  async sweep(tenantId: string, olderThanMs: number): Promise<number> {
+    const stale = await this.events(tenantId)
+      .find({ processedAt: null, receivedAt: { $lt: new Date(Date.now() - olderThanMs) }, attempts: { $lt: 10 } })
+      .sort({ receivedAt: 1 })
+      .limit(200)
+      .lean();
+    await this.processAll(tenantId, stale.map((doc) => doc.item as WebhookItem));
+    return stale.length;
+  }
+
+  private async store(tenantId: string, items: WebhookItem[]): Promise<void> {
+    const now = new Date();
+    const docs = items.map((item) => ({ _id: item.key, kind: item.kind, item, receivedAt: now, processedAt: null, attempts: 0, lastError: null }));
+    try {
+      await this.events(tenantId).insertMany(docs, { ordered: false });
+    } catch (error) {
+      // Duplicates (Meta redelivers) are expected and already stored; anything else is a failure.
+      if (!onlyDuplicates(error)) throw error;
+    }
+  }
+
+  private async processAll(tenantId: string, items: WebhookItem[]): Promise<void> {
+    // Inbound messages first, in their timestamp order; statuses after the sends they update.
+    const ordered = [...items].sort((a, b) => rank(a) - rank(b) || timestamp(a) - timestamp(b));
+    for (const item of ordered) await this.processOne(tenantId, item);
+  }
+
+  private async processOne(tenantId: string, item: WebhookItem): Promise<void> {
+    try {
+      const handler = this.handlers[item.kind] as ((tenantId: string, item: WebhookItem) => Promise<void>) | undefined;
+      if (handler) await handler(tenantId, item);
+      await this.events(tenantId).updateOne({ _id: item.key }, { $set: { processedAt: new Date() } });
+    } catch (error) {
+      this.logger.error({ err: error, tenantId, key: item.key }, 'webhook item processing failed');
+      await this.events(tenantId)
+        .updateOne({ _id: item.key }, { $inc: { attempts: 1 }, $set: { lastError: String(error) } })
+        .catch(() => undefined);
+    }
+  }
+}
+
+function parseEnvelope(raw: Buffer) {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new AppError('MALFORMED_JSON', 'The body is not valid JSON');
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success) {
+    throw AppError.validation(parsed.error.issues.slice(0, 20).map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message })));
+  }
+  return parsed.data;
+}
+
+function onlyDuplicates(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
+  if (Array.isArray(writeErrors) && writeErrors.length > 0) return writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
+  return (error as { code?: number }).code === 11000;
+}
+
+function rank(item: WebhookItem): number {
+  return item.kind === 'message' ? 0 : item.kind === 'status' ? 1 : 2;
+}
+
+function timestamp(item: WebhookItem): number {
+  if (item.kind === 'message') return Number(item.message.timestamp ?? 0);
+  if (item.kind === 'status') return Number(item.status.timestamp ?? 0);
+  return 0;
+}
