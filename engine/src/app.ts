@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import type { Config } from './config/config.js';
@@ -40,6 +40,12 @@ export async function createEngine(config: Config): Promise<Engine> {
   const pub = createRedis(config.redisUrl, 'socket-pub');
   const sub = pub.duplicate();
   const server = createServer();
+  // Attached before Socket.IO so that it wraps this listener and keeps /socket.io to itself.
+  let handleRequest: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  server.on('request', (req, res) => handleRequest(req, res));
 
   const sessions = new SessionStore(redis, config.sessionTtlSeconds);
   const cookie = { secure: config.cookieSecure, maxAgeSeconds: config.sessionTtlSeconds };
@@ -102,7 +108,7 @@ export async function createEngine(config: Config): Promise<Engine> {
       { mount: '/', dir: config.webDist },
     ],
   });
-  server.on('request', app);
+  handleRequest = app;
   await db.ensurePlatformIndexes();
 
   return {

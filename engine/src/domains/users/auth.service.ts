@@ -66,6 +66,7 @@ export class AuthService {
 
   /** Starts a session for a user who just proved who they are (accepted an invitation). */
   async openSession(userId: string, tenantId: string | null, ip: string): Promise<{ token: string; view: SessionView }> {
+    if (Types.ObjectId.isValid(userId)) await this.users.updateOne({ _id: new Types.ObjectId(userId) }, { $set: { lastLoginAt: new Date() } });
     const token = await this.sessions.create({ userId, tenantId, createdAt: new Date().toISOString(), ip });
     const auth = await this.resolve(token);
     if (!auth) throw new AppError('UNAUTHENTICATED', 'The session could not be opened');

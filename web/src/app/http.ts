@@ -1,0 +1,95 @@
+import { isErrorBody, type ErrorCode, type FieldIssue } from '@parley/common';
+
+/** Codes the browser adds to the server's: the request never got an answer it could read. */
+export type ClientErrorCode = ErrorCode | 'NETWORK_FAILED' | 'BAD_RESPONSE';
+
+/** Every failed request surfaces as this, whatever went wrong, so screens handle one shape. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly status: number,
+    readonly code: ClientErrorCode,
+    message: string,
+    readonly fields: FieldIssue[] = [],
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export function isApiError(error: unknown, code?: ClientErrorCode): error is ApiError {
+  return error instanceof ApiError && (code === undefined || error.code === code);
+}
+
+type Query = Record<string, string | number | undefined>;
+type UnauthenticatedListener = () => void;
+
+let unauthenticatedListener: UnauthenticatedListener | null = null;
+
+/** Lets the session store react when a signed-in call finds the session gone (expired, revoked). */
+export function onUnauthenticated(listener: UnauthenticatedListener): void {
+  unauthenticatedListener = listener;
+}
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+function retryAfter(response: Response, fromBody: number | undefined): number | null {
+  if (typeof fromBody === 'number') return fromBody;
+  const header = Number(response.headers.get('Retry-After'));
+  return Number.isFinite(header) && header > 0 ? header : null;
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const body: unknown = await response.json().catch(() => null);
+  if (!isErrorBody(body)) {
+    return new ApiError(response.status, 'BAD_RESPONSE', `Unexpected answer (HTTP ${response.status})`);
+  }
+  const { code, message, details } = body.error;
+  return new ApiError(response.status, code, message, details?.fields ?? [], retryAfter(response, details?.retryAfterSeconds));
+}
+
+async function send(method: string, path: string, body?: unknown, query?: Query): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(withQuery(path, query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK_FAILED', 'The server could not be reached');
+  }
+  if (!response.ok) {
+    const error = await toApiError(response);
+    // `/api/auth/*` answers 401 as part of its normal flow (wrong password, nobody signed in).
+    if (error.code === 'UNAUTHENTICATED' && !path.startsWith('/api/auth/')) unauthenticatedListener?.();
+    throw error;
+  }
+  return response;
+}
+
+async function json<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  const response = await send(method, path, body, query);
+  // Views are the contract types from @parley/common; the engine builds them, so they are trusted here.
+  return response.json();
+}
+
+export const http = {
+  get: <T>(path: string, query?: Query) => json<T>('GET', path, undefined, query),
+  post: <T>(path: string, body: unknown = {}) => json<T>('POST', path, body),
+  patch: <T>(path: string, body: unknown) => json<T>('PATCH', path, body),
+  /** For the calls that answer 202/204 without a body. */
+  postNoContent: async (path: string, body: unknown = {}): Promise<void> => {
+    await send('POST', path, body);
+  },
+};
