@@ -28,7 +28,7 @@ export interface ConversationView {
   queue: Queue | null;
   assignee: { id: string; name: string } | null;
   /** What the bot understood the customer wants. */
-  topic: { kind: 'service' | 'product' | 'issue'; name: string } | null;
+  topic: { kind: 'services' | 'products' | 'issues'; name: string } | null;
   ticketId: string | null;
   quotationId: string | null;
   lastMessageAt: string | null;

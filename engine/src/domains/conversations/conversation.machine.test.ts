@@ -124,7 +124,7 @@ describe('conversationMachine', () => {
     const c = start();
     c.send(inbound(issue));
     const persisted = JSON.parse(JSON.stringify(c.actor.getPersistedSnapshot()));
-    const restored = createActor(conversationMachine, { snapshot: persisted });
+    const restored = createActor(conversationMachine, { snapshot: persisted, input: { conversationId: 'c1' } });
     restored.start();
     restored.send({ type: 'ASSIGN', agentId: 'a9' });
     expect(restored.getSnapshot().value).to.equal('assigned');

@@ -3,6 +3,8 @@ import type { Queue } from '@parley/common';
 
 /** What the bot made of an inbound message; computed before the event, so replays are stable. */
 export type BotVerdict =
+  /** Not something to answer (a reaction, a system notice): it only counts as customer activity. */
+  | { kind: 'none' }
   | { kind: 'optOut' }
   | { kind: 'optIn' }
   | { kind: 'greeting' }
@@ -61,6 +63,7 @@ export const conversationMachine = setup({
   },
   guards: {
     isConsentCommand: ({ event }) => ['optOut', 'optIn'].includes(verdict(event)?.kind ?? ''),
+    isNone: ({ event }) => verdict(event)?.kind === 'none',
     isGreeting: ({ event }) => verdict(event)?.kind === 'greeting',
     isService: ({ event }) => matchOf(event)?.kind === 'services',
     isIssue: ({ event }) => matchOf(event)?.kind === 'issues',
@@ -119,6 +122,7 @@ export const conversationMachine = setup({
     bot: {
       on: {
         INBOUND: [
+          { guard: 'isNone', actions: 'recordInbound' },
           { guard: 'isConsentCommand', actions: ['recordInbound', 'consent'] },
           { guard: 'isGreeting', actions: ['recordInbound', 'menu'] },
           { guard: 'isService', actions: ['recordInbound', 'setTopic', 'answerService'] },

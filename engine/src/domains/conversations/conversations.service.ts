@@ -1,0 +1,212 @@
+import { Types, type Model } from 'mongoose';
+import type { ConversationDetail, ConversationView, MessageView, Queue } from '@parley/common';
+import type { Database } from '../../platform/db/database.js';
+import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
+import type { ActorHost } from '../../platform/actors/actor-host.js';
+import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
+import { describeInbound, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
+import { toSummary, type CustomersService } from '../customers/index.js';
+import type { conversationMachine, BotVerdict, ConversationEvent } from './conversation.machine.js';
+import { conversationSchema, messageSchema, type ConversationDoc, type MessageDoc } from './conversations.model.js';
+import { toConversationView, toMessageView } from './conversation.views.js';
+import type { BotDecisionLike, BotPort, MemberDirectory } from './ports.js';
+
+type InboundItem = Extract<WebhookItem, { kind: 'message' }>;
+
+/** Conversations: inbound messages into actors, the inbox read model, and what agents see. */
+export class ConversationsService {
+  readonly conversations: (tenantId: string) => Model<ConversationDoc>;
+  readonly messages: (tenantId: string) => Model<MessageDoc>;
+
+  constructor(
+    db: Database,
+    readonly host: ActorHost<typeof conversationMachine>,
+    private readonly customers: CustomersService,
+    private readonly bot: BotPort,
+    private readonly members: MemberDirectory,
+    private readonly realtime: RealtimeEmitter,
+  ) {
+    this.conversations = db.defineTenantModel('Conversation', conversationSchema);
+    this.messages = db.defineTenantModel('Message', messageSchema);
+  }
+
+  /** Handles one stored inbound message; safe to run twice (by the sweeper or another process). */
+  async handleInbound(tenantId: string, item: InboundItem): Promise<void> {
+    const customer = await this.customers.ensureFromInbound(tenantId, item.contact);
+    const conversation = await this.ensureConversation(tenantId, String(customer._id), item.phoneNumberId);
+    const conversationId = String(conversation._id);
+    const at = new Date(Number(item.message.timestamp ?? Date.now() / 1000) * 1000);
+    const described = describeInbound(item.message);
+    const stored = await this.storeInbound(tenantId, conversationId, item, described.text, at, customer.name);
+    const verdict = await this.verdictFor(tenantId, item.message.type, described, at);
+    const event: ConversationEvent = { type: 'INBOUND', messageId: item.message.id, at: at.getTime(), bot: verdict.bot, outOfHours: verdict.outOfHours };
+    const result = await this.host.send(tenantId, conversationId, event, `in:${item.message.id}`);
+    await this.project(tenantId, conversationId, result.rev, result.snapshot.value as string, result.snapshot.context, {
+      ...(stored ? { lastMessageAt: at, lastMessagePreview: described.text.slice(0, 120), lastInboundWamid: item.message.id } : {}),
+      ...(stored && !result.duplicate ? { $incUnread: true } : {}),
+    });
+    if (stored) this.realtime.toTenant(tenantId, 'message:created', toMessageView(stored));
+  }
+
+  /** Applies an event to the conversation actor and refreshes the read model. */
+  async apply(tenantId: string, conversationId: string, event: ConversationEvent, eventId: string): Promise<ConversationView> {
+    const result = await this.host.send(tenantId, conversationId, event, eventId);
+    return this.project(tenantId, conversationId, result.rev, result.snapshot.value as string, result.snapshot.context, {});
+  }
+
+  async list(tenantId: string, filter: { queues: Queue[] | 'all'; state?: string; assigneeId?: string; limit: number }): Promise<ConversationView[]> {
+    const query: Record<string, unknown> = {};
+    if (filter.state) query.state = filter.state;
+    if (filter.assigneeId) query.assigneeId = filter.assigneeId;
+    if (filter.queues !== 'all') query.queue = { $in: filter.queues };
+    const docs = await this.conversations(tenantId).find(query).sort({ lastMessageAt: -1 }).limit(filter.limit).lean();
+    return Promise.all(docs.map((doc) => this.view(tenantId, doc)));
+  }
+
+  async detail(tenantId: string, conversationId: string): Promise<ConversationDetail> {
+    const doc = await this.find(tenantId, conversationId);
+    const messages = await this.messages(tenantId).find({ conversationId }).sort({ at: 1 }).limit(500).lean();
+    return { conversation: await this.view(tenantId, doc), messages: messages.map(toMessageView) };
+  }
+
+  async find(tenantId: string, conversationId: string): Promise<ConversationDoc> {
+    if (!Types.ObjectId.isValid(conversationId)) throw AppError.notFound('Conversation');
+    const doc = await this.conversations(tenantId).findById(conversationId).lean();
+    if (!doc) throw AppError.notFound('Conversation');
+    return doc;
+  }
+
+  async view(tenantId: string, doc: ConversationDoc): Promise<ConversationView> {
+    const customer = await this.customers.get(tenantId, doc.customerId);
+    const members = doc.assigneeId ? await this.members.members(tenantId) : [];
+    const assigneeName = members.find((m) => m.id === doc.assigneeId)?.name ?? null;
+    const summary = customer ? toSummary(customer) : { id: doc.customerId, name: null, phone: null, waId: null, marketingConsent: 'unknown' as const };
+    return toConversationView(doc, summary, assigneeName);
+  }
+
+  async addNote(tenantId: string, conversationId: string, text: string, author: { id: string; name: string }): Promise<MessageView> {
+    await this.find(tenantId, conversationId);
+    const id = new Types.ObjectId();
+    const doc = await this.messages(tenantId).create({
+      _id: id,
+      conversationId,
+      key: `note:${String(id)}`,
+      direction: 'note',
+      type: 'note',
+      text,
+      at: new Date(),
+      author: { kind: 'agent', id: author.id, name: author.name },
+      wamid: null,
+      status: null,
+      statusRank: 0,
+      error: null,
+      attemptedAt: null,
+      payload: null,
+    });
+    const view = toMessageView(doc.toObject());
+    this.realtime.toTenant(tenantId, 'message:created', view);
+    return view;
+  }
+
+  async markRead(tenantId: string, conversationId: string): Promise<ConversationDoc> {
+    const doc = await this.find(tenantId, conversationId);
+    await this.conversations(tenantId).updateOne({ _id: doc._id }, { $set: { unread: 0 } });
+    await this.broadcast(tenantId, conversationId);
+    return doc;
+  }
+
+  async broadcast(tenantId: string, conversationId: string): Promise<ConversationView> {
+    const view = await this.view(tenantId, await this.find(tenantId, conversationId));
+    this.realtime.toTenant(tenantId, 'conversation:updated', view);
+    return view;
+  }
+
+  private async verdictFor(tenantId: string, type: string, described: ReturnType<typeof describeInbound>, at: Date): Promise<{ bot: BotVerdict; outOfHours: boolean }> {
+    if (['reaction', 'system', 'unsupported', 'request_welcome'].includes(type)) return { bot: { kind: 'none' }, outOfHours: false };
+    const review = /^review:([1-5])$/.exec(described.replyId ?? '') ?? /^\s*([1-5])\s*$/.exec(described.text);
+    if (review?.[1]) return { bot: { kind: 'review', score: Number(review[1]) }, outOfHours: false };
+    const decision = await this.bot.classify(tenantId, {
+      ...(type === 'text' ? { text: described.text } : {}),
+      ...(described.buttonText ? { buttonText: described.buttonText } : {}),
+      ...(described.replyId ? { replyId: described.replyId } : {}),
+      at,
+    });
+    return { bot: toVerdict(decision), outOfHours: decision.outOfHours };
+  }
+
+  private async ensureConversation(tenantId: string, customerId: string, phoneNumberId: string): Promise<ConversationDoc> {
+    const model = this.conversations(tenantId);
+    const existing = await model.findOne({ customerId, phoneNumberId }).lean();
+    if (existing) return existing;
+    try {
+      const created = await model.create({ customerId, phoneNumberId, state: 'bot', unread: 0, rev: 0, createdAt: new Date() });
+      return created.toObject();
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const winner = await model.findOne({ customerId, phoneNumberId }).lean();
+      if (!winner) throw error;
+      return winner;
+    }
+  }
+
+  /** Returns the stored message when this call stored it, null when it was already there. */
+  private async storeInbound(tenantId: string, conversationId: string, item: InboundItem, text: string, at: Date, name: string | null): Promise<MessageDoc | null> {
+    try {
+      const doc = await this.messages(tenantId).create({
+        conversationId,
+        key: `in:${item.message.id}`,
+        direction: 'inbound',
+        type: item.message.type,
+        text,
+        at,
+        author: { kind: 'customer', id: null, name },
+        wamid: item.message.id,
+        status: null,
+        statusRank: 0,
+        error: null,
+        attemptedAt: null,
+        payload: item.message,
+      });
+      return doc.toObject();
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Writes the actor's state into the read model; an older revision never overwrites a newer one. */
+  private async project(
+    tenantId: string,
+    conversationId: string,
+    rev: number,
+    state: string,
+    context: { queue: Queue | null; assigneeId: string | null; lastInboundAt: number | null; waitingSince: number | null; topic: ConversationDoc['topic'] },
+    extra: Partial<ConversationDoc> & { $incUnread?: boolean },
+  ): Promise<ConversationView> {
+    const { $incUnread, ...fields } = extra;
+    const set: Partial<ConversationDoc> = {
+      ...fields,
+      state: (state === 'reopening' ? 'bot' : state) as ConversationDoc['state'],
+      queue: context.queue,
+      assigneeId: context.assigneeId,
+      topic: context.topic,
+      lastInboundAt: context.lastInboundAt === null ? null : new Date(context.lastInboundAt),
+      waitingSince: state === 'queued' && context.waitingSince !== null ? new Date(context.waitingSince) : null,
+      rev,
+    };
+    await this.conversations(tenantId).updateOne(
+      { _id: new Types.ObjectId(conversationId), rev: { $lte: rev } },
+      { $set: set, ...($incUnread ? { $inc: { unread: 1 } } : {}) },
+    );
+    return this.broadcast(tenantId, conversationId);
+  }
+}
+
+function toVerdict(decision: BotDecisionLike): BotVerdict {
+  if (decision.kind === 'match' && decision.lookup) {
+    const { id, kind, name, reply, price, queue } = decision.lookup;
+    return { kind: 'match', lookup: { id, kind, name, reply, price, queue } };
+  }
+  if (decision.kind === 'match') return { kind: 'unknown' };
+  return { kind: decision.kind };
+}

@@ -1,0 +1,122 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Model } from 'mongoose';
+import type { MessageView } from '@parley/common';
+import type { Database } from '../../platform/db/database.js';
+import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
+import type { Logger } from '../../platform/logger/logger.js';
+import type { GraphClient, SendOutcome } from '../../platform/whatsapp/graph-client.js';
+import type { OpenChannel } from '../channels/index.js';
+import { messageSchema, type MessageDoc } from './conversations.model.js';
+import { toMessageView } from './conversation.views.js';
+
+export interface OutboundRequest {
+  key: string;
+  conversationId: string;
+  channel: OpenChannel;
+  to: { waId: string | null; userId: string | null };
+  type: 'text' | 'interactive' | 'template';
+  body: Record<string, unknown>;
+  text: string;
+  author: MessageDoc['author'];
+}
+
+/**
+ * Sends each outbound message at most once. The message is claimed by a unique insert of its key
+ * before the Graph call; `attemptedAt` marks that the call may have happened. An answer lost in
+ * transit is never retried blindly: the status webhook carrying the key in
+ * `biz_opaque_callback_data` settles it, or the sweeper reports it.
+ */
+export class OutboundService {
+  readonly messages: (tenantId: string) => Model<MessageDoc>;
+
+  constructor(
+    db: Database,
+    private readonly graph: GraphClient,
+    private readonly logger: Logger,
+    private readonly onChange: (tenantId: string, message: MessageView, created: boolean) => void,
+  ) {
+    this.messages = db.defineTenantModel('Message', messageSchema);
+  }
+
+  async send(tenantId: string, request: OutboundRequest): Promise<MessageView> {
+    const claimed = await this.claim(tenantId, request);
+    if (!claimed.fresh && claimed.doc.attemptedAt) return toMessageView(claimed.doc);
+    this.onChange(tenantId, toMessageView(claimed.doc), true);
+    await this.messages(tenantId).updateOne({ _id: claimed.doc._id }, { $set: { attemptedAt: new Date() } });
+    const outcome = await this.callWithPolicy(request);
+    const update = settle(outcome);
+    await this.messages(tenantId).updateOne({ _id: claimed.doc._id }, { $set: update });
+    const view = toMessageView({ ...claimed.doc, ...update });
+    this.onChange(tenantId, view, false);
+    return view;
+  }
+
+  private async claim(tenantId: string, request: OutboundRequest): Promise<{ doc: MessageDoc; fresh: boolean }> {
+    const model = this.messages(tenantId);
+    try {
+      const doc = await model.create({
+        conversationId: request.conversationId,
+        key: request.key,
+        direction: 'outbound',
+        type: request.type,
+        text: request.text,
+        at: new Date(),
+        author: request.author,
+        wamid: null,
+        status: 'pending',
+        statusRank: 0,
+        error: null,
+        attemptedAt: null,
+        payload: request.body,
+      });
+      return { doc: doc.toObject(), fresh: true };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const doc = await model.findOne({ key: request.key }).lean();
+      if (!doc) throw error;
+      return { doc, fresh: false };
+    }
+  }
+
+  /** Retries only what Meta rejected before accepting (throttling, 5xx with an error body). */
+  private async callWithPolicy(request: OutboundRequest): Promise<SendOutcome> {
+    const to = request.to.waId ? { to: `+${request.to.waId}` } : { recipient: request.to.userId };
+    const body = { ...to, type: request.type, [request.type]: request.body, biz_opaque_callback_data: request.key };
+    let outcome: SendOutcome = { ok: false, kind: 'unsent', message: 'not attempted' };
+    for (let attempt = 0; attempt < 6; attempt++) {
+      outcome = await this.graph.sendMessage(request.channel, body);
+      if (outcome.ok || outcome.kind === 'ambiguous') return outcome;
+      if (outcome.kind === 'unsent') {
+        await sleep(250 * 2 ** attempt);
+        continue;
+      }
+      const policy = outcome.policy;
+      if (policy.action !== 'retry' || attempt + 1 >= policy.maxAttempts) return outcome;
+      this.logger.warn({ code: outcome.code, attempt, key: request.key }, 'WhatsApp asked to slow down; retrying');
+      await sleep(policy.delayMs(attempt));
+    }
+    return outcome;
+  }
+
+  /** Settles sends whose answer was lost and no status webhook came within `afterMs`. */
+  async sweepAmbiguous(tenantId: string, afterMs: number): Promise<number> {
+    const stale = await this.messages(tenantId)
+      .find({ status: 'pending', wamid: null, attemptedAt: { $lt: new Date(Date.now() - afterMs) } })
+      .limit(200)
+      .lean();
+    for (const doc of stale) {
+      const error = { code: 0, message: 'WhatsApp did not confirm this message; it was not resent to avoid sending it twice.' };
+      await this.messages(tenantId).updateOne({ _id: doc._id, wamid: null }, { $set: { status: 'failed', error } });
+      this.onChange(tenantId, toMessageView({ ...doc, status: 'failed', error }), false);
+    }
+    return stale.length;
+  }
+}
+
+function settle(outcome: SendOutcome): Partial<MessageDoc> {
+  if (outcome.ok) return { wamid: outcome.wamid };
+  if (outcome.kind === 'rejected') return { status: 'failed', error: { code: outcome.code, message: outcome.reason } };
+  if (outcome.kind === 'unsent') return { status: 'failed', error: { code: 0, message: `WhatsApp could not be reached: ${outcome.message}` } };
+  // Ambiguous: stays pending until a status webhook or the sweeper settles it.
+  return {};
+}

@@ -1,0 +1,65 @@
+import type { Logger } from '../../platform/logger/logger.js';
+import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
+import { reasonFor } from '../../platform/whatsapp/error-policy.js';
+import type { StatusUpdate } from '../../platform/whatsapp/webhook-payload.js';
+import type { OutboundService } from './outbound.service.js';
+import type { DeliveryStatus } from '@parley/common';
+import { STATUS_RANK, type MessageDoc } from './conversations.model.js';
+
+const DELIVERED_RANK = 2;
+
+export type StatusListener = (tenantId: string, message: MessageDoc, status: StatusUpdate) => Promise<void>;
+
+/**
+ * Applies delivery statuses. They arrive duplicated and out of order: the shown status only moves
+ * forward (sent < delivered < read); `read` may come without `delivered`; a `failed` counts only
+ * when nothing showed the message arrived (multi-device can deliver after a failure).
+ */
+export class StatusesService {
+  private readonly listeners: StatusListener[] = [];
+
+  constructor(
+    private readonly outbound: OutboundService,
+    private readonly realtime: RealtimeEmitter,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Lets other domains (campaigns) learn about statuses of their own sends. */
+  subscribe(listener: StatusListener): void {
+    this.listeners.push(listener);
+  }
+
+  async apply(tenantId: string, status: StatusUpdate): Promise<void> {
+    const messages = this.outbound.messages(tenantId);
+    let doc = await messages.findOne({ wamid: status.id }).lean();
+    if (!doc && status.biz_opaque_callback_data) {
+      // The send's answer was lost; the status names the message by the key we gave it.
+      doc = await messages.findOne({ key: status.biz_opaque_callback_data }).lean();
+      if (doc && !doc.wamid) await messages.updateOne({ _id: doc._id }, { $set: { wamid: status.id } });
+    }
+    if (!doc) {
+      this.logger.debug({ wamid: status.id }, 'status for a message this tenant did not send here');
+      return;
+    }
+    const update = nextStatus(doc, status);
+    if (update) {
+      await messages.updateOne({ _id: doc._id, statusRank: { $lte: update.statusRank } }, { $set: { ...update, wamid: status.id } });
+      this.realtime.toTenant(tenantId, 'message:status-changed', { conversationId: doc.conversationId, messageId: String(doc._id), status: update.status, error: update.error ?? null });
+    }
+    for (const listener of this.listeners) await listener(tenantId, { ...doc, wamid: status.id }, status);
+  }
+}
+
+function nextStatus(doc: MessageDoc, status: StatusUpdate): { status: DeliveryStatus; statusRank: number; error: MessageDoc['error'] } | null {
+  if (status.status === 'failed') {
+    if (doc.statusRank >= DELIVERED_RANK || doc.status === 'failed') return null;
+    const first = status.errors?.[0];
+    const code = first?.code ?? 0;
+    return { status: 'failed', statusRank: doc.statusRank, error: { code, message: reasonFor(code, first?.message ?? first?.title ?? 'Failed') } };
+  }
+  const rank = STATUS_RANK[status.status];
+  if (rank === undefined || rank <= doc.statusRank) return null;
+  const mapped = status.status === 'played' ? 'read' : status.status;
+  if (mapped !== 'sent' && mapped !== 'delivered' && mapped !== 'read') return null;
+  return { status: mapped, statusRank: rank, error: null };
+}

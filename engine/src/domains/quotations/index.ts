@@ -1,0 +1,1 @@
+export { QuotationsService } from './quotations.service.js';

@@ -1,0 +1,1 @@
+export { ReviewsService } from './reviews.service.js';

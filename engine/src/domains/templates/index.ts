@@ -1,0 +1,1 @@
+export { TemplatesService } from './templates.service.js';

@@ -1,0 +1,1 @@
+export { TicketsService } from './tickets.service.js';
