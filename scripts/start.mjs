@@ -4,9 +4,10 @@
 // servers named by MONGODB_URI/REDIS_URL), builds the web and admin apps, seeds the demo tenant,
 // then runs the WhatsApp simulator and the engine until Ctrl-C, which stops them all (and the dev
 // services, if this run started them). Builtins only: it runs before `npm install`.
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   installDependencies,
   mustSucceed,
@@ -20,6 +21,7 @@ import {
 } from './services/steps.mjs';
 
 const port = Number(process.env.PORT ?? 8080);
+const simulatorPort = Number(process.env.WA_SIM_PORT ?? 9090);
 const children = new Map();
 let leased = false;
 let stopping = false;
@@ -31,20 +33,19 @@ try {
   await installDependencies();
   const services = await servicesUp('dev');
   leased = true;
-  const env = { ...process.env, MONGODB_URI: services.mongodbUri, REDIS_URL: services.redisUrl };
+  const env = { ...process.env, MONGODB_URI: services.mongodbUri, REDIS_URL: services.redisUrl, ENCRYPTION_KEY: devEncryptionKey() };
 
   say('build web and admin');
   await mustSucceed(npmCommand, ['run', 'build'], env);
 
-  if (existsSync(join(repoRoot, 'scripts/seed/seed-demo.ts'))) {
-    say('demo seed');
-    await mustSucceed(npmCommand, ['run', 'seed'], env);
-  } else {
-    say('no demo seed yet (scripts/seed/seed-demo.ts is missing): skipped');
-  }
+  // The simulator runs before the seed, which creates the demo's message templates through it. Its
+  // simulated customers start writing to the business as soon as the engine answers.
+  launch('simulator', 'scripts/whatsapp-simulator/main.ts', { WA_SIM_CUSTOMERS: '1', WA_SIM_WEBHOOK_URL: `http://localhost:${port}/webhooks/whatsapp`, ...env });
+  await waitForPort(simulatorPort);
+  say('demo seed');
+  await mustSucceed(npmCommand, ['run', 'seed'], { ...env, WA_SIM_URL: `http://localhost:${simulatorPort}` });
 
   if (!(await portIsFree(port))) throw new Error(`port ${port} is already in use; stop what uses it or set PORT`);
-  if (existsSync(join(repoRoot, 'scripts/whatsapp-simulator/main.ts'))) launch('simulator', 'scripts/whatsapp-simulator/main.ts', env);
   launch('engine', 'engine/src/main.ts', env);
 
   await waitForPort(port);
@@ -55,6 +56,20 @@ try {
 } catch (error) {
   process.stderr.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
   await shutdown(1);
+}
+
+/**
+ * WhatsApp tokens and app secrets are stored encrypted; the demo keeps one key across restarts in
+ * .local/dev so that the seeded channel stays readable. Production sets ENCRYPTION_KEY itself.
+ */
+function devEncryptionKey() {
+  if (process.env.ENCRYPTION_KEY) return process.env.ENCRYPTION_KEY;
+  const file = join(repoRoot, '.local', 'dev', 'encryption-key');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 /** Runs a TypeScript entry point in one Node process, so that signals reach it directly. */

@@ -17,7 +17,17 @@ import { readSessionToken } from './platform/auth/session-cookie.js';
 import { AuditService, auditRoutes } from './domains/audit/index.js';
 import { TenantsService, tenantsRoutes, type TenantMembers } from './domains/tenants/index.js';
 import { AuthService, InvitationsService, UsersService, authRoutes, usersRoutes } from './domains/users/index.js';
-import { presenceEvents } from './domains/users/presence.socket.js';
+import { ChannelsService, channelsRoutes } from './domains/channels/index.js';
+import { CustomersService } from './domains/customers/index.js';
+import { TemplatesService } from './domains/templates/index.js';
+import { TicketsService } from './domains/tickets/index.js';
+import { QuotationsService } from './domains/quotations/index.js';
+import { ReviewsService } from './domains/reviews/index.js';
+import { WebhooksService, accountEventHandler, webhooksRouter } from './domains/webhooks/index.js';
+import { createConversationsDomain } from './domains/conversations/index.js';
+import { BotService, botRoutes } from './domains/bot/index.js';
+import { GraphClient } from './platform/whatsapp/graph-client.js';
+import { startSweeper } from './platform/jobs/sweeper.js';
 
 /** The composed engine: one process's HTTP API, Socket.IO server and domain services. */
 export interface Engine {
@@ -28,7 +38,23 @@ export interface Engine {
   app: Express;
   routes: RegisteredRoute[];
   socketEvents: SocketEventSpec[];
-  services: { auth: AuthService; tenants: TenantsService; users: UsersService; invitations: InvitationsService; audit: AuditService; mailer: Mailer };
+  services: {
+    auth: AuthService;
+    tenants: TenantsService;
+    users: UsersService;
+    invitations: InvitationsService;
+    audit: AuditService;
+    mailer: Mailer;
+    channels: ChannelsService;
+    customers: CustomersService;
+    webhooks: WebhooksService;
+    conversations: ReturnType<typeof createConversationsDomain>;
+    tickets: TicketsService;
+    quotations: QuotationsService;
+    reviews: ReviewsService;
+  };
+  /** Runs the crash-recovery sweep once for every tenant (the periodic sweeper does it too). */
+  sweep(): Promise<void>;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -82,7 +108,39 @@ export async function createEngine(config: Config): Promise<Engine> {
     publicUrl: config.publicUrl,
   });
   authenticate = (token) => auth.resolve(token);
-  for (const spec of presenceEvents(redis)) realtime.on(spec);
+
+  const graph = new GraphClient();
+  const channels = new ChannelsService(db, config.encryptionKey, audit);
+  const customers = new CustomersService(db);
+  const templates = new TemplatesService(db, channels, graph);
+  const tickets = new TicketsService(db);
+  const quotations = new QuotationsService(db);
+  const reviews = new ReviewsService(db);
+  const webhooks = new WebhooksService(db, channels, logger);
+  const bot = new BotService(db, config, audit, realtime.emitter, logger);
+  const conversations = createConversationsDomain({
+    db,
+    redis,
+    logger,
+    realtime: realtime.emitter,
+    graph,
+    channels,
+    customers,
+    templates,
+    webhooks,
+    bot,
+    records: {
+      openTicket: (tenantId, input) => tickets.open(tenantId, input),
+      openQuotation: (tenantId, input) => quotations.openDraft(tenantId, input),
+      recordReview: (tenantId, input) => reviews.record(tenantId, input),
+    },
+    members: {
+      members: async (tenantId) => (await users.list(tenantId)).filter((u) => u.status === 'active').map((u) => ({ id: u.id, name: u.name, roles: u.roles })),
+    },
+  });
+  webhooks.on('event', accountEventHandler({ customers, channels, templates, logger }));
+  for (const spec of conversations.socketEvents) realtime.on(spec);
+  realtime.onConnection(conversations.trackDisconnects(realtime.io, conversations.assignment, logger));
 
   const routes: RegisteredRoute[] = [];
   const apiRouter = express.Router();
@@ -91,6 +149,9 @@ export async function createEngine(config: Config): Promise<Engine> {
     ...usersRoutes(users, invitations),
     ...tenantsRoutes(tenants),
     ...auditRoutes(audit),
+    ...channelsRoutes(channels),
+    ...botRoutes(bot),
+    ...conversations.routes,
   ]);
 
   const app = createHttpApp({
@@ -99,6 +160,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     secureCookies: config.cookieSecure,
     authenticate,
     apiRouter,
+    rawRouters: [webhooksRouter(webhooks)],
     probes: probesRouter([
       { name: 'database', check: () => db.ping() },
       { name: 'redis', check: async () => void (await redis.ping()) },
@@ -111,6 +173,15 @@ export async function createEngine(config: Config): Promise<Engine> {
   handleRequest = app;
   await db.ensurePlatformIndexes();
 
+  const sweepAll = async () => {
+    for (const tenant of await tenants.list()) {
+      if (tenant.status !== 'active') continue;
+      await webhooks.sweep(tenant.id, 30_000);
+      await conversations.sweep(tenant.id);
+    }
+  };
+  const sweeper = startSweeper(sweepAll, config.env === 'test' ? 0 : 15_000, logger);
+
   return {
     config,
     logger,
@@ -119,7 +190,8 @@ export async function createEngine(config: Config): Promise<Engine> {
     app,
     routes,
     socketEvents: realtime.events,
-    services: { auth, tenants, users, invitations, audit, mailer },
+    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, webhooks, conversations, tickets, quotations, reviews },
+    sweep: sweepAll,
     listen: () =>
       new Promise((resolve) => {
         server.listen(config.port, config.host, () => {
@@ -128,8 +200,12 @@ export async function createEngine(config: Config): Promise<Engine> {
         });
       }),
     close: async () => {
+      sweeper.stop();
+      await webhooks.idle();
       await realtime.io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await bot.close();
+      await graph.close();
       await Promise.all([redis.quit(), pub.quit(), sub.quit()]).catch(() => undefined);
       await db.close();
     },

@@ -60,14 +60,15 @@ describe('HTTP routes', () => {
   it("answers 404 to tenant B for every tenant-scoped route given tenant A's ids, and changes nothing", async () => {
     const member = await addMember(t, a, 'victim@tenant-a.test', ['care_agent']);
     const invitation = await a.admin.post<{ invitation: { id: string } }>('/api/invitations', { email: 'pending@tenant-a.test', roles: ['marketer'] });
-    const idsOfA = [member.userId, invitation.body.invitation.id, a.id];
+    const conversation = await t.engine.db.tenant(a.id).collection('conversations').insertOne({ customerId: '0123456789abcdef01234567', phoneNumberId: '100000000000001', state: 'queued', queue: 'care', assigneeId: null, lastInboundAt: new Date(), unread: 0, rev: 0, createdAt: new Date() });
+    const idsOfA = [member.userId, invitation.body.invitation.id, a.id, String(conversation.insertedId)];
     const before = await snapshotOfA();
 
     const scoped = t.engine.routes.filter((r): r is RegisteredRoute => r.access.kind === 'tenant' && r.path.includes(':id'));
     expect(scoped.length).to.be.greaterThan(3);
     for (const route of scoped) {
       for (const id of idsOfA) {
-        const result = await b.admin.request(route.method.toUpperCase(), fill(route.path, id), route.sample?.body ?? {});
+        const result = await b.admin.request(route.method.toUpperCase(), fill(route.path, id), route.method === 'get' ? undefined : (route.sample?.body ?? {}));
         expect(result.status, `${route.method} ${route.path} with ${id}`).to.equal(404);
         expect(JSON.stringify(result.body)).not.to.contain('tenant-a');
       }
@@ -75,8 +76,8 @@ describe('HTTP routes', () => {
     expect(await snapshotOfA()).to.deep.equal(before);
 
     async function snapshotOfA() {
-      const [users, invitations] = await Promise.all([a.admin.get('/api/users'), a.admin.get('/api/invitations')]);
-      return { users: users.body, invitations: invitations.body };
+      const [users, invitations, conversations] = await Promise.all([a.admin.get('/api/users'), a.admin.get('/api/invitations'), a.admin.get('/api/conversations')]);
+      return { users: users.body, invitations: invitations.body, conversations: conversations.body };
     }
   });
 
@@ -142,5 +143,9 @@ describe('HTTP routes', () => {
 });
 
 function fill(path: string, id: string): string {
-  return path.replace(/:id\b/g, id).replace(/:token\b/g, 'x'.repeat(43));
+  return path
+    .replace(/:id\b/g, id)
+    .replace(/:token\b/g, 'x'.repeat(43))
+    .replace(/:kind\b/g, 'services')
+    .replace(/:phoneNumberId\b/g, '100000000000001');
 }

@@ -4,6 +4,7 @@
  */
 import type { TenantRole } from '@parley/common';
 import { createEngine, ensureAccount, loadConfig, PRODUCTION_COST, type Engine } from '@parley/engine';
+import { seedDemoWhatsApp } from './demo-whatsapp.js';
 
 const DEMO_PASSWORD = 'parley-demo-2026';
 const PLATFORM_ADMIN = { email: 'admin@parley.local', name: 'Pat Platform' };
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     for (const user of DEMO_USERS) {
       await ensureAccount(engine.db, { email: user.email, name: user.name, password: DEMO_PASSWORD, membership: { tenantId, roles: [user.role] } }, PRODUCTION_COST);
     }
+    await seedDemoWhatsApp(engine, tenantId, { id: adminId, email: PLATFORM_ADMIN.email }, process.env.WA_SIM_URL ?? 'http://localhost:9090');
     const url = engine.config.publicUrl;
     const rows = [
       ['Platform admin', `${url}/admin`, PLATFORM_ADMIN.email],

@@ -15,6 +15,10 @@ export const AUDIT_ACTIONS = [
   'tenant.reactivated',
   'channel.connected',
   'channel.disconnected',
+  'lookup.created',
+  'lookup.updated',
+  'lookup.deleted',
+  'bot.settings_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

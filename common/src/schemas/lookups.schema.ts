@@ -43,3 +43,42 @@ export const botSettingsSchema = z
   })
   .strict();
 export type BotSettings = z.infer<typeof botSettingsSchema>;
+
+const lookupFields = lookupBodySchema.shape;
+
+/** A partial change to a lookup row: only the fields sent change, so no defaults apply here. */
+export const lookupPatchSchema = z
+  .object({
+    name: lookupFields.name.optional(),
+    synonyms: lookupFields.synonyms.unwrap().optional(),
+    description: lookupFields.description.unwrap().optional(),
+    reply: lookupFields.reply.unwrap().optional(),
+    price: lookupFields.price.unwrap().optional(),
+    queue: lookupFields.queue.unwrap().optional(),
+    active: lookupFields.active.unwrap().optional(),
+  })
+  .strict();
+export type LookupPatch = z.infer<typeof lookupPatchSchema>;
+
+/**
+ * `Intl.supportedValuesOf` lists canonical IANA zones only and leaves out `UTC` itself, which
+ * every runtime accepts and which is the default of a new tenant.
+ */
+export function isSupportedTimeZone(zone: string): boolean {
+  return zone === 'UTC' || Intl.supportedValuesOf('timeZone').includes(zone);
+}
+
+const hasWordCharacter = (value: string) => /[\p{L}\p{N}]/u.test(value);
+
+/** What `PUT /api/bot/settings` accepts: the settings, with a time zone the runtime knows. */
+export const botSettingsBodySchema = botSettingsSchema.superRefine((settings, ctx) => {
+  if (!isSupportedTimeZone(settings.timezone)) {
+    ctx.addIssue({ code: 'custom', path: ['timezone'], message: 'is not a known IANA time zone (e.g. Europe/Lisbon, America/Sao_Paulo, UTC)' });
+  }
+  for (const list of ['optOutWords', 'optInWords'] as const) {
+    settings[list].forEach((word, index) => {
+      // Keywords are compared after punctuation is removed: one made only of symbols could never match.
+      if (!hasWordCharacter(word)) ctx.addIssue({ code: 'custom', path: [list, index], message: 'must contain a letter or a digit' });
+    });
+  }
+});

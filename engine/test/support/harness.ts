@@ -42,6 +42,7 @@ export function testConfig(overrides: Partial<Record<string, string>> = {}): Con
     MONGODB_URI,
     REDIS_URL,
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     ...overrides,
   });
 }

@@ -1,5 +1,5 @@
 import { businessScopedUserId } from '../core/ids.js';
-import { digitsOf } from '../core/phone.js';
+import { canonicalWaId, digitsOf } from '../core/phone.js';
 import type { SimContext } from '../state/context.js';
 import { placeholderBytes, sha256Base64 } from '../state/media.js';
 import { metadataOf, portfolioOf, type BusinessNumber } from '../state/numbers.js';
@@ -30,7 +30,8 @@ export function numberFor(ctx: SimContext, phoneNumberId: string | undefined): B
 function resolveUser(ctx: SimContext, number: BusinessNumber, request: InboundRequest): SimUser {
   const portfolio = portfolioOf(number.config);
   if (request.from !== undefined) {
-    const user = ctx.users.ensureByWaId(digitsOf(request.from), request.name);
+    // Meta reports the canonical wa_id on inbound messages too (a Brazilian mobile without its ninth digit).
+    const user = ctx.users.ensureByWaId(canonicalWaId(digitsOf(request.from)), request.name);
     if (request.userId) ctx.users.setUserId(user, portfolio, request.userId);
     return user;
   }

@@ -103,9 +103,15 @@ export function toSummary(customer: CustomerDoc): CustomerSummary {
   };
 }
 
-/** wa_id is the number's digits without "+"; E.164 adds it back after validation. */
+/**
+ * wa_id is the number's digits without "+"; E.164 adds it back after validation. WhatsApp keeps
+ * Brazilian mobiles registered before 2012 without the ninth digit (55 AA NNNN-NNNN); today's
+ * number has it, so the customer record holds the form people dial (+55 AA 9NNNN-NNNN).
+ */
 export function toE164(waId: string | null): string | null {
   if (!waId) return null;
-  const parsed = parsePhoneNumberFromString(`+${waId.replace(/\D/g, '')}`);
+  let digits = waId.replace(/\D/g, '');
+  if (/^55\d{2}[6-9]\d{7}$/.test(digits)) digits = `${digits.slice(0, 4)}9${digits.slice(4)}`;
+  const parsed = parsePhoneNumberFromString(`+${digits}`);
   return parsed?.isPossible() ? parsed.number : null;
 }

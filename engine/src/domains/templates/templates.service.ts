@@ -8,7 +8,8 @@ import type { ChannelsService } from '../channels/index.js';
 interface TemplateDoc extends TemplateSummary {
   _id: string;
   wabaId: string;
-  components: unknown;
+  /** JSON text: positional examples are arrays of arrays, which FerretDB cannot store. */
+  componentsJson: string;
   syncedAt: Date;
 }
 
@@ -24,7 +25,7 @@ const templateSchema = new Schema<TemplateDoc>(
     parameterFormat: { type: String, required: true },
     body: { type: String, default: '' },
     parameters: { type: [String], default: [] },
-    components: { type: Schema.Types.Mixed, default: [] },
+    componentsJson: { type: String, default: '[]' },
     syncedAt: { type: Date, required: true },
   },
   { collection: 'templates', versionKey: false, minimize: false },
@@ -106,7 +107,7 @@ function toDoc(t: GraphTemplate, wabaId: string): Omit<TemplateDoc, '_id'> {
     parameterFormat: t.parameter_format?.toUpperCase() === 'NAMED' ? 'NAMED' : 'POSITIONAL',
     body,
     parameters: [...new Set(placeholders)],
-    components: t.components ?? [],
+    componentsJson: JSON.stringify(t.components ?? []),
     syncedAt: new Date(),
   };
 }

@@ -53,14 +53,20 @@ export class WebhooksService {
 
   /** Returns once every item is stored; throws 4xx for bad input and lets storage errors be 5xx. */
   async receive(raw: Buffer, signature: string | undefined): Promise<{ tenantItems: Map<string, WebhookItem[]> }> {
-    const items = flattenWebhook(parseEnvelope(raw));
+    const envelope = parseEnvelope(raw);
     const byTenant = new Map<string, { channel: OpenChannel; items: WebhookItem[] }>();
-    for (const item of items) {
+    // Every change must belong to a connected number (or account), even one with nothing in it.
+    for (const entry of envelope.entry) {
+      for (const change of entry.changes) {
+        const phoneNumberId = change.value.metadata?.phone_number_id;
+        const channel = phoneNumberId ? await this.channels.byPhoneNumberId(phoneNumberId) : await this.channels.byWabaId(entry.id);
+        if (!channel) throw new AppError('NOT_FOUND', 'The payload names a phone number or WhatsApp account that is not connected');
+        if (!byTenant.has(channel.tenantId)) byTenant.set(channel.tenantId, { channel, items: [] });
+      }
+    }
+    for (const item of flattenWebhook(envelope)) {
       const channel = item.kind === 'event' && !item.phoneNumberId ? await this.channels.byWabaId(item.wabaId) : await this.channels.byPhoneNumberId(item.phoneNumberId ?? '');
-      if (!channel) throw new AppError('NOT_FOUND', 'The payload names a phone number or WhatsApp account that is not connected');
-      const group = byTenant.get(channel.tenantId) ?? { channel, items: [] };
-      group.items.push(item);
-      byTenant.set(channel.tenantId, group);
+      if (channel) byTenant.get(channel.tenantId)?.items.push(item);
     }
     // One POST comes from one Meta app: every channel it touches must verify the same signature.
     for (const { channel } of byTenant.values()) {

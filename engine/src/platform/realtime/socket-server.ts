@@ -34,6 +34,7 @@ export interface SocketServerOptions {
 export function createSocketServer(httpServer: HttpServer, options: SocketServerOptions) {
   const io: ParleyServer = new Server(httpServer, { adapter: createAdapter(options.pub, options.sub), serveClient: false });
   const events: SocketEventSpec[] = [];
+  const connectionHooks: ((socket: ParleySocket) => void)[] = [];
 
   // The handshake carries the same httpOnly session cookie as the API; no cookie, no socket.
   io.use((socket, next) => {
@@ -55,6 +56,7 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
       for (const queue of queuesForRoles(auth.tenant.roles)) void socket.join(ROOMS.queue(auth.tenant.id, queue));
     }
     for (const spec of events) bindEvent(socket, spec, options.logger);
+    for (const hook of connectionHooks) hook(socket);
   });
 
   const emitter: RealtimeEmitter = {
@@ -76,6 +78,10 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
     events,
     on<E extends ClientEvent>(spec: SocketEventSpec<E>): void {
       events.push(spec as unknown as SocketEventSpec);
+    },
+    /** Runs for every authenticated connection (after its rooms are joined). */
+    onConnection(hook: (socket: ParleySocket) => void): void {
+      connectionHooks.push(hook);
     },
   };
 }

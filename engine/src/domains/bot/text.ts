@@ -1,0 +1,47 @@
+/**
+ * Text normalisation shared by the matcher, the keyword rules and the unique key of lookup names,
+ * so that what a tenant types in a table and what a customer types in WhatsApp meet in one form.
+ */
+
+const COMBINING_MARKS = /\p{M}+/gu;
+const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+
+/**
+ * NFKC first (full-width letters, ligatures, superscripts become plain), lowercase, then NFD so
+ * accents become separate marks that are dropped ("Conexión" → "conexion", "Olá" → "ola"),
+ * and every run of punctuation, symbols or spaces becomes one space.
+ */
+export function normalize(text: string): string {
+  return text.normalize('NFKC').toLowerCase().normalize('NFD').replace(COMBINING_MARKS, '').replace(NOT_WORD, ' ').trim();
+}
+
+export function tokenize(normalized: string): string[] {
+  return normalized === '' ? [] : normalized.split(' ');
+}
+
+/**
+ * Words that carry no topic in the languages tenants use (English, Spanish, Portuguese, French),
+ * already normalised. Negations ("no", "not", "sin", "nao") are kept: "no internet" is a topic.
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  [
+    'a an the my mine is are am was were be been i im me it its to of in on at for and or with this that these those',
+    'please pls plz can could would you your we our do does did have has had there here some any just so too very also',
+    'el la los las lo un una unos unas de del al mi mis tu tus su sus es son esta estan estoy y e en con por para que',
+    'me se le les yo hay muy o os as um uma uns umas do da dos das meu minha meus minhas seu sua em na nas nos com ao',
+    'eu estou tem',
+    'du des mon ma mes est et je',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+/** The tokens that can say what a message is about. */
+export function contentTokens(normalized: string): string[] {
+  return tokenize(normalized).filter((token) => !STOP_WORDS.has(token));
+}
+
+/** True when `phrase` (normalised) appears in `text` (normalised) as whole words. */
+export function containsPhrase(text: string, phrase: string): boolean {
+  return phrase !== '' && ` ${text} `.includes(` ${phrase} `);
+}

@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import { dropTestData, startTestEngine, type TestEngine } from '../support/harness.js';
+import { onboardTenant, type TenantFixture } from '../support/fixtures.js';
+import { connectWhatsApp, conversationOf, detailOf, eventually, messagesEnvelope, statusesEnvelope, type WhatsAppFixture } from '../support/whatsapp.js';
+
+describe('WhatsApp webhook intake', () => {
+  let t: TestEngine;
+  let tenant: TenantFixture;
+  let wa: WhatsAppFixture;
+
+  before(async () => {
+    t = await startTestEngine();
+    tenant = await onboardTenant(t, 'intake');
+    wa = await connectWhatsApp(t, tenant);
+  });
+  after(async () => {
+    await wa.close();
+    await dropTestData(t.engine);
+    await t.close();
+  });
+
+  const storedCount = () => t.engine.db.tenant(tenant.id).collection('webhook_events').countDocuments();
+
+  it('answers the verification handshake with the challenge, and 403 to a wrong token', async () => {
+    const ok = await fetch(`${t.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=demo-verify-token&hub.challenge=1158201444`);
+    expect(ok.status).to.equal(200);
+    expect(await ok.text()).to.equal('1158201444');
+    const wrong = await fetch(`${t.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
+    expect(wrong.status).to.equal(403);
+  });
+
+  it('refuses a bad or missing signature with 401 and stores nothing', async () => {
+    const before = await storedCount();
+    const body = messagesEnvelope([{ from: '15550001111', id: 'wamid.unsigned', timestamp: '1750000000', type: 'text', text: { body: 'hi' } }], [{ wa_id: '15550001111', profile: { name: 'X' } }]);
+    expect((await wa.post(body, { secret: 'wrong-secret' })).status).to.equal(401);
+    expect((await wa.post(body, { secret: null })).status).to.equal(401);
+    expect(await storedCount()).to.equal(before);
+  });
+
+  it('refuses malformed, unknown and oversized payloads with a clear 4xx', async () => {
+    const malformed = await fetch(`${t.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"object":' });
+    expect(malformed.status).to.equal(400);
+    const wrongShape = await wa.post({ object: 'page', entry: [] });
+    expect(wrongShape.status).to.equal(400);
+    const unknownNumber = await wa.post({ object: 'whatsapp_business_account', entry: [{ id: '999', changes: [{ field: 'messages', value: { metadata: { phone_number_id: '999999999' }, messages: [] } }] }] });
+    expect(unknownNumber.status).to.equal(404);
+    const huge = await fetch(`${t.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(3_200_000) });
+    expect(huge.status).to.equal(413);
+  });
+
+  it('creates the customer and conversation from an inbound message and answers with the bot', async () => {
+    // WhatsApp reports this Brazilian mobile without its ninth digit; the customer keeps the full number.
+    const { wamid } = await wa.inject({ from: '5511987654321', name: 'Ana Conceição', type: 'text', text: { body: 'olá' } });
+    const conversation = await eventually(() => conversationOf(tenant, '551187654321'), 'the conversation');
+    expect(conversation.customer).to.deep.include({ name: 'Ana Conceição', phone: '+5511987654321', waId: '551187654321' });
+    const replies = await eventually(async () => (wa.sends('551187654321').length > 0 ? wa.sends('551187654321') : undefined), 'the bot reply');
+    expect(replies).to.have.length(1);
+    const detail = await detailOf(tenant, conversation.id);
+    expect(detail.messages.map((m) => m.direction)).to.deep.equal(['inbound', 'outbound']);
+    expect(detail.messages[0]?.wamid).to.equal(wamid);
+  });
+
+  it('stores exactly one message and sends one bot reply per inbound under a duplicate-and-shuffle storm', async () => {
+    const customers = Array.from({ length: 8 }, (_, i) => `4477009000${String(i).padStart(2, '0')}`);
+    const bodies = customers.map((waId, i) =>
+      messagesEnvelope([{ from: waId, id: `wamid.storm.${i}`, timestamp: String(1_750_000_000 + i), type: 'text', text: { body: 'hello' } }], [{ wa_id: waId, profile: { name: `Storm ${i}` } }]),
+    );
+    const deliveries = bodies.flatMap((body) => [body, body, body]).sort(() => Math.random() - 0.5);
+    const statuses = await Promise.all(deliveries.map((body) => wa.post(body)));
+    expect(statuses.every((response) => response.status === 200)).to.equal(true);
+    await t.engine.services.webhooks.idle();
+    for (const waId of customers) {
+      const conversation = await eventually(() => conversationOf(tenant, waId), `conversation of ${waId}`);
+      const detail = await detailOf(tenant, conversation.id);
+      expect(detail.messages.filter((m) => m.direction === 'inbound'), waId).to.have.length(1);
+      await eventually(async () => wa.sends(waId).length === 1, `one reply to ${waId}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const waId of customers) expect(wa.sends(waId), waId).to.have.length(1);
+  });
+
+  it('moves statuses only forward: read before delivered, then a late sent, converge to read', async () => {
+    const conversation = await eventually(() => conversationOf(tenant, '551187654321'), 'the conversation');
+    const outbound = (await detailOf(tenant, conversation.id)).messages.find((m) => m.direction === 'outbound');
+    const wamid = outbound?.wamid ?? '';
+    const status = (s: string, ts: number) => ({ id: wamid, status: s, timestamp: String(ts), recipient_id: '551187654321' });
+    for (const s of [status('read', 3), status('delivered', 2), status('sent', 1)]) expect((await wa.post(statusesEnvelope([s]))).status).to.equal(200);
+    await t.engine.services.webhooks.idle();
+    const after = (await detailOf(tenant, conversation.id)).messages.find((m) => m.wamid === wamid);
+    expect(after?.status).to.equal('read');
+    await wa.post(statusesEnvelope([{ ...status('failed', 4), errors: [{ code: 131026, title: 'Undeliverable' }] }]));
+    await t.engine.services.webhooks.idle();
+    expect((await detailOf(tenant, conversation.id)).messages.find((m) => m.wamid === wamid)?.status).to.equal('read');
+  });
+
+  it('updates five messages from one batched payload of five statuses', async () => {
+    const waIds = Array.from({ length: 5 }, (_, i) => `4477009000${String(i).padStart(2, '0')}`);
+    const wamids = waIds.map((waId) => wa.sends(waId)[0]?.id ?? '');
+    expect(wamids.every(Boolean)).to.equal(true);
+    const response = await wa.post(statusesEnvelope(wamids.map((id, i) => ({ id, status: 'delivered', timestamp: '1750000100', recipient_id: waIds[i] }))));
+    expect(response.status).to.equal(200);
+    await t.engine.services.webhooks.idle();
+    const messages = t.engine.db.tenant(tenant.id).collection('messages');
+    expect(await messages.countDocuments({ wamid: { $in: wamids }, status: { $in: ['delivered', 'read'] } })).to.equal(5);
+  });
+
+  it('settles a send whose answer was lost from the status carrying biz_opaque_callback_data', async () => {
+    const messages = t.engine.db.tenant(tenant.id).collection('messages');
+    const conversation = await eventually(() => conversationOf(tenant, '551187654321'), 'the conversation');
+    await messages.insertOne({ conversationId: conversation.id, key: 'lost-answer-key', direction: 'outbound', type: 'text', text: 'lost', at: new Date(), author: { kind: 'bot', id: null, name: 'Bot' }, wamid: null, status: 'pending', statusRank: 0, error: null, attemptedAt: new Date(), payload: null });
+    await wa.post(statusesEnvelope([{ id: 'wamid.recovered', status: 'sent', timestamp: '1750000200', recipient_id: '551187654321', biz_opaque_callback_data: 'lost-answer-key' }]));
+    await t.engine.services.webhooks.idle();
+    const settled = await messages.findOne({ key: 'lost-answer-key' });
+    expect(settled).to.deep.include({ wamid: 'wamid.recovered', status: 'sent' });
+  });
+
+  it('handles a username user without wa_id and replies with recipient', async () => {
+    await wa.inject({ userId: 'BR.1502576394655843', username: true, name: 'Lia', type: 'text', text: { body: 'hello' } });
+    const reply = await eventually(async () => wa.sim.state.sends.all().find((send) => send.userId === 'BR.1502576394655843' && send.recipient !== null), 'a reply by recipient');
+    expect(reply.to).to.equal(null);
+  });
+
+  it('processes an item stored but never processed (a crash after the 200) on the next sweep', async () => {
+    const events = t.engine.db.tenant(tenant.id).collection('webhook_events');
+    const item = { kind: 'message', key: 'msg:wamid.crashed', phoneNumberId: wa.channel.phoneNumberId, wabaId: wa.channel.wabaId, message: { id: 'wamid.crashed', from: '447700111222', type: 'text', timestamp: '1750000300', text: { body: 'hello' } }, contact: { waId: '447700111222', userId: null, name: 'Crash' } };
+    await events.insertOne({ _id: 'msg:wamid.crashed' as never, kind: 'message', item, receivedAt: new Date(Date.now() - 60_000), processedAt: null, attempts: 0, lastError: null });
+    await t.engine.sweep();
+    await eventually(async () => wa.sends('447700111222').length === 1, 'the reply after the sweep');
+    expect((await events.findOne({ _id: 'msg:wamid.crashed' as never }))?.processedAt).to.be.instanceOf(Date);
+  });
+});

@@ -1,0 +1,196 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { AgentView } from '@parley/common';
+import type { TestEngine } from '../../engine/test/support/harness.js';
+import type { TenantFixture } from '../../engine/test/support/fixtures.js';
+import type { WhatsAppFixture } from '../../engine/test/support/whatsapp.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../../artifacts/e2e/', import.meta.url));
+const DESKTOP = { width: 1440, height: 900 };
+const TABLET = { width: 820, height: 1180 };
+const CUSTOMER = { waId: '447700900101', name: 'Ana Live' };
+
+type Support = {
+  harness: typeof import('../../engine/test/support/harness.js');
+  fixtures: typeof import('../../engine/test/support/fixtures.js');
+  whatsapp: typeof import('../../engine/test/support/whatsapp.js');
+};
+
+/** naive-ui puts the test id on an input's wrapper; the native field is inside it. */
+async function fill(page: Page, testId: string, value: string): Promise<void> {
+  await page.getByTestId(testId).locator('input, textarea').first().fill(value);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+}
+
+function row(page: Page, conversationId: string) {
+  return page.locator(`[data-testid="conversation-row"][data-conversation-id="${conversationId}"]`);
+}
+
+function outbound(page: Page, text: string) {
+  return page.locator('[data-testid="message"][data-direction="outbound"]', { hasText: text });
+}
+
+describe('Live inbox in the browser', function () {
+  this.timeout(180_000);
+
+  const agentEmail = `carla.${Date.now().toString(36)}@inbox-e2e.test`;
+  let support: Support;
+  let engine: TestEngine | undefined;
+  let tenant: TenantFixture;
+  let wa: WhatsAppFixture | undefined;
+  let browser: Browser | undefined;
+  let agentContext: BrowserContext;
+  let agent: Page;
+  let base = '';
+  let conversationId = '';
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is required at ${CHROMIUM} for the browser end-to-end test: install Debian's "chromium" package.`);
+    }
+    await mkdir(SHOTS, { recursive: true });
+    // Loaded here so that a missing or failing harness fails this suite only, not the whole run.
+    support = {
+      harness: await import('../../engine/test/support/harness.js'),
+      fixtures: await import('../../engine/test/support/fixtures.js'),
+      whatsapp: await import('../../engine/test/support/whatsapp.js'),
+    };
+    engine = await support.harness.startTestEngine();
+    base = engine.url.replace(/\/$/, '');
+    tenant = await support.fixtures.onboardTenant(engine, 'inbox-e2e');
+    wa = await support.whatsapp.connectWhatsApp(engine, tenant);
+    await support.fixtures.addMember(engine, tenant, agentEmail, ['care_agent']);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    agentContext = await browser.newContext({ viewport: DESKTOP });
+    agent = await agentContext.newPage();
+  });
+
+  after(async function () {
+    await browser?.close();
+    await wa?.close();
+    if (engine) await support.harness.dropTestData(engine.engine);
+    await engine?.close();
+  });
+
+  it('signs the agent in to the inbox and sets them online from the header', async function () {
+    await agent.goto(`${base}/login`);
+    await fill(agent, 'login-email', agentEmail);
+    await fill(agent, 'login-password', support.fixtures.PASSWORD);
+    await agent.getByTestId('login-submit').click();
+    await agent.getByTestId('app-shell').waitFor();
+    await agent.getByTestId('nav-inbox').click();
+    await agent.getByTestId('inbox-page').waitFor();
+    await agent.locator('[data-testid="realtime-status"][data-status="online"]').waitFor();
+    await agent.locator('[data-testid="presence-switch"][data-presence="online"]').waitFor();
+    // The engine assigns only to agents it knows are online: the header must have told it.
+    await support.whatsapp.eventually(async () => {
+      const agents = await tenant.admin.get<AgentView[]>('/api/agents');
+      return agents.body.find((a) => a.name === agentEmail)?.presence === 'online';
+    }, 'the agent online at the engine');
+    await agent.getByTestId('conversation-list-empty').waitFor();
+    await shot(agent, 'inbox-01-empty');
+  });
+
+  it('shows a message injected into the simulator live, then the hand-off assigns it to the agent', async function () {
+    if (!wa) throw new Error('the simulator did not start');
+    await wa.inject({ from: CUSTOMER.waId, name: CUSTOMER.name, type: 'text', text: { body: 'Hello, my order has not arrived' } });
+    const live = agent.locator('[data-testid="conversation-row"]', { hasText: CUSTOMER.name });
+    await live.waitFor({ timeout: 15_000 });
+    conversationId = (await live.getAttribute('data-conversation-id')) ?? '';
+    expect(conversationId).to.match(/^[a-f0-9]{24}$/);
+    await shot(agent, 'inbox-02-live-row');
+
+    await wa.inject({ from: CUSTOMER.waId, type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'human', title: 'Talk to a person' } } });
+    await agent.locator(`[data-testid="conversation-row"][data-conversation-id="${conversationId}"][data-state="assigned"]`).waitFor({ timeout: 15_000 });
+    await agent.getByTestId('inbox-tab-mine').click();
+    await row(agent, conversationId).waitFor();
+  });
+
+  it('lets the agent reply; the simulator receives it and the ticks move forward', async function () {
+    if (!wa) throw new Error('the simulator did not start');
+    await row(agent, conversationId).click();
+    await agent.locator('[data-testid="message"][data-direction="inbound"]', { hasText: 'my order has not arrived' }).waitFor();
+    await agent.locator('[data-testid="window-countdown"][data-open="true"]').waitFor();
+    const reply = 'Hi Ana, Carla here. Let me check your order.';
+    await fill(agent, 'composer-input', reply);
+    await agent.getByTestId('composer-send').click();
+    await outbound(agent, reply).waitFor();
+    const received = await support.whatsapp.eventually(async () => wa?.sends(CUSTOMER.waId).find((send) => JSON.stringify(send.request).includes('Carla here')), 'the reply at the simulator');
+    expect(received.type).to.equal('text');
+    await support.whatsapp.eventually(async () => ['delivered', 'read'].includes((await outbound(agent, reply).getAttribute('data-status')) ?? ''), 'the delivered ticks');
+    await shot(agent, 'inbox-03-replied');
+  });
+
+  it('keeps internal notes inside Parley', async function () {
+    if (!wa) throw new Error('the simulator did not start');
+    const before = wa.sends(CUSTOMER.waId).length;
+    await agent.getByTestId('composer-note-toggle').click();
+    await fill(agent, 'composer-input', 'Customer seems upset, be gentle');
+    await agent.getByTestId('composer-send').click();
+    await agent.locator('[data-testid="message"][data-direction="note"]', { hasText: 'be gentle' }).waitFor();
+    expect(wa.sends(CUSTOMER.waId)).to.have.length(before);
+    await agent.getByTestId('composer-mode-reply').click();
+  });
+
+  it('offers only approved templates once the 24-hour window has closed, and sends one', async function () {
+    if (!engine || !wa) throw new Error('the test engine did not start');
+    const conversation = await support.whatsapp.conversationOf(tenant, CUSTOMER.waId);
+    const lastWrote = new Date(Date.now() - 25 * 3600_000);
+    await engine.engine.db.tenant(tenant.id).collection('conversations').updateOne({ customerId: conversation?.customer.id }, { $set: { lastInboundAt: lastWrote } });
+    await fetch(`${wa.sim.url}/__sim/templates`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ wabaId: wa.channel.wabaId, name: 'order_update', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} is on its way.', example: { body_text: [['Ana', 'A-1']] } }] }),
+    });
+
+    // The page still believes the window is open: the engine's refusal is what closes it here.
+    await fill(agent, 'composer-input', 'Are you still there?');
+    await agent.getByTestId('composer-send').click();
+    await agent.getByTestId('window-closed-banner').waitFor();
+    expect(await agent.getByTestId('window-closed-banner').textContent()).to.contain('more than 24 hours ago');
+    expect(await agent.getByTestId('composer-input').count()).to.equal(0);
+    await agent.locator('[data-testid="window-countdown"][data-open="false"]').waitFor();
+    expect(wa.sends(CUSTOMER.waId).some((send) => JSON.stringify(send.request).includes('still there'))).to.equal(false);
+
+    await agent.getByTestId('templates-sync').click();
+    await agent.getByTestId('template-select').click();
+    await agent.locator('.n-base-select-option', { hasText: 'order_update' }).click();
+    await fill(agent, 'template-param-1', 'Ana');
+    await fill(agent, 'template-param-2', 'A-1');
+    expect(await agent.getByTestId('template-preview').textContent()).to.equal('Hi Ana, your order A-1 is on its way.');
+    await shot(agent, 'inbox-04-window-closed-template');
+    await agent.getByTestId('template-send').click();
+    await support.whatsapp.eventually(async () => wa?.sends(CUSTOMER.waId).find((send) => send.templateName === 'order_update'), 'the template at the simulator');
+    await agent.locator('[data-testid="message"][data-direction="outbound"][data-type="template"]').waitFor();
+  });
+
+  it('opens a closed window on templates straight away after a reload', async function () {
+    await agent.reload();
+    await agent.getByTestId('template-picker').waitFor();
+    await agent.getByTestId('window-closed-banner').waitFor();
+    expect(await agent.getByTestId('composer-input').count()).to.equal(0);
+  });
+
+  it('keeps the conversation list in a drawer on a tablet', async function () {
+    const tablet = await agentContext.newPage();
+    await tablet.setViewportSize(TABLET);
+    await tablet.goto(`${base}/inbox/${conversationId}`);
+    await tablet.getByTestId('conversation-timeline').waitFor();
+    expect(await tablet.getByTestId('conversation-list').count()).to.equal(0);
+    await tablet.getByTestId('inbox-list-open').click();
+    await row(tablet, conversationId).waitFor();
+    await shot(tablet, 'inbox-05-tablet-drawer');
+    await tablet.close();
+  });
+});
