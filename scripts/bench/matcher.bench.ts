@@ -28,7 +28,11 @@ function seeded(seed: number): () => number {
   };
 }
 const random = seeded(20_250_602);
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+function pick<T>(items: readonly T[]): T {
+  const item = items[Math.floor(random() * items.length)];
+  if (item === undefined) throw new Error('pick from an empty list');
+  return item;
+}
 
 const BRANDS = ['Samsung', 'Apple', 'Xiaomi', 'Motorola', 'Nokia', 'Huawei', 'Oppo', 'Realme', 'Sony', 'LG', 'TP-Link', 'Netgear', 'Asus', 'Lenovo', 'Dell', 'HP', 'Philips', 'Bosch', 'JBL', 'Garmin'];
 const LINES = ['Galaxy', 'iPhone', 'Redmi', 'Moto', 'Xperia', 'Archer', 'Deco', 'Zenbook', 'ThinkPad', 'Pavilion', 'Hue', 'Flip', 'Forerunner', 'Pixel', 'Nova', 'Reno', 'Narzo', 'Orbi', 'Vivobook', 'Inspiron'];

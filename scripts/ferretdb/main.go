@@ -43,7 +43,10 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
+		// BEGIN IMMEDIATE: FerretDB updates read then write inside one transaction, and a deferred
+		// transaction that upgrades to a writer fails at once with SQLITE_BUSY under concurrent
+		// writers instead of waiting for busy_timeout.
+		SQLiteURL: "file:" + dir + "/?_txlock=immediate",
 	})
 	if err != nil {
 		fail(err)

@@ -93,6 +93,13 @@ describe('Bot lookups API', () => {
     expect((await create(b.admin, 'products', { name: 'Fibre 500' })).status).to.equal(201);
   });
 
+  it('lets exactly one of two simultaneous creates of the same name win', async () => {
+    const results = await Promise.all([create(a.admin, 'services', { name: 'Same time' }), create(a.admin, 'services', { name: 'same-time' })]);
+    expect(results.map((r) => r.status).sort()).to.deep.equal([201, 409]);
+    const rows = (await a.admin.get<LookupRow[]>('/api/lookups/services')).body;
+    expect(rows.filter((r) => r.name.toLowerCase().startsWith('same'))).to.have.length(1);
+  });
+
   it('changes only the fields sent, audits before and after, and refuses a rename onto another row', async () => {
     const row = (await create(a.admin, 'issues', { name: 'Slow internet', synonyms: ['lento'], queue: 'care', reply: 'Let me check.' })).body;
     const patched = await a.admin.patch<LookupRow>(`/api/lookups/issues/${row.id}`, { synonyms: ['lento', 'slow'], active: false });
