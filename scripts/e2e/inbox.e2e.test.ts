@@ -48,6 +48,7 @@ describe('Live inbox in the browser', function () {
   let browser: Browser | undefined;
   let agentContext: BrowserContext;
   let agent: Page;
+  let admin: Page;
   let base = '';
   let conversationId = '';
 
@@ -102,7 +103,7 @@ describe('Live inbox in the browser', function () {
     await shot(agent, 'inbox-01-empty');
   });
 
-  it('shows a message injected into the simulator live, then the hand-off assigns it to the agent', async function () {
+  it('shows a message injected into the simulator live, and the hand-off to a person', async function () {
     if (!wa) throw new Error('the simulator did not start');
     await wa.inject({ from: CUSTOMER.waId, name: CUSTOMER.name, type: 'text', text: { body: 'Hello, my order has not arrived' } });
     const live = agent.locator('[data-testid="conversation-row"]', { hasText: CUSTOMER.name });
@@ -112,15 +113,20 @@ describe('Live inbox in the browser', function () {
     await shot(agent, 'inbox-02-live-row');
 
     await wa.inject({ from: CUSTOMER.waId, type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'human', title: 'Talk to a person' } } });
-    await agent.locator(`[data-testid="conversation-row"][data-conversation-id="${conversationId}"][data-state="assigned"]`).waitFor({ timeout: 15_000 });
-    await agent.getByTestId('inbox-tab-mine').click();
-    await row(agent, conversationId).waitFor();
+    await support.whatsapp.eventually(async () => ['queued', 'assigned'].includes((await row(agent, conversationId).getAttribute('data-state')) ?? ''), 'the hand-off in the list');
   });
 
-  it('lets the agent reply; the simulator receives it and the ticks move forward', async function () {
+  it('lets the agent take the conversation and reply; the simulator receives it and the ticks move forward', async function () {
     if (!wa) throw new Error('the simulator did not start');
     await row(agent, conversationId).click();
     await agent.locator('[data-testid="message"][data-direction="inbound"]', { hasText: 'my order has not arrived' }).waitFor();
+    // An online agent may already have been given it by the engine; otherwise they take it.
+    if ((await row(agent, conversationId).getAttribute('data-state')) === 'queued') await agent.getByTestId('conversation-take').click();
+    await agent.locator(`[data-testid="conversation-row"][data-conversation-id="${conversationId}"][data-state="assigned"]`).waitFor();
+    expect(await agent.getByTestId('conversation-assignee-name').textContent()).to.equal('Assigned to you');
+    await agent.getByTestId('inbox-tab-mine').click();
+    await row(agent, conversationId).waitFor();
+
     await agent.locator('[data-testid="window-countdown"][data-open="true"]').waitFor();
     const reply = 'Hi Ana, Carla here. Let me check your order.';
     await fill(agent, 'composer-input', reply);
@@ -163,6 +169,12 @@ describe('Live inbox in the browser', function () {
     await agent.locator('[data-testid="window-countdown"][data-open="false"]').waitFor();
     expect(wa.sends(CUSTOMER.waId).some((send) => JSON.stringify(send.request).includes('still there'))).to.equal(false);
 
+    // Opened afresh, the page knows from the window's end alone and offers templates straight away.
+    await agent.reload();
+    await agent.getByTestId('template-picker').waitFor();
+    await agent.getByTestId('window-closed-banner').waitFor();
+    expect(await agent.getByTestId('composer-input').count()).to.equal(0);
+
     await agent.getByTestId('templates-sync').click();
     await agent.getByTestId('template-select').click();
     await agent.locator('.n-base-select-option', { hasText: 'order_update' }).click();
@@ -175,11 +187,40 @@ describe('Live inbox in the browser', function () {
     await agent.locator('[data-testid="message"][data-direction="outbound"][data-type="template"]').waitFor();
   });
 
-  it('opens a closed window on templates straight away after a reload', async function () {
-    await agent.reload();
-    await agent.getByTestId('template-picker').waitFor();
-    await agent.getByTestId('window-closed-banner').waitFor();
-    expect(await agent.getByTestId('composer-input').count()).to.equal(0);
+  it('shows the tenant admin the agent, the traffic and the conversation on the monitoring screen', async function () {
+    if (!browser) throw new Error('the browser did not start');
+    admin = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await admin.goto(`${base}/login`);
+    await fill(admin, 'login-email', tenant.adminEmail);
+    await fill(admin, 'login-password', support.fixtures.PASSWORD);
+    await admin.getByTestId('login-submit').click();
+    await admin.getByTestId('nav-monitoring').click();
+    await admin.getByTestId('monitoring-page').waitFor();
+    await admin.locator('[data-testid="agent-row"][data-presence="online"]', { hasText: agentEmail }).waitFor();
+    expect(Number(await admin.locator('[data-testid="state-bar"][data-state="assigned"]').getAttribute('data-count'))).to.be.at.least(1);
+    await admin.getByTestId('rate-inbound').waitFor();
+    await shot(admin, 'inbox-06-monitoring');
+
+    await admin.getByTestId('nav-channels').click();
+    await admin.locator(`[data-testid="channel-row"][data-phone-number-id="${support.whatsapp.PNID}"]`).waitFor();
+    await shot(admin, 'inbox-07-channels');
+  });
+
+  it('lets the tenant admin add a product for the bot, and names a duplicate under its field', async function () {
+    await admin.getByTestId('nav-lookups').click();
+    await admin.getByTestId('lookups-tab-products').click();
+    for (const attempt of ['first', 'duplicate']) {
+      await admin.getByTestId('lookup-create').click();
+      await fill(admin, 'lookup-name', 'Blue kettle');
+      await fill(admin, 'lookup-description', '1.7 l, stainless steel');
+      await fill(admin, 'lookup-price', '39.90');
+      await admin.getByTestId('lookup-save').click();
+      if (attempt === 'first') await admin.getByTestId('lookup-dialog').waitFor({ state: 'detached' });
+    }
+    await admin.getByTestId('lookup-dialog').getByText('already used in products').waitFor();
+    await shot(admin, 'inbox-08-lookup-duplicate');
+    await admin.keyboard.press('Escape');
+    expect(await admin.locator('[data-testid="lookup-row"][data-name="Blue kettle"]').count()).to.equal(1);
   });
 
   it('keeps the conversation list in a drawer on a tablet', async function () {
@@ -190,6 +231,8 @@ describe('Live inbox in the browser', function () {
     expect(await tablet.getByTestId('conversation-list').count()).to.equal(0);
     await tablet.getByTestId('inbox-list-open').click();
     await row(tablet, conversationId).waitFor();
+    // Let the drawer finish sliding in, so the screenshot shows where it rests.
+    await tablet.waitForTimeout(400);
     await shot(tablet, 'inbox-05-tablet-drawer');
     await tablet.close();
   });

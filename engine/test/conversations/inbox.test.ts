@@ -162,6 +162,16 @@ describe('Live inbox', () => {
     await eventually(async () => (await conversationOf(tenant, '447700200005'))?.customer.marketingConsent === 'revoked', 'consent revoked by preferences');
   });
 
+  it('assigns a new conversation at once to an agent who is already online', async () => {
+    await tenant.admin.patch(`/api/agents/${care.userId}`, { capacity: 10 });
+    await customerAsksForAPerson('447700200007');
+    const assigned = await eventually(async () => {
+      const c = await conversationOf(tenant, '447700200007');
+      return c?.state === 'assigned' ? c : undefined;
+    }, 'the immediate assignment', 5000);
+    expect(assigned.assignee?.id).to.equal(care.userId);
+  });
+
   it('delivers an inbound received by one engine process to an agent connected to another', async () => {
     const other = await spawnEngine({ MONGODB_URI: t.engine.config.mongodbUri, REDIS_URL: t.engine.config.redisUrl, DB_PREFIX: t.engine.config.dbPrefix });
     try {

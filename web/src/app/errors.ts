@@ -12,6 +12,7 @@ const MESSAGES: Partial<Record<ClientErrorCode, string>> = {
   INVITATION_INVALID: 'This invitation link is no longer valid: it was used, revoked or has expired.',
   RESET_TOKEN_INVALID: 'This reset link is no longer valid. Ask for a new one.',
   VALIDATION_FAILED: 'Some fields need attention.',
+  WINDOW_CLOSED: 'The customer last wrote more than 24 hours ago. WhatsApp only allows approved templates until they write again.',
   PAYLOAD_TOO_LARGE: 'That is too large to send.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment.',
   UNAVAILABLE: 'Parley is briefly unavailable. Try again in a moment.',

@@ -13,6 +13,8 @@ export class ApiError extends Error {
     message: string,
     readonly fields: FieldIssue[] = [],
     readonly retryAfterSeconds: number | null = null,
+    /** The rest of the server's `details`, for codes that carry more (WINDOW_CLOSED's `windowExpiresAt`). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -52,7 +54,7 @@ async function toApiError(response: Response): Promise<ApiError> {
     return new ApiError(response.status, 'BAD_RESPONSE', `Unexpected answer (HTTP ${response.status})`);
   }
   const { code, message, details } = body.error;
-  return new ApiError(response.status, code, message, details?.fields ?? [], retryAfter(response, details?.retryAfterSeconds));
+  return new ApiError(response.status, code, message, details?.fields ?? [], retryAfter(response, details?.retryAfterSeconds), details ?? {});
 }
 
 async function send(method: string, path: string, body?: unknown, query?: Query): Promise<Response> {
@@ -88,6 +90,11 @@ export const http = {
   get: <T>(path: string, query?: Query) => json<T>('GET', path, undefined, query),
   post: <T>(path: string, body: unknown = {}) => json<T>('POST', path, body),
   patch: <T>(path: string, body: unknown) => json<T>('PATCH', path, body),
+  put: <T>(path: string, body: unknown) => json<T>('PUT', path, body),
+  /** DELETE answers 204 without a body. */
+  delete: async (path: string): Promise<void> => {
+    await send('DELETE', path);
+  },
   /** For the calls that answer 202/204 without a body. */
   postNoContent: async (path: string, body: unknown = {}): Promise<void> => {
     await send('POST', path, body);

@@ -1,10 +1,13 @@
-import type { ClientToServerEvents, ServerToClientEvents } from '@parley/common';
-import type { Socket } from 'socket.io-client';
 import { authSocket } from '../features/auth/auth.socket';
 import { usersSocket } from '../features/users/users.socket';
 import { auditSocket } from '../features/audit/audit.socket';
+import { inboxSocket } from '../features/inbox/inbox.socket';
+import { monitoringSocket } from '../features/monitoring/monitoring.socket';
+import { lookupsSocket } from '../features/lookups/lookups.socket';
+import { channelsSocket } from '../features/channels/channels.socket';
+import type { AppSocket } from './socket';
 
-export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type { AppSocket } from './socket';
 
 /** A failing store action is reported, never left as an unhandled rejection inside socket.io. */
 function guard<A extends unknown[]>(action: (...args: A) => unknown): (...args: A) => void {
@@ -16,8 +19,8 @@ function guard<A extends unknown[]>(action: (...args: A) => unknown): (...args: 
 }
 
 /**
- * Which store action each server event drives, one line per event. An event not listed here
- * (`presence:changed`) is not shown anywhere yet.
+ * Which store action each server event drives, one line per event and action. Events go to the whole
+ * tenant; each store drops what its screen does not show or the user may not see.
  */
 export function bindEvents(socket: AppSocket): void {
   socket.on('session:ended', guard(authSocket.sessionEnded));
@@ -25,6 +28,24 @@ export function bindEvents(socket: AppSocket): void {
   socket.on('invitation:created', guard(usersSocket.invitationChanged));
   socket.on('invitation:revoked', guard(usersSocket.invitationChanged));
   socket.on('invitation:accepted', guard(usersSocket.invitationAccepted));
+  socket.on('conversation:updated', guard(inboxSocket.conversationUpdated));
+  socket.on('conversation:updated', guard(monitoringSocket.changed));
+  socket.on('message:created', guard(inboxSocket.messageCreated));
+  socket.on('message:created', guard(monitoringSocket.changed));
+  socket.on('message:status-changed', guard(inboxSocket.messageStatusChanged));
+  socket.on('customer:typing', guard(inboxSocket.customerTyping));
+  socket.on('agent:updated', guard(inboxSocket.agentUpdated));
+  socket.on('agent:updated', guard(monitoringSocket.agentUpdated));
+  socket.on('presence:changed', guard(inboxSocket.presenceChanged));
+  socket.on('presence:changed', guard(monitoringSocket.changed));
+  socket.on('lookups:changed', guard(lookupsSocket.lookupsChanged));
+}
+
+/** Run on every connection, first or not: what the server must be told again (presence, rooms). */
+export async function announceAll(): Promise<void> {
+  for (const announce of [inboxSocket.connected]) {
+    await announce().catch(reportError);
+  }
 }
 
 /**
@@ -32,7 +53,8 @@ export function bindEvents(socket: AppSocket): void {
  * first (roles may have changed), then whatever the screens show.
  */
 export async function refetchAll(): Promise<void> {
-  for (const refetch of [authSocket.refetch, usersSocket.refetch, auditSocket.refetch]) {
+  const refetches = [authSocket.refetch, usersSocket.refetch, auditSocket.refetch, inboxSocket.refetch, monitoringSocket.refetch, lookupsSocket.refetch, channelsSocket.refetch];
+  for (const refetch of refetches) {
     await refetch().catch(reportError);
   }
 }

@@ -1,6 +1,7 @@
 import { io } from 'socket.io-client';
 import { ref } from 'vue';
-import { bindEvents, checkSession, refetchAll, type AppSocket } from './realtime.table';
+import { announceAll, bindEvents, checkSession, refetchAll } from './realtime.table';
+import { holdSocket, type AppSocket } from './socket';
 
 export type RealtimeStatus = 'connecting' | 'online' | 'offline';
 
@@ -28,11 +29,13 @@ export function startRealtime(): void {
   // WebSocket only: long-polling needs sticky sessions once several engine processes share the load.
   const target: AppSocket = io({ withCredentials: true, transports: ['websocket'] });
   socket = target;
+  holdSocket(target);
   realtimeStatus.value = 'connecting';
   let connectedBefore = false;
 
   target.on('connect', () => {
     realtimeStatus.value = 'online';
+    void announceAll();
     if (connectedBefore) void refetchAll();
     connectedBefore = true;
   });
@@ -50,5 +53,6 @@ export function startRealtime(): void {
 export function stopRealtime(): void {
   socket?.disconnect();
   socket = null;
+  holdSocket(null);
   realtimeStatus.value = 'offline';
 }

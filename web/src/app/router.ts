@@ -11,6 +11,8 @@ declare module 'vue-router' {
     /** The ability check that decides whether the page opens; the sidebar uses the same one. */
     requires?: [Action, Subject];
     title?: string;
+    /** The page fills the whole content area (panes with their own scrolling) instead of a centred column. */
+    fullBleed?: boolean;
   }
 }
 
@@ -26,6 +28,10 @@ export const router = createRouter({
       component: () => import('./shell/AppShell.vue'),
       children: [
         { path: '', name: 'overview', component: () => import('../features/auth/views/OverviewView.vue'), meta: { title: 'Overview' } },
+        { path: 'inbox/:id?', name: 'inbox', component: () => import('../features/inbox/views/InboxView.vue'), meta: { requires: ['read', 'Conversation'], title: 'Inbox', fullBleed: true } },
+        { path: 'monitoring', name: 'monitoring', component: () => import('../features/monitoring/views/MonitoringView.vue'), meta: { requires: ['read', 'Monitoring'], title: 'Monitoring' } },
+        { path: 'lookups', name: 'lookups', component: () => import('../features/lookups/views/LookupsView.vue'), meta: { requires: ['read', 'Lookup'], title: 'Lookup tables' } },
+        { path: 'channels', name: 'channels', component: () => import('../features/channels/views/ChannelsView.vue'), meta: { requires: ['manage', 'Channel'], title: 'WhatsApp numbers' } },
         { path: 'team', name: 'team', component: () => import('../features/users/views/TeamView.vue'), meta: { requires: ['manage', 'User'], title: 'Team' } },
         { path: 'audit', name: 'audit', component: () => import('../features/audit/views/AuditLogView.vue'), meta: { requires: ['read', 'AuditLog'], title: 'Audit log' } },
         { path: 'not-allowed', name: 'not-allowed', component: () => import('./shell/NotAllowedView.vue'), meta: { title: 'Not allowed' } },

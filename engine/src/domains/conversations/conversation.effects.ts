@@ -72,7 +72,8 @@ export function registerConversationEffects(deps: Deps): void {
   });
 
   on('queue.assign', async (ctx) => {
-    // The assignment sends ASSIGN to this same actor, whose queue is busy running this effect.
+    // The conversation is assigned once the read model shows it queued (ConversationsService.onQueued);
+    // this asks again in case that moment passed while this effect waited, e.g. after a crash.
     deps.assignment.later(ctx.tenantId);
   });
 

@@ -17,6 +17,8 @@ type InboundItem = Extract<WebhookItem, { kind: 'message' }>;
 export class ConversationsService {
   readonly conversations: (tenantId: string) => Model<ConversationDoc>;
   readonly messages: (tenantId: string) => Model<MessageDoc>;
+  /** Called once the read model shows a conversation waiting in a queue (assignment listens). */
+  onQueued: (tenantId: string) => void = () => undefined;
 
   constructor(
     db: Database,
@@ -198,6 +200,8 @@ export class ConversationsService {
       { _id: new Types.ObjectId(conversationId), rev: { $lte: rev } },
       { $set: set, ...($incUnread ? { $inc: { unread: 1 } } : {}) },
     );
+    // Assignment reads the read model, so it runs after this write, not from the machine's effect.
+    if (set.state === 'queued') this.onQueued(tenantId);
     return this.broadcast(tenantId, conversationId);
   }
 }

@@ -48,6 +48,7 @@ export function createConversationsDomain(deps: ConversationsDeps) {
   });
   const statuses = new StatusesService(outbound, deps.realtime, deps.logger);
   const assignment = new AssignmentService(deps.db, deps.redis, conversations, deps.members, deps.realtime, deps.logger);
+  conversations.onQueued = (tenantId) => assignment.later(tenantId);
   const inbox = new InboxService(conversations, outbound, deps.customers, deps.channels, deps.templates, assignment, deps.graph);
   const monitoring = new MonitoringService(conversations, assignment);
   registerConversationEffects({ conversations, outbound, customers: deps.customers, channels: deps.channels, bot: deps.bot, records: deps.records, assignment, logger: deps.logger });

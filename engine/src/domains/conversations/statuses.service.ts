@@ -17,6 +17,7 @@ export type StatusListener = (tenantId: string, message: MessageDoc, status: Sta
  */
 export class StatusesService {
   private readonly listeners: StatusListener[] = [];
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly outbound: OutboundService,
@@ -29,7 +30,20 @@ export class StatusesService {
     this.listeners.push(listener);
   }
 
+  /** Statuses of one message are applied one after the other in this process. */
   async apply(tenantId: string, status: StatusUpdate): Promise<void> {
+    const key = `${tenantId}/${status.id}`;
+    const previous = this.inFlight.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.applyNow(tenantId, status));
+    this.inFlight.set(key, next);
+    try {
+      await next;
+    } finally {
+      if (this.inFlight.get(key) === next) this.inFlight.delete(key);
+    }
+  }
+
+  private async applyNow(tenantId: string, status: StatusUpdate): Promise<void> {
     const messages = this.outbound.messages(tenantId);
     let doc = await messages.findOne({ wamid: status.id }).lean();
     if (!doc && status.biz_opaque_callback_data) {

@@ -1,0 +1,34 @@
+import type { ServerToClientEvents } from '@parley/common';
+import { useAgentsStore } from './agents.store';
+import { useConversationStore } from './conversation.store';
+import { useInboxStore } from './inbox.store';
+import { usePresenceStore } from './presence.store';
+
+export const inboxSocket = {
+  conversationUpdated: ((conversation) => {
+    useInboxStore().receive(conversation);
+    useConversationStore().receiveConversation(conversation);
+  }) satisfies ServerToClientEvents['conversation:updated'],
+
+  messageCreated: ((message) => useConversationStore().receiveMessage(message)) satisfies ServerToClientEvents['message:created'],
+
+  messageStatusChanged: ((change) => useConversationStore().receiveStatus(change)) satisfies ServerToClientEvents['message:status-changed'],
+
+  customerTyping: ((typing) => useConversationStore().receiveCustomerTyping(typing.conversationId)) satisfies ServerToClientEvents['customer:typing'],
+
+  agentUpdated: ((agent) => useAgentsStore().receive(agent)) satisfies ServerToClientEvents['agent:updated'],
+
+  presenceChanged: ((change) => {
+    useAgentsStore().presenceChanged(change);
+    usePresenceStore().changedElsewhere(change);
+  }) satisfies ServerToClientEvents['presence:changed'],
+
+  /** On every connection, the first included: the agent's presence and the conversation they follow. */
+  connected: async () => {
+    await Promise.all([usePresenceStore().announce(), useConversationStore().follow()]);
+  },
+
+  refetch: async () => {
+    await Promise.all([useInboxStore().refetch(), useConversationStore().refetch(), useAgentsStore().refetch()]);
+  },
+};
