@@ -45,8 +45,9 @@ func main() {
 		Handler:   "sqlite",
 		// BEGIN IMMEDIATE: FerretDB updates read then write inside one transaction, and a deferred
 		// transaction that upgrades to a writer fails at once with SQLITE_BUSY under concurrent
-		// writers instead of waiting for busy_timeout.
-		SQLiteURL: "file:" + dir + "/?_txlock=immediate",
+		// writers instead of waiting for busy_timeout. synchronous(normal) is SQLite's advice for
+		// WAL mode: commits stop waiting for fsync, and the database stays consistent on power loss.
+		SQLiteURL: "file:" + dir + "/?_txlock=immediate&_pragma=synchronous(normal)",
 	})
 	if err != nil {
 		fail(err)

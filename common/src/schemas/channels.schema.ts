@@ -4,9 +4,9 @@ export const connectChannelBodySchema = z
   .object({
     phoneNumberId: z.string().regex(/^\d{5,20}$/, 'digits only, as Meta shows it'),
     wabaId: z.string().regex(/^\d{5,20}$/, 'digits only, as Meta shows it'),
-    displayPhoneNumber: z.string().trim().min(5).max(30),
+    displayPhoneNumber: z.string().trim().min(5, 'at least 5 characters').max(30, 'at most 30 characters'),
     accessToken: z.string().trim().min(10, 'paste the whole token').max(1024),
-    appSecret: z.string().trim().min(8).max(256),
+    appSecret: z.string().trim().min(8, 'at least 8 characters').max(256, 'at most 256 characters'),
     verifyToken: z.string().trim().min(8, 'at least 8 characters').max(256),
     graphBaseUrl: z.string().url().optional(),
   })

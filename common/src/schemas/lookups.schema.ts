@@ -9,7 +9,7 @@ export const lookupParamsSchema = z.object({ kind: z.enum(LOOKUP_KINDS), id: z.s
 export const lookupBodySchema = z
   .object({
     name: z.string().trim().min(1, 'is required').max(24, 'at most 24 characters (a WhatsApp list row title)'),
-    synonyms: z.array(z.string().trim().min(1).max(60)).max(50).default([]),
+    synonyms: z.array(z.string().trim().min(1, 'is required').max(60, 'at most 60 characters')).max(50).default([]),
     description: z.string().trim().max(72, 'at most 72 characters (a WhatsApp list row description)').default(''),
     reply: z.string().trim().max(1024).default(''),
     price: z.number().min(0).max(1_000_000_000).nullable().default(null),
@@ -29,17 +29,17 @@ const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 
 export const botSettingsSchema = z
   .object({
-    greeting: z.string().trim().min(1).max(1024),
-    clarify: z.string().trim().min(1).max(1024),
-    handoff: z.string().trim().min(1).max(1024),
-    outOfHoursReply: z.string().trim().min(1).max(1024),
+    greeting: z.string().trim().min(1, 'is required').max(1024, 'at most 1024 characters'),
+    clarify: z.string().trim().min(1, 'is required').max(1024, 'at most 1024 characters'),
+    handoff: z.string().trim().min(1, 'is required').max(1024, 'at most 1024 characters'),
+    outOfHoursReply: z.string().trim().min(1, 'is required').max(1024, 'at most 1024 characters'),
     timezone: z.string().min(1).max(64),
     /** Opening hours per ISO weekday (1 = Monday); a missing day is closed. */
     hours: z.array(z.object({ day: z.number().int().min(1).max(7), open: time, close: time }).strict()).max(14),
-    optOutWords: z.array(z.string().trim().min(1).max(40)).max(50),
-    optInWords: z.array(z.string().trim().min(1).max(40)).max(50),
-    optOutConfirmation: z.string().trim().min(1).max(1024),
-    optInConfirmation: z.string().trim().min(1).max(1024),
+    optOutWords: z.array(z.string().trim().min(1, 'is required').max(40, 'at most 40 characters')).max(50),
+    optInWords: z.array(z.string().trim().min(1, 'is required').max(40, 'at most 40 characters')).max(50),
+    optOutConfirmation: z.string().trim().min(1, 'is required').max(1024, 'at most 1024 characters'),
+    optInConfirmation: z.string().trim().min(1, 'is required').max(1024, 'at most 1024 characters'),
   })
   .strict();
 export type BotSettings = z.infer<typeof botSettingsSchema>;

@@ -22,9 +22,8 @@ export interface OutboundRequest {
 
 /**
  * Sends each outbound message at most once. The message is claimed by a unique insert of its key
- * before the Graph call; `attemptedAt` marks that the call may have happened. An answer lost in
- * transit is never retried blindly: the status webhook carrying the key in
- * `biz_opaque_callback_data` settles it, or the sweeper reports it.
+ * before the Graph call. An answer lost in transit is never retried blindly: the status webhook
+ * carrying the key in `biz_opaque_callback_data` settles it, or the sweeper reports it.
  */
 export class OutboundService {
   readonly messages: (tenantId: string) => Model<MessageDoc>;
@@ -40,9 +39,9 @@ export class OutboundService {
 
   async send(tenantId: string, request: OutboundRequest): Promise<MessageView> {
     const claimed = await this.claim(tenantId, request);
-    if (!claimed.fresh && claimed.doc.attemptedAt) return toMessageView(claimed.doc);
+    // Whoever did not insert the claim does not send: the claimer did, or may have.
+    if (!claimed.fresh) return toMessageView(claimed.doc);
     this.onChange(tenantId, toMessageView(claimed.doc), true);
-    await this.messages(tenantId).updateOne({ _id: claimed.doc._id }, { $set: { attemptedAt: new Date() } });
     const outcome = await this.callWithPolicy(request);
     const update = settle(outcome);
     await this.messages(tenantId).updateOne({ _id: claimed.doc._id }, { $set: update });
@@ -66,7 +65,9 @@ export class OutboundService {
         status: 'pending',
         statusRank: 0,
         error: null,
-        attemptedAt: null,
+        // Set with the claim: a crash between this insert and the Graph call is then reported as
+        // unconfirmed rather than risked as a duplicate.
+        attemptedAt: new Date(),
         payload: request.body,
       });
       return { doc: doc.toObject(), fresh: true };

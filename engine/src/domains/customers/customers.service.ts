@@ -27,10 +27,12 @@ export class CustomersService {
     const existing = await this.find(tenantId, identity);
     const now = new Date();
     if (existing) {
-      const update: Partial<CustomerDoc> = { lastSeenAt: now };
+      const update: Partial<CustomerDoc> = {};
       if (identity.name && identity.name !== existing.name) update.name = identity.name;
       if (identity.userId && !existing.userId) update.userId = identity.userId;
-      await model.updateOne({ _id: existing._id }, { $set: update });
+      // Last seen is kept to the hour: an update per message would cost a write on the hot path.
+      if (now.getTime() - existing.lastSeenAt.getTime() > 3600_000) update.lastSeenAt = now;
+      if (Object.keys(update).length > 0) await model.updateOne({ _id: existing._id }, { $set: update });
       return { ...existing, ...update };
     }
     const identityKey = identity.waId ? `wa:${identity.waId}` : `u:${identity.userId ?? 'unknown'}`;

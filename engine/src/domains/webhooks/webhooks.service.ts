@@ -3,6 +3,8 @@ import type { Database } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { verifySignature } from '../../platform/whatsapp/signature.js';
+import { BatchWriter } from '../../platform/db/batch-writer.js';
+import { KeyedWorkQueue } from '../../platform/jobs/work-queue.js';
 import { envelopeSchema, flattenWebhook, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
 import type { OpenChannel } from '../channels/index.js';
 import { webhookEventSchema, type WebhookEventDoc } from './webhooks.model.js';
@@ -28,14 +30,17 @@ interface Handlers {
 export class WebhooksService {
   private readonly events: (tenantId: string) => Model<WebhookEventDoc>;
   private readonly handlers: Handlers = {};
-  private readonly pending = new Set<Promise<void>>();
+  private readonly writers = new Map<string, BatchWriter<WebhookEventDoc>>();
+  private readonly queue: KeyedWorkQueue;
 
   constructor(
     db: Database,
     private readonly channels: ChannelLookup,
     private readonly logger: Logger,
+    workers = 4,
   ) {
     this.events = db.defineTenantModel('WebhookEvent', webhookEventSchema);
+    this.queue = new KeyedWorkQueue(workers);
   }
 
   on<K extends WebhookItem['kind']>(kind: K, handler: ItemHandler<K>): void {
@@ -80,16 +85,20 @@ export class WebhooksService {
     return { tenantItems };
   }
 
-  /** Processes stored items after the 200 went out. */
+  /**
+   * Processes stored items after the 200 went out, by a bounded pool of workers so that a burst
+   * never starves the intake. Items of one customer (or one message's statuses) keep their order.
+   */
   processLater(tenantItems: Map<string, WebhookItem[]>): void {
     for (const [tenantId, items] of tenantItems) {
-      const job = this.processAll(tenantId, items).finally(() => this.pending.delete(job));
-      this.pending.add(job);
+      for (const item of [...items].sort((a, b) => rank(a) - rank(b) || timestamp(a) - timestamp(b))) {
+        this.queue.push(`${tenantId}/${orderKey(item)}`, () => this.processOne(tenantId, item));
+      }
     }
   }
 
-  async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
   /** Picks up items stored but never processed (a crash between storing and processing). */
@@ -104,14 +113,26 @@ export class WebhooksService {
   }
 
   private async store(tenantId: string, items: WebhookItem[]): Promise<void> {
+    if (items.length === 0) return;
     const now = new Date();
     const docs = items.map((item) => ({ _id: item.key, kind: item.kind, item, receivedAt: now, processedAt: null, attempts: 0, lastError: null }));
-    try {
-      await this.events(tenantId).insertMany(docs, { ordered: false });
-    } catch (error) {
-      // Duplicates (Meta redelivers) are expected and already stored; anything else is a failure.
-      if (!onlyDuplicates(error)) throw error;
+    await this.writerFor(tenantId).add(docs);
+  }
+
+  private writerFor(tenantId: string): BatchWriter<WebhookEventDoc> {
+    let writer = this.writers.get(tenantId);
+    if (!writer) {
+      writer = new BatchWriter(async (docs) => {
+        try {
+          await this.events(tenantId).insertMany(docs, { ordered: false });
+        } catch (error) {
+          // Duplicates (Meta redelivers) are expected and already stored; anything else fails the batch.
+          if (!onlyDuplicates(error)) throw error;
+        }
+      });
+      this.writers.set(tenantId, writer);
     }
+    return writer;
   }
 
   private async processAll(tenantId: string, items: WebhookItem[]): Promise<void> {
@@ -153,6 +174,12 @@ function onlyDuplicates(error: unknown): boolean {
   const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
   if (Array.isArray(writeErrors) && writeErrors.length > 0) return writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
   return (error as { code?: number }).code === 11000;
+}
+
+function orderKey(item: WebhookItem): string {
+  if (item.kind === 'message') return `c:${item.contact.waId ?? item.contact.userId ?? item.key}`;
+  if (item.kind === 'status') return `s:${item.status.id}`;
+  return `e:${item.field}`;
 }
 
 function rank(item: WebhookItem): number {

@@ -1,0 +1,53 @@
+/**
+ * A bounded pool of workers with per-key ordering: jobs with the same key run one after the
+ * other in arrival order; jobs with different keys run side by side, at most `concurrency` at once.
+ */
+export class KeyedWorkQueue {
+  private readonly waiting: { key: string; run: () => Promise<void> }[] = [];
+  private readonly busyKeys = new Set<string>();
+  private running = 0;
+  private idleResolvers: (() => void)[] = [];
+
+  constructor(private readonly concurrency: number) {}
+
+  push(key: string, run: () => Promise<void>): void {
+    this.waiting.push({ key, run });
+    this.pump();
+  }
+
+  get size(): number {
+    return this.waiting.length + this.running;
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    if (this.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleResolvers.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency) {
+      const index = this.waiting.findIndex((job) => !this.busyKeys.has(job.key));
+      if (index < 0) break;
+      const [job] = this.waiting.splice(index, 1);
+      if (!job) break;
+      this.start(job);
+    }
+    if (this.size === 0) {
+      for (const resolve of this.idleResolvers.splice(0)) resolve();
+    }
+  }
+
+  private start(job: { key: string; run: () => Promise<void> }): void {
+    this.running++;
+    this.busyKeys.add(job.key);
+    job
+      .run()
+      .catch(() => undefined)
+      .finally(() => {
+        this.running--;
+        this.busyKeys.delete(job.key);
+        this.pump();
+      });
+  }
+}
