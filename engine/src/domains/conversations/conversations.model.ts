@@ -97,3 +97,17 @@ messageSchema.index({ direction: 1, at: 1 });
 
 /** Delivery ranks: statuses only move forward (sent < delivered < read). */
 export const STATUS_RANK: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3, played: 3 };
+
+/**
+ * wamid → message, keyed by the wamid itself: status webhooks find their message by primary key,
+ * the one lookup that stays fast on every backend however many messages a tenant has.
+ */
+export interface WamidRefDoc {
+  _id: string;
+  messageId: string;
+}
+
+export const wamidRefSchema = new Schema<WamidRefDoc>(
+  { _id: { type: String, required: true }, messageId: { type: String, required: true } },
+  { collection: 'wamid_refs', versionKey: false },
+);

@@ -6,7 +6,7 @@ import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import type { GraphClient, SendOutcome } from '../../platform/whatsapp/graph-client.js';
 import type { OpenChannel } from '../channels/index.js';
-import { messageSchema, type MessageDoc } from './conversations.model.js';
+import { messageSchema, wamidRefSchema, type MessageDoc, type WamidRefDoc } from './conversations.model.js';
 import { toMessageView } from './conversation.views.js';
 
 export interface OutboundRequest {
@@ -27,6 +27,7 @@ export interface OutboundRequest {
  */
 export class OutboundService {
   readonly messages: (tenantId: string) => Model<MessageDoc>;
+  readonly wamidRefs: (tenantId: string) => Model<WamidRefDoc>;
 
   constructor(
     db: Database,
@@ -35,6 +36,21 @@ export class OutboundService {
     private readonly onChange: (tenantId: string, message: MessageView, created: boolean) => void,
   ) {
     this.messages = db.defineTenantModel('Message', messageSchema);
+    this.wamidRefs = db.defineTenantModel('WamidRef', wamidRefSchema);
+  }
+
+  /** Remembers which message a wamid belongs to (idempotent). */
+  async rememberWamid(tenantId: string, wamid: string, messageId: string): Promise<void> {
+    try {
+      await this.wamidRefs(tenantId).create({ _id: wamid, messageId });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  async byWamid(tenantId: string, wamid: string): Promise<MessageDoc | null> {
+    const ref = await this.wamidRefs(tenantId).findById(wamid).lean();
+    return ref ? this.messages(tenantId).findById(ref.messageId).lean() : null;
   }
 
   async send(tenantId: string, request: OutboundRequest): Promise<MessageView> {
@@ -44,6 +60,7 @@ export class OutboundService {
     this.onChange(tenantId, toMessageView(claimed.doc), true);
     const outcome = await this.callWithPolicy(request);
     const update = settle(outcome);
+    if (update.wamid) await this.rememberWamid(tenantId, update.wamid, String(claimed.doc._id));
     await this.messages(tenantId).updateOne({ _id: claimed.doc._id }, { $set: update });
     const view = toMessageView({ ...claimed.doc, ...update });
     this.onChange(tenantId, view, false);
@@ -68,7 +85,8 @@ export class OutboundService {
         // Set with the claim: a crash between this insert and the Graph call is then reported as
         // unconfirmed rather than risked as a duplicate.
         attemptedAt: new Date(),
-        payload: request.body,
+        // What was sent is in the text; the Graph body is not kept (smaller documents, cheaper updates).
+        payload: null,
       });
       return { doc: doc.toObject(), fresh: true };
     } catch (error) {

@@ -45,11 +45,12 @@ export class StatusesService {
 
   private async applyNow(tenantId: string, status: StatusUpdate): Promise<void> {
     const messages = this.outbound.messages(tenantId);
-    let doc = await messages.findOne({ wamid: status.id }).lean();
+    let doc = await this.outbound.byWamid(tenantId, status.id);
     if (!doc && status.biz_opaque_callback_data) {
-      // The send's answer was lost; the status names the message by the key we gave it.
+      // The send's answer was lost (or is still on its way); the status names the message by the
+      // key we gave it.
       doc = await messages.findOne({ key: status.biz_opaque_callback_data }).lean();
-      if (doc && !doc.wamid) await messages.updateOne({ _id: doc._id }, { $set: { wamid: status.id } });
+      if (doc) await this.outbound.rememberWamid(tenantId, status.id, String(doc._id));
     }
     if (!doc) {
       this.logger.debug({ wamid: status.id }, 'status for a message this tenant did not send here');

@@ -145,6 +145,7 @@ export class WebhooksService {
     try {
       const handler = this.handlers[item.kind] as ((tenantId: string, item: WebhookItem) => Promise<void>) | undefined;
       if (handler) await handler(tenantId, item);
+      // By primary key: FerretDB answers a filter on _id without scanning the collection.
       await this.events(tenantId).updateOne({ _id: item.key }, { $set: { processedAt: new Date() } });
     } catch (error) {
       this.logger.error({ err: error, tenantId, key: item.key }, 'webhook item processing failed');

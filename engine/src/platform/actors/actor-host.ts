@@ -169,11 +169,14 @@ export class ActorHost<M extends AnyStateMachine> {
     const cached = fresh ? undefined : this.cache.get(key);
     if (cached) return cached;
     const state = await this.states(tenantId).findById(actorId).lean();
-    // The log may be ahead of the state document if a process died between the two writes.
-    const newer = await this.events(tenantId)
-      .findOne({ actorId, rev: { $gt: state?.rev ?? 0 } })
-      .sort({ rev: -1 })
-      .lean();
+    // The log may be ahead of the state document if a process died between the two writes:
+    // follow the revisions by primary key (cheap on every backend) until the last one.
+    let newer: ActorEventDoc | null = null;
+    for (let rev = (state?.rev ?? 0) + 1; ; rev++) {
+      const next = await this.events(tenantId).findById(`${actorId}:${rev}`).lean();
+      if (!next) break;
+      newer = next;
+    }
     const source = newer ?? state;
     const loaded: Loaded = source ? { rev: source.rev, snapshot: this.upgrade(actorId, source.machineVersion, source.snapshot) } : { rev: 0, snapshot: null };
     this.cache.set(key, loaded);
