@@ -8,8 +8,8 @@ import { metaJson, signatureSha256 } from '../whatsapp-simulator/index.js';
 import { benchTenant } from './bench-tenant.js';
 import { atFixedRate, fmt, summarise, verdict } from './bench-support.js';
 
-const RATE = Number(process.env.BENCH_RATE ?? 20);
-const TOTAL = Number(process.env.BENCH_TOTAL ?? 300);
+const RATE = Number(process.env.BENCH_RATE ?? 5);
+const TOTAL = Number(process.env.BENCH_TOTAL ?? 100);
 const agent = new Agent({ connections: 32 });
 
 async function main(): Promise<void> {

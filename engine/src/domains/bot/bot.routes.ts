@@ -1,12 +1,8 @@
 import { botSettingsBodySchema, idParamsSchema, LOOKUP_KINDS, lookupBodySchema, lookupPatchSchema, type LookupKind } from '@parley/common';
-import { clientIp } from '../../platform/http/context.js';
-import { tenantRoute, type AuthedContext, type RouteSpec } from '../../platform/http/route.js';
+import { actorOf } from '../../platform/http/context.js';
+import { tenantRoute, type RouteSpec } from '../../platform/http/route.js';
 import type { BotService } from './bot.service.js';
-import type { Actor } from './lookups.service.js';
 
-function actorOf({ auth, req }: AuthedContext<unknown, unknown, unknown>): Actor {
-  return { id: auth.user.id, email: auth.user.email, ip: clientIp(req) };
-}
 
 /**
  * `/api/lookups/<kind>[/:id]`, spelt out per table rather than as a `:kind` parameter: an

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { connectChannelBodySchema } from '@parley/common';
-import { clientIp } from '../../platform/http/context.js';
+import { actorOf } from '../../platform/http/context.js';
 import { tenantRoute, type RouteSpec } from '../../platform/http/route.js';
 import type { ChannelsService } from './channels.service.js';
 
@@ -15,7 +15,7 @@ export function channelsRoutes(channels: ChannelsService): RouteSpec[] {
       can: ['create', 'Channel'],
       body: connectChannelBodySchema,
       status: 201,
-      handler: ({ tenantId, body, auth, req }) => channels.connect(tenantId, body, { id: auth.user.id, email: auth.user.email, ip: clientIp(req) }),
+      handler: (ctx) => channels.connect(ctx.tenantId, ctx.body, actorOf(ctx)),
     }),
     tenantRoute({
       method: 'delete',
@@ -23,7 +23,7 @@ export function channelsRoutes(channels: ChannelsService): RouteSpec[] {
       can: ['delete', 'Channel'],
       params: phoneNumberParamsSchema,
       status: 204,
-      handler: ({ tenantId, params, auth, req }) => channels.disconnect(tenantId, params.phoneNumberId, { id: auth.user.id, email: auth.user.email, ip: clientIp(req) }),
+      handler: (ctx) => channels.disconnect(ctx.tenantId, ctx.params.phoneNumberId, actorOf(ctx)),
     }),
   ];
 }

@@ -40,6 +40,8 @@ export class ConversationsService {
     const at = new Date(Number(item.message.timestamp ?? Date.now() / 1000) * 1000);
     const described = describeInbound(item.message);
     const stored = await this.storeInbound(tenantId, conversationId, item, described.text, at, customer.name);
+    // Agents see the message as soon as it is stored, before the bot has thought about it.
+    if (stored) this.realtime.toTenant(tenantId, 'message:created', toMessageView(stored));
     const verdict = await this.verdictFor(tenantId, item.message.type, described, at);
     const event: ConversationEvent = { type: 'INBOUND', messageId: item.message.id, at: at.getTime(), bot: verdict.bot, outOfHours: verdict.outOfHours };
     const result = await this.host.send(tenantId, conversationId, event, `in:${item.message.id}`);
@@ -47,7 +49,6 @@ export class ConversationsService {
       ...(stored ? { lastMessageAt: at, lastMessagePreview: described.text.slice(0, 120), lastInboundWamid: item.message.id } : {}),
       ...(stored && !result.duplicate ? { $incUnread: true } : {}),
     });
-    if (stored) this.realtime.toTenant(tenantId, 'message:created', toMessageView(stored));
   }
 
   /** Applies an event to the conversation actor and refreshes the read model. */

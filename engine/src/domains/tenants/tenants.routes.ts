@@ -1,11 +1,8 @@
 import { createTenantBodySchema, idParamsSchema, suspendTenantBodySchema } from '@parley/common';
-import { clientIp } from '../../platform/http/context.js';
-import { platformRoute, type AuthedContext, type RouteSpec } from '../../platform/http/route.js';
-import type { PlatformActor, TenantsService } from './tenants.service.js';
+import { actorOf } from '../../platform/http/context.js';
+import { platformRoute, type RouteSpec } from '../../platform/http/route.js';
+import type { TenantsService } from './tenants.service.js';
 
-function actorOf({ auth, req }: AuthedContext<unknown, unknown, unknown>): PlatformActor {
-  return { id: auth.user.id, email: auth.user.email, ip: clientIp(req) };
-}
 
 export function tenantsRoutes(tenants: TenantsService): RouteSpec[] {
   return [

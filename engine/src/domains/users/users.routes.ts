@@ -1,12 +1,9 @@
 import { changeRolesBodySchema, createInvitationBodySchema, idParamsSchema } from '@parley/common';
-import { clientIp } from '../../platform/http/context.js';
-import { tenantRoute, type AuthedContext, type RouteSpec } from '../../platform/http/route.js';
+import { actorOf } from '../../platform/http/context.js';
+import { tenantRoute, type RouteSpec } from '../../platform/http/route.js';
 import type { InvitationsService } from './invitations.service.js';
-import type { Actor, UsersService } from './users.service.js';
+import type { UsersService } from './users.service.js';
 
-function actorOf({ auth, req }: AuthedContext<unknown, unknown, unknown>): Actor {
-  return { id: auth.user.id, email: auth.user.email, ip: clientIp(req) };
-}
 
 export function usersRoutes(users: UsersService, invitations: InvitationsService): RouteSpec[] {
   return [

@@ -20,3 +20,8 @@ declare module 'express-serve-static-core' {
 export function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
+
+/** Who did it, for audit logs: the signed-in user and the address they came from. */
+export function actorOf({ auth, req }: { auth: AuthContext; req: Request }): { id: string; email: string; ip: string | null } {
+  return { id: auth.user.id, email: auth.user.email, ip: clientIp(req) };
+}
