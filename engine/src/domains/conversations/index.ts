@@ -46,6 +46,10 @@ export function createConversationsDomain(deps: ConversationsDeps) {
   const outbound = new OutboundService(deps.db, deps.graph, deps.logger, (tenantId, message, created) => {
     deps.realtime.toTenant(tenantId, created ? 'message:created' : 'message:status-changed', message as never);
   });
+  outbound.onTemplateRejected = (tenantId, code) => {
+    deps.logger.warn({ tenantId, code }, 'WhatsApp refused a template; resyncing templates');
+    deps.templates.sync(tenantId).catch((error: unknown) => deps.logger.error({ err: error, tenantId }, 'template resync failed'));
+  };
   const statuses = new StatusesService(outbound, deps.realtime, deps.logger);
   const assignment = new AssignmentService(deps.db, deps.redis, conversations, deps.members, deps.realtime, deps.logger);
   conversations.onQueued = (tenantId) => assignment.later(tenantId);

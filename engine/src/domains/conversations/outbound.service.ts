@@ -28,6 +28,8 @@ export interface OutboundRequest {
 export class OutboundService {
   readonly messages: (tenantId: string) => Model<MessageDoc>;
   readonly wamidRefs: (tenantId: string) => Model<WamidRefDoc>;
+  /** Told when WhatsApp says a template is missing, paused or disabled: the local copy is stale. */
+  onTemplateRejected: (tenantId: string, code: number) => void = () => undefined;
 
   constructor(
     db: Database,
@@ -59,6 +61,7 @@ export class OutboundService {
     if (!claimed.fresh) return toMessageView(claimed.doc);
     this.onChange(tenantId, toMessageView(claimed.doc), true);
     const outcome = await this.callWithPolicy(request);
+    if (!outcome.ok && outcome.kind === 'rejected' && outcome.policy.action === 'fail-and-resync-template') this.onTemplateRejected(tenantId, outcome.code);
     const update = settle(outcome);
     if (update.wamid) await this.rememberWamid(tenantId, update.wamid, String(claimed.doc._id));
     await this.messages(tenantId).updateOne({ _id: claimed.doc._id }, { $set: update });
