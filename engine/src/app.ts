@@ -52,6 +52,7 @@ export interface Engine {
     tickets: TicketsService;
     quotations: QuotationsService;
     reviews: ReviewsService;
+    bot: BotService;
   };
   /** Runs the crash-recovery sweep once for every tenant (the periodic sweeper does it too). */
   sweep(): Promise<void>;
@@ -190,7 +191,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     app,
     routes,
     socketEvents: realtime.events,
-    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, webhooks, conversations, tickets, quotations, reviews },
+    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, webhooks, conversations, tickets, quotations, reviews, bot },
     sweep: sweepAll,
     listen: () =>
       new Promise((resolve) => {

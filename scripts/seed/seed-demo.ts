@@ -5,6 +5,7 @@
 import type { TenantRole } from '@parley/common';
 import { createEngine, ensureAccount, loadConfig, PRODUCTION_COST, type Engine } from '@parley/engine';
 import { seedDemoWhatsApp } from './demo-whatsapp.js';
+import { seedDemoLookups } from './demo-lookups.js';
 
 const DEMO_PASSWORD = 'parley-demo-2026';
 const PLATFORM_ADMIN = { email: 'admin@parley.local', name: 'Pat Platform' };
@@ -29,13 +30,15 @@ async function demoTenantId(engine: Engine, adminId: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const engine = await createEngine(loadConfig());
+  // Quiet: the demo tenant's first invitation mail would otherwise be logged here.
+  const engine = await createEngine(loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }));
   try {
     const adminId = await ensureAccount(engine.db, { ...PLATFORM_ADMIN, password: DEMO_PASSWORD, platformRole: 'platform_admin' }, PRODUCTION_COST);
     const tenantId = await demoTenantId(engine, adminId);
     for (const user of DEMO_USERS) {
       await ensureAccount(engine.db, { email: user.email, name: user.name, password: DEMO_PASSWORD, membership: { tenantId, roles: [user.role] } }, PRODUCTION_COST);
     }
+    await seedDemoLookups(engine, tenantId, { id: adminId, email: PLATFORM_ADMIN.email });
     await seedDemoWhatsApp(engine, tenantId, { id: adminId, email: PLATFORM_ADMIN.email }, process.env.WA_SIM_URL ?? 'http://localhost:9090');
     const url = engine.config.publicUrl;
     const rows = [
