@@ -92,7 +92,7 @@ export class WebhooksService {
   processLater(tenantItems: Map<string, WebhookItem[]>): void {
     for (const [tenantId, items] of tenantItems) {
       for (const item of [...items].sort((a, b) => rank(a) - rank(b) || timestamp(a) - timestamp(b))) {
-        this.queue.push(`${tenantId}/${orderKey(item)}`, () => this.processOne(tenantId, item));
+        this.queue.push(`${tenantId}/${orderKey(item)}`, () => this.processOne(tenantId, item), item.kind === 'message');
       }
     }
   }

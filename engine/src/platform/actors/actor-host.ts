@@ -97,8 +97,13 @@ export class ActorHost<M extends AnyStateMachine> {
       }
       if (committed === 'conflict') continue;
       this.cache.set(`${tenantId}/${actorId}`, { rev, snapshot });
-      await this.saveState(tenantId, actorId, rev, snapshot);
-      await this.runEffects(tenantId, actorId, `${actorId}:${rev}`, records);
+      // Effects first (a customer waits for the reply); the state document is only a cache of the
+      // log, and a load that finds it behind follows the log.
+      try {
+        await this.runEffects(tenantId, actorId, `${actorId}:${rev}`, records);
+      } finally {
+        await this.saveState(tenantId, actorId, rev, snapshot);
+      }
       return { rev, snapshot: this.restore(actorId, snapshot).getSnapshot() as SnapshotFrom<M>, duplicate: false, effects: records };
     }
     throw new Error(`actor ${actorId}: too many concurrent writers`);

@@ -1,17 +1,18 @@
 /**
  * A bounded pool of workers with per-key ordering: jobs with the same key run one after the
  * other in arrival order; jobs with different keys run side by side, at most `concurrency` at once.
+ * Urgent jobs (a customer waiting for an answer) go before the others.
  */
 export class KeyedWorkQueue {
-  private readonly waiting: { key: string; run: () => Promise<void> }[] = [];
+  private readonly waiting: { key: string; run: () => Promise<void>; urgent: boolean }[] = [];
   private readonly busyKeys = new Set<string>();
   private running = 0;
   private idleResolvers: (() => void)[] = [];
 
   constructor(private readonly concurrency: number) {}
 
-  push(key: string, run: () => Promise<void>): void {
-    this.waiting.push({ key, run });
+  push(key: string, run: () => Promise<void>, urgent = false): void {
+    this.waiting.push({ key, run, urgent });
     this.pump();
   }
 
@@ -27,7 +28,9 @@ export class KeyedWorkQueue {
 
   private pump(): void {
     while (this.running < this.concurrency) {
-      const index = this.waiting.findIndex((job) => !this.busyKeys.has(job.key));
+      const free = (job: { key: string }) => !this.busyKeys.has(job.key);
+      const urgent = this.waiting.findIndex((job) => job.urgent && free(job));
+      const index = urgent >= 0 ? urgent : this.waiting.findIndex(free);
       if (index < 0) break;
       const [job] = this.waiting.splice(index, 1);
       if (!job) break;
