@@ -110,15 +110,11 @@ function checked(kind: LookupKind, body: LookupBody): Fields {
  * FerretDB 1.x on SQLite reports a unique-index violation by an update as error 1 carrying
  * SQLite's message, not as 11000 (inserts do give 11000); MongoDB gives 11000 for both.
  */
-function isUniqueViolation(error: unknown): boolean {
-  return isDuplicateKeyError(error) || (error instanceof Error && error.message.includes('UNIQUE constraint failed'));
-}
-
 async function writeUnique<T>(kind: LookupKind, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     throw new AppError('CONFLICT', `Another row of ${kind} already has this name`, {
       fields: [{ field: 'body.name', message: `is already used in ${kind} (names are compared without case, accents or punctuation)` }],
     });

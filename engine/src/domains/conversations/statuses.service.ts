@@ -4,6 +4,7 @@ import { reasonFor } from '../../platform/whatsapp/error-policy.js';
 import type { StatusUpdate } from '../../platform/whatsapp/webhook-payload.js';
 import type { OutboundService } from './outbound.service.js';
 import type { DeliveryStatus } from '@parley/common';
+import { KeyedMutex } from '../../platform/jobs/keyed-mutex.js';
 import { STATUS_RANK, type MessageDoc } from './conversations.model.js';
 
 const DELIVERED_RANK = 2;
@@ -17,7 +18,7 @@ export type StatusListener = (tenantId: string, message: MessageDoc, status: Sta
  */
 export class StatusesService {
   private readonly listeners: StatusListener[] = [];
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly mutex = new KeyedMutex();
 
   constructor(
     private readonly outbound: OutboundService,
@@ -32,15 +33,7 @@ export class StatusesService {
 
   /** Statuses of one message are applied one after the other in this process. */
   async apply(tenantId: string, status: StatusUpdate): Promise<void> {
-    const key = `${tenantId}/${status.id}`;
-    const previous = this.inFlight.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.applyNow(tenantId, status));
-    this.inFlight.set(key, next);
-    try {
-      await next;
-    } finally {
-      if (this.inFlight.get(key) === next) this.inFlight.delete(key);
-    }
+    await this.mutex.run(`${tenantId}/${status.id}`, () => this.applyNow(tenantId, status));
   }
 
   private async applyNow(tenantId: string, status: StatusUpdate): Promise<void> {

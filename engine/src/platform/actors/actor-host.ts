@@ -5,6 +5,7 @@ import { isDuplicateKeyError } from '../errors/app-error.js';
 import type { Logger } from '../logger/logger.js';
 import { actorEventSchema, actorStateSchema, type ActorEventDoc, type ActorStateDoc, type EffectRecord } from './actor.model.js';
 import { LruCache } from './lru-cache.js';
+import { KeyedMutex } from '../jobs/keyed-mutex.js';
 
 /** An effect a transition asked for: emitted by the machine with XState's `emit`, run after commit. */
 export interface Effect {
@@ -45,7 +46,7 @@ export class ActorHost<M extends AnyStateMachine> {
   private readonly events: (tenantId: string) => Model<ActorEventDoc>;
   private readonly states: (tenantId: string) => Model<ActorStateDoc>;
   private readonly cache = new LruCache<string, Loaded>(5000);
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly mutex = new KeyedMutex();
   private readonly handlers = new Map<string, EffectHandler>();
 
   constructor(
@@ -66,16 +67,9 @@ export class ActorHost<M extends AnyStateMachine> {
    * fact again, from any process, returns `duplicate: true` and changes nothing.
    */
   send(tenantId: string, actorId: string, event: EventFromLogic<M>, eventId: string): Promise<SendResult<M>> {
-    const key = `${tenantId}/${actorId}`;
     // Events for one actor are applied one after the other inside a process; across processes the
     // unique revision insert decides.
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.sendNow(tenantId, actorId, event, eventId));
-    this.queues.set(key, next);
-    void next.finally(() => {
-      if (this.queues.get(key) === next) this.queues.delete(key);
-    }).catch(() => undefined);
-    return next;
+    return this.mutex.run(`${tenantId}/${actorId}`, () => this.sendNow(tenantId, actorId, event, eventId));
   }
 
   async snapshot(tenantId: string, actorId: string): Promise<{ rev: number; snapshot: SnapshotFrom<M> } | null> {

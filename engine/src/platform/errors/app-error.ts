@@ -32,7 +32,13 @@ export class AppError extends Error {
   }
 }
 
-/** MongoDB's duplicate-key error: the loser of a unique insert. */
+/**
+ * A unique index refused the write: MongoDB's duplicate-key error 11000 (the loser of a unique
+ * insert). FerretDB 1.x answers an *update* that breaks a unique index with code 1 and SQLite's
+ * "UNIQUE constraint failed" instead, so that counts too.
+ */
 export function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 11000;
+  if (typeof error !== 'object' || error === null) return false;
+  if ('code' in error && (error as { code: unknown }).code === 11000) return true;
+  return error instanceof Error && error.message.includes('UNIQUE constraint failed');
 }
