@@ -127,7 +127,9 @@ describe('Live inbox', () => {
     const transferred = await tenant.admin.post<ConversationView>(`/api/conversations/${conversation.id}/transfer`, { queue: 'sales' });
     expect(transferred.body).to.deep.include({ state: 'queued', queue: 'sales' });
     await wa.inject({ from: '447700200002', type: 'text', text: { body: 'any news?' } });
-    await eventually(async () => (await conversationOf(tenant, '447700200002'))?.unread, 'unread count');
+    // Resolve only once the customer's new message is in: arriving after the resolution, it would reopen.
+    await eventually(async () => (await detailOf(tenant, conversation.id)).messages.some((m) => m.text === 'any news?'), 'the new message');
+    await t.engine.services.webhooks.idle();
     const resolved = await tenant.admin.post<ConversationView>(`/api/conversations/${conversation.id}/resolve`);
     expect(resolved.status).to.equal(200);
     await eventually(async () => (await conversationOf(tenant, '447700200002'))?.state === 'awaitingReview', 'the review request');

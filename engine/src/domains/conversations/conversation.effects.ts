@@ -113,10 +113,9 @@ function followUp(deps: Deps, ctx: Ctx, event: ConversationEvent): void {
 }
 
 async function sendBot(deps: Deps, ctx: Ctx, type: 'text' | 'interactive', body: Record<string, unknown>, text: string): Promise<void> {
-  const conversation = await deps.conversations.find(ctx.tenantId, ctx.actorId);
-  const customer = await deps.customers.get(ctx.tenantId, conversation.customerId);
-  const channel = await deps.channels.byPhoneNumberId(conversation.phoneNumberId);
-  if (!customer || !channel) {
+  const recipient = await deps.conversations.recipient(ctx.tenantId, ctx.actorId);
+  const channel = recipient ? await deps.channels.byPhoneNumberId(recipient.phoneNumberId) : null;
+  if (!recipient || !channel) {
     deps.logger.warn({ actorId: ctx.actorId }, 'bot reply skipped: customer or channel is gone');
     return;
   }
@@ -124,7 +123,7 @@ async function sendBot(deps: Deps, ctx: Ctx, type: 'text' | 'interactive', body:
     key: ctx.effectId,
     conversationId: ctx.actorId,
     channel,
-    to: { waId: customer.waId, userId: customer.userId },
+    to: { waId: recipient.waId, userId: recipient.userId },
     type,
     body,
     text,

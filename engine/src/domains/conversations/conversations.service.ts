@@ -9,14 +9,28 @@ import { toSummary, type CustomersService } from '../customers/index.js';
 import type { conversationMachine, BotVerdict, ConversationEvent } from './conversation.machine.js';
 import { conversationSchema, messageSchema, type ConversationDoc, type MessageDoc } from './conversations.model.js';
 import { toConversationView, toMessageView } from './conversation.views.js';
+import { LruCache } from '../../platform/actors/lru-cache.js';
 import type { BotDecisionLike, BotPort, MemberDirectory } from './ports.js';
 
 type InboundItem = Extract<WebhookItem, { kind: 'message' }>;
+
+export interface Recipient {
+  phoneNumberId: string;
+  customerId: string;
+  waId: string | null;
+  userId: string | null;
+}
 
 /** Conversations: inbound messages into actors, the inbox read model, and what agents see. */
 export class ConversationsService {
   readonly conversations: (tenantId: string) => Model<ConversationDoc>;
   readonly messages: (tenantId: string) => Model<MessageDoc>;
+  /**
+   * Who a conversation talks to, through which number: fixed for the conversation's life, so kept
+   * in memory; the bot's reply then needs no lookup at all.
+   */
+  private readonly recipients = new LruCache<string, Recipient>(10_000);
+  private readonly threads = new LruCache<string, string>(10_000);
   /** Called once the read model shows a conversation waiting in a queue (assignment listens). */
   onQueued: (tenantId: string) => void = () => undefined;
 
@@ -35,8 +49,8 @@ export class ConversationsService {
   /** Handles one stored inbound message; safe to run twice (by the sweeper or another process). */
   async handleInbound(tenantId: string, item: InboundItem): Promise<void> {
     const customer = await this.customers.ensureFromInbound(tenantId, item.contact);
-    const conversation = await this.ensureConversation(tenantId, String(customer._id), item.phoneNumberId);
-    const conversationId = String(conversation._id);
+    const conversationId = await this.ensureConversation(tenantId, String(customer._id), item.phoneNumberId);
+    this.recipients.set(`${tenantId}/${conversationId}`, { phoneNumberId: item.phoneNumberId, customerId: String(customer._id), waId: customer.waId, userId: customer.userId });
     const at = new Date(Number(item.message.timestamp ?? Date.now() / 1000) * 1000);
     const described = describeInbound(item.message);
     const stored = await this.storeInbound(tenantId, conversationId, item, described.text, at, customer.name);
@@ -137,19 +151,37 @@ export class ConversationsService {
     return { bot: toVerdict(decision), outOfHours: decision.outOfHours };
   }
 
-  private async ensureConversation(tenantId: string, customerId: string, phoneNumberId: string): Promise<ConversationDoc> {
+  /** The recipient of a conversation's messages (cached: it never changes). */
+  async recipient(tenantId: string, conversationId: string): Promise<Recipient | null> {
+    const key = `${tenantId}/${conversationId}`;
+    const cached = this.recipients.get(key);
+    if (cached) return cached;
+    const doc = await this.find(tenantId, conversationId);
+    const customer = await this.customers.get(tenantId, doc.customerId);
+    if (!customer) return null;
+    const recipient = { phoneNumberId: doc.phoneNumberId, customerId: doc.customerId, waId: customer.waId, userId: customer.userId };
+    this.recipients.set(key, recipient);
+    return recipient;
+  }
+
+  /** The conversation id of a customer on a number; created on the first message (race-safe). */
+  private async ensureConversation(tenantId: string, customerId: string, phoneNumberId: string): Promise<string> {
+    const key = `${tenantId}/${customerId}/${phoneNumberId}`;
+    const cached = this.threads.get(key);
+    if (cached) return cached;
     const model = this.conversations(tenantId);
-    const existing = await model.findOne({ customerId, phoneNumberId }).lean();
-    if (existing) return existing;
-    try {
-      const created = await model.create({ customerId, phoneNumberId, state: 'bot', unread: 0, rev: 0, createdAt: new Date() });
-      return created.toObject();
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const winner = await model.findOne({ customerId, phoneNumberId }).lean();
-      if (!winner) throw error;
-      return winner;
+    let doc = await model.findOne({ customerId, phoneNumberId }).lean();
+    if (!doc) {
+      try {
+        doc = (await model.create({ customerId, phoneNumberId, state: 'bot', unread: 0, rev: 0, createdAt: new Date() })).toObject();
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        doc = await model.findOne({ customerId, phoneNumberId }).lean();
+        if (!doc) throw error;
+      }
     }
+    this.threads.set(key, String(doc._id));
+    return String(doc._id);
   }
 
   /** Returns the stored message when this call stored it, null when it was already there. */
