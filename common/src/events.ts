@@ -38,4 +38,8 @@ export const ROOMS = {
   queue: (tenantId: string, queue: string) => `tenant:${tenantId}:queue:${queue}`,
   user: (userId: string) => `user:${userId}`,
   conversation: (conversationId: string) => `conversation:${conversationId}`,
+  /** Everyone in the tenant who may read a subject: events about it go there, not to the whole tenant. */
+  readers: (tenantId: string, subject: 'User' | 'Invitation' | 'Conversation' | 'Lookup') => `tenant:${tenantId}:readers:${subject}`,
 } as const;
+
+export const READER_ROOM_SUBJECTS = ['User', 'Invitation', 'Conversation', 'Lookup'] as const;

@@ -9,8 +9,8 @@ import { dropTestData, startTestEngine, type TestEngine } from '../support/harne
 import { onboardTenant, type TenantFixture } from '../support/fixtures.js';
 
 const quiet: RealtimeEmitter = {
-  toTenant: () => undefined,
   toUser: () => undefined,
+  toRooms: () => undefined,
   endUserSessions: () => undefined,
   endTenantSessions: () => undefined,
 };

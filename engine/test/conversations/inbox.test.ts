@@ -164,6 +164,24 @@ describe('Live inbox', () => {
     await eventually(async () => (await conversationOf(tenant, '447700200005'))?.customer.marketingConsent === 'revoked', 'consent revoked by preferences');
   });
 
+  it("sends a conversation's live events only to who may see it", async () => {
+    const marketer = await addMember(t, tenant, 'mia@inbox.test', ['marketer']);
+    const [careSocket, salesSocket, marketerSocket] = await Promise.all([connect(t.url, care.client.sessionCookie), connect(t.url, sales.client.sessionCookie), connect(t.url, marketer.client.sessionCookie)]);
+    sockets.push(careSocket, salesSocket, marketerSocket);
+    const seen = { care: [] as string[], sales: [] as string[], marketer: [] as string[] };
+    careSocket.on('message:created', (m) => seen.care.push(m.text));
+    salesSocket.on('message:created', (m) => seen.sales.push(m.text));
+    marketerSocket.on('message:created', (m) => seen.marketer.push(m.text));
+    const conversation = await eventually(() => conversationOf(tenant, '447700200001'), 'the care conversation');
+    expect(conversation.queue).to.equal('care');
+    await wa.inject({ from: '447700200001', type: 'text', text: { body: 'for care eyes only' } });
+    await eventually(async () => seen.care.includes('for care eyes only'), 'the event at the care agent');
+    await t.engine.services.webhooks.idle();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen.sales).to.not.include('for care eyes only');
+    expect(seen.marketer).to.deep.equal([]);
+  });
+
   it('assigns a new conversation at once to an agent who is already online', async () => {
     await tenant.admin.patch(`/api/agents/${care.userId}`, { capacity: 10 });
     await customerAsksForAPerson('447700200007');

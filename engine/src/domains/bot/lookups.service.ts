@@ -1,5 +1,5 @@
 import { Types, type Model } from 'mongoose';
-import type { AuditAction, FieldIssue, LookupBody, LookupKind, LookupPatch, LookupRow } from '@parley/common';
+import { ROOMS, type AuditAction, type FieldIssue, type LookupBody, type LookupKind, type LookupPatch, type LookupRow } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
@@ -87,7 +87,7 @@ export class LookupsService {
       after,
       ip: actor.ip,
     });
-    this.realtime.toTenant(tenantId, 'lookups:changed', { kind: row.kind });
+    this.realtime.toRooms([ROOMS.readers(tenantId, 'Lookup')], 'lookups:changed', { kind: row.kind });
     await this.changed(tenantId);
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Model } from 'mongoose';
 import { Schema } from 'mongoose';
-import type { AgentView, PresenceState, Queue } from '@parley/common';
+import { ROOMS, type AgentView, type PresenceState, type Queue } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
@@ -66,7 +66,7 @@ export class AssignmentService {
         if (!agent) continue;
         const id = String(conversation._id);
         await this.conversations.apply(tenantId, id, { type: 'ASSIGN', agentId: agent.id }, `auto-assign:${id}:${conversation.rev}`);
-        this.realtime.toTenant(tenantId, 'agent:updated', { ...agent, load: agent.load + 1 });
+        this.realtime.toRooms([ROOMS.readers(tenantId, 'Conversation')], 'agent:updated', { ...agent, load: agent.load + 1 });
         assigned++;
       }
       return assigned;
@@ -97,7 +97,7 @@ export class AssignmentService {
     if (!agent) return null;
     await this.settings(tenantId).updateOne({ _id: agentId }, { $set: { capacity } }, { upsert: true });
     const updated = { ...agent, capacity };
-    this.realtime.toTenant(tenantId, 'agent:updated', updated);
+    this.realtime.toRooms([ROOMS.readers(tenantId, 'Conversation')], 'agent:updated', updated);
     this.later(tenantId);
     return updated;
   }
@@ -105,7 +105,7 @@ export class AssignmentService {
   async setPresence(tenantId: string, userId: string, presence: PresenceState): Promise<void> {
     await this.redis.hset(`presence:${tenantId}`, userId, presence);
     const agent = (await this.agents(tenantId)).find((a) => a.id === userId);
-    if (agent) this.realtime.toTenant(tenantId, 'agent:updated', agent);
+    if (agent) this.realtime.toRooms([ROOMS.readers(tenantId, 'Conversation')], 'agent:updated', agent);
     if (presence === 'online') this.later(tenantId);
   }
 

@@ -1,5 +1,5 @@
 import { Types, type Model } from 'mongoose';
-import type { ConversationDetail, ConversationView, MessageView, Queue } from '@parley/common';
+import { ROOMS, type ConversationDetail, type ConversationView, type MessageView, type Queue, type ServerToClientEvents } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { ActorHost } from '../../platform/actors/actor-host.js';
@@ -31,6 +31,7 @@ export class ConversationsService {
    */
   private readonly recipients = new LruCache<string, Recipient>(10_000);
   private readonly threads = new LruCache<string, string>(10_000);
+  private readonly placements = new LruCache<string, { queue: Queue | null; assigneeId: string | null; at: number }>(10_000);
   /** Called once the read model shows a conversation waiting in a queue (assignment listens). */
   onQueued: (tenantId: string) => void = () => undefined;
 
@@ -55,7 +56,7 @@ export class ConversationsService {
     const described = describeInbound(item.message);
     const stored = await this.storeInbound(tenantId, conversationId, item, described.text, at, customer.name);
     // Agents see the message as soon as it is stored, before the bot has thought about it.
-    if (stored) this.realtime.toTenant(tenantId, 'message:created', toMessageView(stored));
+    if (stored) await this.emit(tenantId, conversationId, 'message:created', toMessageView(stored));
     const verdict = await this.verdictFor(tenantId, item.message.type, described, at);
     const event: ConversationEvent = { type: 'INBOUND', messageId: item.message.id, at: at.getTime(), bot: verdict.bot, outOfHours: verdict.outOfHours };
     const result = await this.host.send(tenantId, conversationId, event, `in:${item.message.id}`);
@@ -121,7 +122,7 @@ export class ConversationsService {
       payload: null,
     });
     const view = toMessageView(doc.toObject());
-    this.realtime.toTenant(tenantId, 'message:created', view);
+    await this.emit(tenantId, conversationId, 'message:created', view);
     return view;
   }
 
@@ -133,8 +134,10 @@ export class ConversationsService {
   }
 
   async broadcast(tenantId: string, conversationId: string): Promise<ConversationView> {
-    const view = await this.view(tenantId, await this.find(tenantId, conversationId));
-    this.realtime.toTenant(tenantId, 'conversation:updated', view);
+    const doc = await this.find(tenantId, conversationId);
+    this.placements.set(`${tenantId}/${conversationId}`, { queue: doc.queue, assigneeId: doc.assigneeId, at: Date.now() });
+    const view = await this.view(tenantId, doc);
+    this.realtime.toRooms(audienceOf(tenantId, doc), 'conversation:updated', view);
     return view;
   }
 
@@ -149,6 +152,22 @@ export class ConversationsService {
       at,
     });
     return { bot: toVerdict(decision), outOfHours: decision.outOfHours };
+  }
+
+  /**
+   * Sends a conversation's event only to who may see it: its queue's room (its agents, managers
+   * and admins), its assignee, or, while the bot has it, everyone who reads conversations.
+   */
+  async emit<E extends 'message:created' | 'message:status-changed'>(tenantId: string, conversationId: string, event: E, ...payload: Parameters<ServerToClientEvents[E]>): Promise<void> {
+    const key = `${tenantId}/${conversationId}`;
+    let placement = this.placements.get(key);
+    if (!placement || Date.now() - placement.at > 2000) {
+      const doc = await this.conversations(tenantId).findById(conversationId).lean();
+      if (!doc) return;
+      placement = { queue: doc.queue, assigneeId: doc.assigneeId, at: Date.now() };
+      this.placements.set(key, placement);
+    }
+    this.realtime.toRooms(audienceOf(tenantId, placement), event, ...payload);
   }
 
   /** The recipient of a conversation's messages (cached: it never changes). */
@@ -237,6 +256,12 @@ export class ConversationsService {
     if (set.state === 'queued') this.onQueued(tenantId);
     return this.broadcast(tenantId, conversationId);
   }
+}
+
+function audienceOf(tenantId: string, placement: { queue: Queue | null; assigneeId: string | null }): string[] {
+  const rooms = placement.queue ? [ROOMS.queue(tenantId, placement.queue)] : [ROOMS.readers(tenantId, 'Conversation')];
+  if (placement.assigneeId) rooms.push(ROOMS.user(placement.assigneeId));
+  return rooms;
 }
 
 function toVerdict(decision: BotDecisionLike): BotVerdict {

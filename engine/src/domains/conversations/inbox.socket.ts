@@ -18,7 +18,7 @@ export function inboxSocketEvents(inbox: InboxService, assignment: AssignmentSer
         return;
       }
       await assignment.setPresence(auth.tenant.id, auth.user.id, status);
-      socket.to(ROOMS.tenant(auth.tenant.id)).emit('presence:changed', { userId: auth.user.id, status });
+      socket.to(ROOMS.readers(auth.tenant.id, 'Conversation')).emit('presence:changed', { userId: auth.user.id, status });
       ack?.({ ok: true });
     },
   };

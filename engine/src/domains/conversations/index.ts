@@ -44,13 +44,16 @@ export function createConversationsDomain(deps: ConversationsDeps) {
   const host = new ActorHost(deps.db, { kind: 'conversation', machine: conversationMachine, version: CONVERSATION_MACHINE_VERSION, input: (conversationId) => ({ conversationId }) }, deps.logger);
   const conversations = new ConversationsService(deps.db, host, deps.customers, deps.bot, deps.members, deps.realtime);
   const outbound = new OutboundService(deps.db, deps.graph, deps.logger, (tenantId, message, created) => {
-    deps.realtime.toTenant(tenantId, created ? 'message:created' : 'message:status-changed', message as never);
+    const sent = created
+      ? conversations.emit(tenantId, message.conversationId, 'message:created', message)
+      : conversations.emit(tenantId, message.conversationId, 'message:status-changed', { conversationId: message.conversationId, messageId: message.id, status: message.status ?? 'pending', error: message.error });
+    sent.catch((error: unknown) => deps.logger.warn({ err: error }, 'message event not sent'));
   });
   outbound.onTemplateRejected = (tenantId, code) => {
     deps.logger.warn({ tenantId, code }, 'WhatsApp refused a template; resyncing templates');
     deps.templates.sync(tenantId).catch((error: unknown) => deps.logger.error({ err: error, tenantId }, 'template resync failed'));
   };
-  const statuses = new StatusesService(outbound, deps.realtime, deps.logger);
+  const statuses = new StatusesService(outbound, (tenantId, conversationId, event, change) => conversations.emit(tenantId, conversationId, event, change), deps.logger);
   const assignment = new AssignmentService(deps.db, deps.redis, conversations, deps.members, deps.realtime, deps.logger);
   conversations.onQueued = (tenantId) => assignment.later(tenantId);
   const inbox = new InboxService(conversations, outbound, deps.customers, deps.channels, deps.templates, assignment, deps.graph);

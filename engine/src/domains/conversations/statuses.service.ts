@@ -1,9 +1,10 @@
 import type { Logger } from '../../platform/logger/logger.js';
-import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import { reasonFor } from '../../platform/whatsapp/error-policy.js';
 import type { StatusUpdate } from '../../platform/whatsapp/webhook-payload.js';
 import type { OutboundService } from './outbound.service.js';
-import type { DeliveryStatus } from '@parley/common';
+import type { DeliveryStatus, ServerToClientEvents } from '@parley/common';
+
+type StatusChange = Parameters<ServerToClientEvents['message:status-changed']>[0];
 import { KeyedMutex } from '../../platform/jobs/keyed-mutex.js';
 import { STATUS_RANK, type MessageDoc } from './conversations.model.js';
 
@@ -22,7 +23,8 @@ export class StatusesService {
 
   constructor(
     private readonly outbound: OutboundService,
-    private readonly realtime: RealtimeEmitter,
+    /** Tells who may see the conversation (see ConversationsService.emit). */
+    private readonly emit: (tenantId: string, conversationId: string, event: 'message:status-changed', change: StatusChange) => Promise<void>,
     private readonly logger: Logger,
   ) {}
 
@@ -52,7 +54,7 @@ export class StatusesService {
     const update = nextStatus(doc, status);
     if (update) {
       await messages.updateOne({ _id: doc._id, statusRank: { $lte: update.statusRank } }, { $set: { ...update, wamid: status.id } });
-      this.realtime.toTenant(tenantId, 'message:status-changed', { conversationId: doc.conversationId, messageId: String(doc._id), status: update.status, error: update.error ?? null });
+      await this.emit(tenantId, doc.conversationId, 'message:status-changed', { conversationId: doc.conversationId, messageId: String(doc._id), status: update.status, error: update.error ?? null });
     }
     for (const listener of this.listeners) await listener(tenantId, { ...doc, wamid: status.id }, status);
   }

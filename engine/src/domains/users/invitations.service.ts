@@ -1,5 +1,5 @@
 import { Types, type Model } from 'mongoose';
-import type { CreatedInvitationView, InvitationPreview, InvitationView, TenantRole } from '@parley/common';
+import { ROOMS, type CreatedInvitationView, type InvitationPreview, type InvitationView, type TenantRole } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import { hashPassword, verifyPassword, type ScryptCost } from '../../platform/crypto/passwords.js';
@@ -83,7 +83,7 @@ export class InvitationsService {
       subject: `You are invited to ${tenant.name} on Parley`,
       text: `${actor?.email ?? 'Parley'} invited you to ${tenant.name}.\nAccept within ${Math.round(this.settings.ttlMs / 3600_000)} hours: ${link}\n`,
     });
-    this.realtime.toTenant(tenantId, 'invitation:created', view);
+    this.realtime.toRooms([ROOMS.readers(tenantId, 'Invitation')], 'invitation:created', view);
     return { invitation: view, link };
   }
 
@@ -99,7 +99,7 @@ export class InvitationsService {
       target: { type: 'invitation', id: invitationId, label: doc.email },
       ip: actor.ip,
     });
-    this.realtime.toTenant(tenantId, 'invitation:revoked', view);
+    this.realtime.toRooms([ROOMS.readers(tenantId, 'Invitation')], 'invitation:revoked', view);
     return view;
   }
 
@@ -139,7 +139,7 @@ export class InvitationsService {
       target: { type: 'invitation', id: view.id, label: invitation.email },
       after: { roles: invitation.roles },
     });
-    this.realtime.toTenant(invitation.tenantId, 'invitation:accepted', view);
+    this.realtime.toRooms([ROOMS.readers(invitation.tenantId, 'Invitation')], 'invitation:accepted', view);
     return { userId, tenantId: invitation.tenantId };
   }
 

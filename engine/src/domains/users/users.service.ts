@@ -1,5 +1,5 @@
 import { Types, type Model } from 'mongoose';
-import type { TenantRole, TenantUserView } from '@parley/common';
+import { ROOMS, type TenantRole, type TenantUserView } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
@@ -63,7 +63,7 @@ export class UsersService {
       after: { roles },
       ip: actor.ip,
     });
-    this.realtime.toTenant(tenantId, 'user:updated', view);
+    this.realtime.toRooms([ROOMS.readers(tenantId, 'User')], 'user:updated', view);
     return view;
   }
 
@@ -88,7 +88,7 @@ export class UsersService {
       after: { status },
       ip: actor.ip,
     });
-    this.realtime.toTenant(tenantId, 'user:updated', view);
+    this.realtime.toRooms([ROOMS.readers(tenantId, 'User')], 'user:updated', view);
     return view;
   }
 

@@ -8,8 +8,9 @@ type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>;
  * engine process through the Redis adapter. Domains never touch Socket.IO itself.
  */
 export interface RealtimeEmitter {
-  toTenant<E extends EventName>(tenantId: string, event: E, ...payload: Payload<E>): void;
   toUser<E extends EventName>(userId: string, event: E, ...payload: Payload<E>): void;
+  /** To the union of several rooms (a socket in two of them gets the event once). */
+  toRooms<E extends EventName>(rooms: string[], event: E, ...payload: Payload<E>): void;
   /** Ends a user's live connections (deactivation, suspension), after telling them why. */
   endUserSessions(userId: string, code: 'DEACTIVATED' | 'TENANT_SUSPENDED' | 'LOGGED_OUT'): void;
   endTenantSessions(tenantId: string, code: 'TENANT_SUSPENDED'): void;

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
-import { ROOMS, queuesForRoles, type Action, type Ack, type ClientToServerEvents, type ServerToClientEvents, type Subject } from '@parley/common';
+import { READER_ROOM_SUBJECTS, ROOMS, queuesForRoles, type Action, type Ack, type ClientToServerEvents, type ServerToClientEvents, type Subject } from '@parley/common';
 import type { AuthContext } from '../http/context.js';
 import type { Logger } from '../logger/logger.js';
 import type { RealtimeEmitter } from './emitter.js';
@@ -54,14 +54,15 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
     if (auth.tenant) {
       void socket.join(ROOMS.tenant(auth.tenant.id));
       for (const queue of queuesForRoles(auth.tenant.roles)) void socket.join(ROOMS.queue(auth.tenant.id, queue));
+      for (const subject of READER_ROOM_SUBJECTS) if (auth.ability.can('read', subject)) void socket.join(ROOMS.readers(auth.tenant.id, subject));
     }
     for (const spec of events) bindEvent(socket, spec, options.logger);
     for (const hook of connectionHooks) hook(socket);
   });
 
   const emitter: RealtimeEmitter = {
-    toTenant: (tenantId, event, ...payload) => io.to(ROOMS.tenant(tenantId)).emit(event, ...payload),
     toUser: (userId, event, ...payload) => io.to(ROOMS.user(userId)).emit(event, ...payload),
+    toRooms: (rooms, event, ...payload) => io.to(rooms).emit(event, ...payload),
     endUserSessions: (userId, code) => {
       io.to(ROOMS.user(userId)).emit('session:ended', { code });
       io.in(ROOMS.user(userId)).disconnectSockets(true);
