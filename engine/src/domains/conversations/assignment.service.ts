@@ -61,12 +61,15 @@ export class AssignmentService {
     try {
       let assigned = 0;
       const waiting = await this.conversations.conversations(tenantId).find({ state: 'queued' }).sort({ waitingSince: 1 }).limit(200).lean();
+      // Agents are read once per drain; loads are counted up here as conversations are handed out.
+      const agents = waiting.length > 0 ? await this.agents(tenantId) : [];
       for (const conversation of waiting) {
-        const agent = await this.pick(tenantId, conversation.queue ?? 'care');
+        const agent = pick(agents, conversation.queue ?? 'care');
         if (!agent) continue;
         const id = String(conversation._id);
         await this.conversations.apply(tenantId, id, { type: 'ASSIGN', agentId: agent.id }, `auto-assign:${id}:${conversation.rev}`);
-        this.realtime.toRooms([ROOMS.readers(tenantId, 'Conversation')], 'agent:updated', { ...agent, load: agent.load + 1 });
+        agent.load++;
+        this.realtime.toRooms([ROOMS.readers(tenantId, 'Conversation')], 'agent:updated', { ...agent });
         assigned++;
       }
       return assigned;
@@ -109,12 +112,6 @@ export class AssignmentService {
     if (presence === 'online') this.later(tenantId);
   }
 
-  private async pick(tenantId: string, queue: Queue): Promise<AgentView | null> {
-    const candidates = (await this.agents(tenantId)).filter((a) => a.queues.includes(queue) && a.presence === 'online' && a.load < a.capacity);
-    candidates.sort((a, b) => a.load / Math.max(a.capacity, 1) - b.load / Math.max(b.capacity, 1) || a.load - b.load);
-    return candidates[0] ?? null;
-  }
-
   private async loads(tenantId: string): Promise<Map<string, number>> {
     const assigned = await this.conversations.conversations(tenantId).find({ state: 'assigned' }, { assigneeId: 1 }).lean();
     const loads = new Map<string, number>();
@@ -135,4 +132,11 @@ export class AssignmentService {
     // Delete only our own lock (compare-and-delete in one Lua step).
     await this.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, `assign-lock:${tenantId}`, token);
   }
+}
+
+/** The least-loaded online agent of the queue with room under their capacity, or nobody. */
+function pick(agents: AgentView[], queue: Queue): AgentView | null {
+  const candidates = agents.filter((a) => a.queues.includes(queue) && a.presence === 'online' && a.load < a.capacity);
+  candidates.sort((a, b) => a.load / Math.max(a.capacity, 1) - b.load / Math.max(b.capacity, 1) || a.load - b.load);
+  return candidates[0] ?? null;
 }
