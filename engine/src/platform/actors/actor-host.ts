@@ -32,6 +32,9 @@ export interface SendResult<M extends AnyStateMachine> {
   effects: EffectRecord[];
 }
 
+/** Revisions between two checkpoints of an actor's state document. */
+const CHECKPOINT_EVERY = 8;
+
 interface Loaded {
   rev: number;
   snapshot: unknown;
@@ -91,12 +94,13 @@ export class ActorHost<M extends AnyStateMachine> {
       }
       if (committed === 'conflict') continue;
       this.cache.set(`${tenantId}/${actorId}`, { rev, snapshot });
-      // Effects first (a customer waits for the reply); the state document is only a cache of the
-      // log, and a load that finds it behind follows the log.
+      // Effects first (a customer waits for the reply). The state document is only a checkpoint of
+      // the log: a load that finds it behind follows the log by primary key, so it is rewritten
+      // every few revisions rather than on each one (on SQLite every write takes the one lock).
       try {
         await this.runEffects(tenantId, actorId, `${actorId}:${rev}`, records);
       } finally {
-        await this.saveState(tenantId, actorId, rev, snapshot);
+        if (rev % CHECKPOINT_EVERY === 1) await this.saveState(tenantId, actorId, rev, snapshot);
       }
       return { rev, snapshot: this.restore(actorId, snapshot).getSnapshot() as SnapshotFrom<M>, duplicate: false, effects: records };
     }
