@@ -10,6 +10,7 @@ import { atFixedRate, fmt, summarise, verdict } from './bench-support.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 5);
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 100);
+const WARMUP = 20;
 const agent = new Agent({ connections: 32 });
 
 async function main(): Promise<void> {
@@ -30,6 +31,18 @@ async function main(): Promise<void> {
     await response.body.text();
     baseline.push(performance.now() - t0);
   }
+
+  // Warm-up (compiling the bot, first connections) is not measured.
+  await atFixedRate(WARMUP, RATE, async (i) => {
+    const waId = `4479${String(i).padStart(8, '0')}`;
+    const raw = metaJson({
+      object: 'whatsapp_business_account',
+      entry: [{ id: '200000000000001', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550100001', phone_number_id: '100000000000001' }, contacts: [{ wa_id: waId, profile: { name: `Warm ${i}` } }], messages: [{ from: waId, id: `wamid.warm.${Date.now()}.${i}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'hello' } }] } }] }],
+    });
+    const response = await request(`${engineUrl}/webhooks/whatsapp`, { method: 'POST', dispatcher: agent, body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signatureSha256('demo-app-secret', raw) } });
+    await response.body.text();
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
 
   await atFixedRate(TOTAL, RATE, async (i) => {
     const waId = waIdOf(i);
