@@ -137,6 +137,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     },
     members: {
       members: async (tenantId) => (await users.list(tenantId)).filter((u) => u.status === 'active').map((u) => ({ id: u.id, name: u.name, roles: u.roles })),
+      nameOf: (tenantId, userId) => users.view(tenantId, userId).then((u) => u.name, () => null),
     },
   });
   webhooks.on('event', accountEventHandler({ customers, channels, templates, logger }));

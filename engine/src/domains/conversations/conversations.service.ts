@@ -96,8 +96,7 @@ export class ConversationsService {
 
   async view(tenantId: string, doc: ConversationDoc): Promise<ConversationView> {
     const customer = await this.customers.get(tenantId, doc.customerId);
-    const members = doc.assigneeId ? await this.members.members(tenantId) : [];
-    const assigneeName = members.find((m) => m.id === doc.assigneeId)?.name ?? null;
+    const assigneeName = doc.assigneeId ? await this.members.nameOf(tenantId, doc.assigneeId) : null;
     const summary = customer ? toSummary(customer) : { id: doc.customerId, name: null, phone: null, waId: null, marketingConsent: 'unknown' as const };
     return toConversationView(doc, summary, assigneeName);
   }

@@ -23,4 +23,6 @@ export interface CaseRecordsPort {
 export interface MemberDirectory {
   /** Active members of the tenant with their roles and display names. */
   members(tenantId: string): Promise<{ id: string; name: string; roles: string[] }[]>;
+  /** One member's display name (a primary-key lookup), or null when they are not a member. */
+  nameOf(tenantId: string, userId: string): Promise<string | null>;
 }
