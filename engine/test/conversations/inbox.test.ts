@@ -155,6 +155,15 @@ describe('Live inbox', () => {
     expect(ledger[0]?.evidence).to.have.property('wamid');
   });
 
+  it('lists conversations still with the bot to every agent, but not other queues', async () => {
+    const list = await sales.client.get<ConversationView[]>('/api/conversations');
+    const withBot = list.body.find((c) => c.customer.waId === '447700200003');
+    expect(withBot?.state).to.equal('bot');
+    expect(list.body.every((c) => c.queue !== 'care' || c.assignee?.id === sales.userId)).to.equal(true);
+    const asked = await sales.client.get<ConversationView[]>('/api/conversations?queue=care');
+    expect(asked.body.filter((c) => c.queue === 'care')).to.deep.equal([]);
+  });
+
   it('revokes consent from the "Stop promotions" button and from the user_preferences webhook', async () => {
     await wa.inject({ from: '447700200004', name: 'Buttoner', type: 'button', button: { text: 'Stop promotions', payload: 'Stop promotions' } });
     await eventually(async () => (await conversationOf(tenant, '447700200004'))?.customer.marketingConsent === 'revoked', 'consent revoked by the button');

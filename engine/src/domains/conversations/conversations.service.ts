@@ -72,11 +72,15 @@ export class ConversationsService {
     return this.project(tenantId, conversationId, result.rev, result.snapshot.value as string, result.snapshot.context, {});
   }
 
-  async list(tenantId: string, filter: { queues: Queue[] | 'all'; state?: string; assigneeId?: string; limit: number }): Promise<ConversationView[]> {
+  /**
+   * Conversations a viewer may see: those of their queues, those still with the bot (no queue
+   * yet) and those assigned to them; `queues: 'all'` for managers and admins.
+   */
+  async list(tenantId: string, filter: { queues: Queue[] | 'all'; viewerId: string; state?: string; assigneeId?: string; limit: number }): Promise<ConversationView[]> {
     const query: Record<string, unknown> = {};
     if (filter.state) query.state = filter.state;
     if (filter.assigneeId) query.assigneeId = filter.assigneeId;
-    if (filter.queues !== 'all') query.queue = { $in: filter.queues };
+    if (filter.queues !== 'all') query.$or = [{ queue: { $in: [...filter.queues, null] } }, { assigneeId: filter.viewerId }];
     const docs = await this.conversations(tenantId).find(query).sort({ lastMessageAt: -1 }).limit(filter.limit).lean();
     return Promise.all(docs.map((doc) => this.view(tenantId, doc)));
   }

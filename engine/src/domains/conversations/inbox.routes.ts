@@ -33,16 +33,18 @@ export function inboxRoutes(deps: {
       path: '/api/conversations',
       can: ['read', 'Conversation'],
       query: conversationListQuerySchema,
-      handler: ({ tenantId, auth, query }) =>
-        conversations.list(tenantId, {
-          queues: query.queue ? [query.queue] : inbox.visibleQueues(auth),
+      handler: ({ tenantId, auth, query }) => {
+        const visible = inbox.visibleQueues(auth);
+        // Asking for one queue narrows what the viewer may see; it never widens it.
+        const queues = query.queue ? (visible === 'all' || visible.includes(query.queue) ? [query.queue] : []) : visible;
+        return conversations.list(tenantId, {
+          queues,
+          viewerId: auth.user.id,
           ...(query.state ? { state: query.state } : {}),
           ...(query.mine === 'true' ? { assigneeId: auth.user.id } : {}),
           limit: query.limit,
-        }).then((list) => {
-          const visible = inbox.visibleQueues(auth);
-          return visible === 'all' ? list : list.filter((c) => c.queue === null || visible.includes(c.queue) || c.assignee?.id === auth.user.id);
-        }),
+        });
+      },
     }),
     tenantRoute({
       method: 'get',
