@@ -1,12 +1,16 @@
 import type { TenantUserView, InvitationView } from './schemas/users.schema.js';
 import type { AgentView, ConversationView, DeliveryStatus, MessageView } from './schemas/conversations.schema.js';
 import type { LookupKind } from './schemas/lookups.schema.js';
+import type { TemplateEvents } from './events/templates.events.js';
+import type { ContactEvents } from './events/contacts.events.js';
+import type { CampaignEvents } from './events/campaigns.events.js';
+import type { NotificationEvents } from './events/notifications.events.js';
 
 /**
  * Socket.IO event maps shared by engine and web. Names follow `<domain>:<past-tense-verb>`.
  * A client that reconnects refetches what it shows, so events carry views, not deltas.
  */
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends TemplateEvents, ContactEvents, CampaignEvents, NotificationEvents {
   'user:updated': (user: TenantUserView) => void;
   'invitation:created': (invitation: InvitationView) => void;
   'invitation:accepted': (invitation: InvitationView) => void;
@@ -39,7 +43,8 @@ export const ROOMS = {
   user: (userId: string) => `user:${userId}`,
   conversation: (conversationId: string) => `conversation:${conversationId}`,
   /** Everyone in the tenant who may read a subject: events about it go there, not to the whole tenant. */
-  readers: (tenantId: string, subject: 'User' | 'Invitation' | 'Conversation' | 'Lookup') => `tenant:${tenantId}:readers:${subject}`,
+  readers: (tenantId: string, subject: ReaderRoomSubject) => `tenant:${tenantId}:readers:${subject}`,
 } as const;
 
-export const READER_ROOM_SUBJECTS = ['User', 'Invitation', 'Conversation', 'Lookup'] as const;
+export const READER_ROOM_SUBJECTS = ['User', 'Invitation', 'Conversation', 'Lookup', 'Template', 'Contact', 'Campaign'] as const;
+export type ReaderRoomSubject = (typeof READER_ROOM_SUBJECTS)[number];

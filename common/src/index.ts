@@ -10,3 +10,6 @@ export * from './schemas/audit.schema.js';
 export * from './schemas/conversations.schema.js';
 export * from './schemas/channels.schema.js';
 export * from './schemas/lookups.schema.js';
+export * from './schemas/audience.schema.js';
+export * from './schemas/campaigns.schema.js';
+export * from './schemas/notifications.schema.js';

@@ -1,0 +1,3 @@
+/** Server-to-client events of the templates domain (merged into ServerToClientEvents). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface TemplateEvents {}
