@@ -27,7 +27,9 @@ export type Subject =
   | 'Review'
   | 'Report'
   | 'Monitoring'
-  | 'Subscription';
+  | 'Subscription'
+  /** One's own notifications: every tenant member reads and dismisses theirs. */
+  | 'Notification';
 
 export type AppAbility = MongoAbility<[Action, Subject]>;
 export type AppRule = RawRuleOf<AppAbility>;
@@ -75,6 +77,7 @@ export function defineAbilityFor(input: AbilityInput): AppAbility {
     can('manage', 'Tenant');
     can('read', 'PlatformAudit');
   }
+  if (input.roles.length > 0) can(['read', 'update'], 'Notification');
   for (const role of input.roles) grantsByRole[role](can);
   return build();
 }

@@ -23,6 +23,7 @@ import { TemplatesService } from './domains/templates/index.js';
 import { TicketsService } from './domains/tickets/index.js';
 import { QuotationsService } from './domains/quotations/index.js';
 import { ReviewsService } from './domains/reviews/index.js';
+import { NotificationsService, notificationsRoutes } from './domains/notifications/index.js';
 import { WebhooksService, accountEventHandler, webhooksRouter } from './domains/webhooks/index.js';
 import { createConversationsDomain } from './domains/conversations/index.js';
 import { BotService, botRoutes } from './domains/bot/index.js';
@@ -53,6 +54,7 @@ export interface Engine {
     quotations: QuotationsService;
     reviews: ReviewsService;
     bot: BotService;
+    notifications: NotificationsService;
   };
   /** Runs the crash-recovery sweep once for every tenant (the periodic sweeper does it too). */
   sweep(): Promise<void>;
@@ -110,6 +112,11 @@ export async function createEngine(config: Config): Promise<Engine> {
   });
   authenticate = (token) => auth.resolve(token);
 
+  const notifications = new NotificationsService(
+    db,
+    async (tenantId) => (await users.list(tenantId)).filter((u) => u.status === 'active').map((u) => ({ id: u.id, roles: u.roles })),
+    realtime.emitter,
+  );
   const graph = new GraphClient();
   const channels = new ChannelsService(db, config.encryptionKey, audit);
   const customers = new CustomersService(db);
@@ -153,6 +160,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     ...auditRoutes(audit),
     ...channelsRoutes(channels),
     ...botRoutes(bot),
+    ...notificationsRoutes(notifications),
     ...conversations.routes,
   ]);
 
@@ -192,7 +200,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     app,
     routes,
     socketEvents: realtime.events,
-    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, webhooks, conversations, tickets, quotations, reviews, bot },
+    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, webhooks, conversations, tickets, quotations, reviews, bot, notifications },
     sweep: sweepAll,
     listen: () =>
       new Promise((resolve) => {
