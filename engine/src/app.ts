@@ -19,6 +19,7 @@ import { TenantsService, tenantsRoutes, type TenantMembers } from './domains/ten
 import { AuthService, InvitationsService, UsersService, authRoutes, usersRoutes } from './domains/users/index.js';
 import { ChannelsService, channelsRoutes } from './domains/channels/index.js';
 import { CustomersService } from './domains/customers/index.js';
+import { ContactsService } from './domains/contacts/index.js';
 import { TemplatesService } from './domains/templates/index.js';
 import { TicketsService } from './domains/tickets/index.js';
 import { QuotationsService } from './domains/quotations/index.js';
@@ -48,6 +49,7 @@ export interface Engine {
     mailer: Mailer;
     channels: ChannelsService;
     customers: CustomersService;
+    contacts: ContactsService;
     webhooks: WebhooksService;
     conversations: ReturnType<typeof createConversationsDomain>;
     tickets: TicketsService;
@@ -120,6 +122,7 @@ export async function createEngine(config: Config): Promise<Engine> {
   const graph = new GraphClient();
   const channels = new ChannelsService(db, config.encryptionKey, audit);
   const customers = new CustomersService(db);
+  const contacts = new ContactsService({ db, customers, realtime: realtime.emitter, notifications, logger });
   const templates = new TemplatesService(db, channels, graph);
   const tickets = new TicketsService(db);
   const quotations = new QuotationsService(db);
@@ -200,7 +203,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     app,
     routes,
     socketEvents: realtime.events,
-    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, webhooks, conversations, tickets, quotations, reviews, bot, notifications },
+    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, contacts, webhooks, conversations, tickets, quotations, reviews, bot, notifications },
     sweep: sweepAll,
     listen: () =>
       new Promise((resolve) => {

@@ -16,9 +16,20 @@ export interface CustomerDoc {
   marketingConsent: ConsentState;
   consentUpdatedAt: Date | null;
   unreachable: boolean;
+  /** Contact fields (DESIGN §8): one person, one record, whether they wrote in or were imported. */
+  tags: string[];
+  listIds: string[];
+  /** Keys follow `attributeKeySchema` (no `.` or leading `$`), values are strings. */
+  attributes: Record<string, string>;
+  /** ISO 3166 alpha-2 of the phone number. */
+  country: string | null;
+  email: string | null;
+  source: CustomerSource;
   createdAt: Date;
   lastSeenAt: Date;
 }
+
+export type CustomerSource = 'inbound' | 'import' | 'manual';
 
 export const customerSchema = new Schema<CustomerDoc>(
   {
@@ -30,14 +41,23 @@ export const customerSchema = new Schema<CustomerDoc>(
     marketingConsent: { type: String, default: 'unknown' },
     consentUpdatedAt: { type: Date, default: null },
     unreachable: { type: Boolean, default: false },
+    tags: { type: [String], default: [] },
+    listIds: { type: [String], default: [] },
+    attributes: { type: Schema.Types.Mixed, default: {} },
+    country: { type: String, default: null },
+    email: { type: String, default: null },
+    source: { type: String, default: 'inbound' },
     createdAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
   },
-  { collection: 'customers', versionKey: false },
+  { collection: 'customers', versionKey: false, minimize: false },
 );
 customerSchema.index({ identityKey: 1 }, { unique: true });
 customerSchema.index({ userId: 1 });
 customerSchema.index({ phone: 1 });
+customerSchema.index({ listIds: 1 });
+customerSchema.index({ tags: 1 });
+customerSchema.index({ marketingConsent: 1 });
 
 export type ConsentSource = 'stop_keyword' | 'start_keyword' | 'stop_button' | 'user_preferences' | 'import' | 'agent' | 'campaign_error';
 

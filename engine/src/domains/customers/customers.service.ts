@@ -1,9 +1,9 @@
 import { Types, type Model } from 'mongoose';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ConsentState, CustomerSummary } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import { consentEntrySchema, customerSchema, type ConsentEntryDoc, type ConsentSource, type CustomerDoc } from './customers.model.js';
+import { countryOfPhone, toE164 } from './phone.js';
 
 export interface InboundIdentity {
   waId: string | null;
@@ -11,14 +11,41 @@ export interface InboundIdentity {
   name: string | null;
 }
 
-/** Customers are created and kept current from what WhatsApp tells us about who wrote. */
+/** What a consent listener hears after each ledger entry is written. */
+export interface ConsentChange {
+  customerId: string;
+  from: ConsentState;
+  to: ConsentState;
+  source: ConsentSource;
+  at: Date;
+}
+export type ConsentListener = (tenantId: string, change: ConsentChange) => void;
+
+/**
+ * Customers are created and kept current from what WhatsApp tells us about who wrote; contacts
+ * (imports, lists, tags) extend the same records, so one person is one document.
+ */
 export class CustomersService {
-  private readonly customers: (tenantId: string) => Model<CustomerDoc>;
-  private readonly ledger: (tenantId: string) => Model<ConsentEntryDoc>;
+  /** The tenant's customers collection, for the contacts domain which owns lists, tags and imports. */
+  readonly customers: (tenantId: string) => Model<CustomerDoc>;
+  readonly ledger: (tenantId: string) => Model<ConsentEntryDoc>;
+  private readonly consentListeners: ConsentListener[] = [];
 
   constructor(db: Database) {
     this.customers = db.defineTenantModel('Customer', customerSchema);
     this.ledger = db.defineTenantModel('ConsentEntry', consentEntrySchema);
+  }
+
+  /** Called after every consent ledger write (campaigns count opt-outs after a send). */
+  onConsentChanged(listener: ConsentListener): void {
+    this.consentListeners.push(listener);
+  }
+
+  /** Tells the listeners about ledger entries already written. Listeners must not throw. */
+  announceConsentChanges(tenantId: string, changes: ConsentChange[]): void {
+    for (const change of changes) {
+      for (const listener of this.consentListeners) listener(tenantId, change);
+    }
   }
 
   /** Finds or creates the customer; concurrent first messages race on the unique identity key. */
@@ -30,6 +57,7 @@ export class CustomersService {
       const update: Partial<CustomerDoc> = {};
       if (identity.name && identity.name !== existing.name) update.name = identity.name;
       if (identity.userId && !existing.userId) update.userId = identity.userId;
+      if (identity.waId && !existing.waId) update.waId = identity.waId;
       // Last seen is kept to the hour: an update per message would cost a write on the hot path.
       if (now.getTime() - existing.lastSeenAt.getTime() > 3600_000) update.lastSeenAt = now;
       if (Object.keys(update).length > 0) await model.updateOne({ _id: existing._id }, { $set: update });
@@ -46,6 +74,12 @@ export class CustomersService {
         marketingConsent: 'unknown',
         consentUpdatedAt: null,
         unreachable: false,
+        tags: [],
+        listIds: [],
+        attributes: {},
+        country: countryOfPhone(toE164(identity.waId)),
+        email: null,
+        source: 'inbound',
         createdAt: now,
         lastSeenAt: now,
       });
@@ -75,8 +109,10 @@ export class CustomersService {
     const customer = await this.get(tenantId, customerId);
     if (!customer || customer.marketingConsent === to) return false;
     const at = new Date();
-    await this.ledger(tenantId).create({ customerId, category: 'marketing', from: customer.marketingConsent, to, source, evidence, at });
+    const from = customer.marketingConsent;
+    await this.ledger(tenantId).create({ customerId, category: 'marketing', from, to, source, evidence, at });
     await this.customers(tenantId).updateOne({ _id: customer._id }, { $set: { marketingConsent: to, consentUpdatedAt: at } });
+    this.announceConsentChanges(tenantId, [{ customerId, from, to, source, at }]);
     return true;
   }
 
@@ -89,6 +125,11 @@ export class CustomersService {
     if (identity.waId) {
       const byWa = await model.findOne({ identityKey: `wa:${identity.waId}` }).lean();
       if (byWa) return byWa;
+      // An imported contact is keyed by its E.164 digits, which differ from the wa_id of a
+      // Brazilian mobile registered before the ninth digit: the phone finds the same person.
+      const phone = toE164(identity.waId);
+      const byPhone = phone ? await model.findOne({ phone }).lean() : null;
+      if (byPhone) return byPhone;
     }
     if (identity.userId) return model.findOne({ userId: identity.userId }).lean();
     return null;
@@ -103,17 +144,4 @@ export function toSummary(customer: CustomerDoc): CustomerSummary {
     waId: customer.waId,
     marketingConsent: customer.marketingConsent,
   };
-}
-
-/**
- * wa_id is the number's digits without "+"; E.164 adds it back after validation. WhatsApp keeps
- * Brazilian mobiles registered before 2012 without the ninth digit (55 AA NNNN-NNNN); today's
- * number has it, so the customer record holds the form people dial (+55 AA 9NNNN-NNNN).
- */
-export function toE164(waId: string | null): string | null {
-  if (!waId) return null;
-  let digits = waId.replace(/\D/g, '');
-  if (/^55\d{2}[6-9]\d{7}$/.test(digits)) digits = `${digits.slice(0, 4)}9${digits.slice(4)}`;
-  const parsed = parsePhoneNumberFromString(`+${digits}`);
-  return parsed?.isPossible() ? parsed.number : null;
 }

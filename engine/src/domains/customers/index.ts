@@ -1,2 +1,3 @@
-export { CustomersService, toSummary, toE164, type InboundIdentity } from './customers.service.js';
-export type { CustomerDoc, ConsentSource } from './customers.model.js';
+export { CustomersService, toSummary, type InboundIdentity, type ConsentChange, type ConsentListener } from './customers.service.js';
+export { toE164, normalizePhone, countryOfPhone, type PhoneProblem } from './phone.js';
+export type { CustomerDoc, ConsentSource, ConsentEntryDoc, CustomerSource } from './customers.model.js';

@@ -1,0 +1,54 @@
+import type { Model } from 'mongoose';
+import type { AudienceMember, AudienceSelection } from '@parley/common';
+import type { Database } from '../../platform/db/database.js';
+import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
+import type { Logger } from '../../platform/logger/logger.js';
+import type { NotificationsService } from '../notifications/index.js';
+import type { CustomersService, CustomerDoc } from '../customers/index.js';
+import { contactListSchema, type ContactListDoc } from './lists.model.js';
+import { segmentSchema, type SegmentDoc } from './segments.model.js';
+import { audienceQuery, streamCustomers, type AudienceModels } from './audience.js';
+
+export interface ContactsDeps {
+  db: Database;
+  customers: CustomersService;
+  realtime: RealtimeEmitter;
+  notifications: NotificationsService;
+  logger: Logger;
+}
+
+/**
+ * Contacts are the tenant's customers seen by marketing: lists, tags, attributes, consent,
+ * imports and saved segments. This is also the audience port campaigns build on.
+ */
+export class ContactsService {
+  readonly lists: (tenantId: string) => Model<ContactListDoc>;
+  readonly segments: (tenantId: string) => Model<SegmentDoc>;
+
+  constructor(private readonly deps: ContactsDeps) {
+    this.lists = deps.db.defineTenantModel('ContactList', contactListSchema);
+    this.segments = deps.db.defineTenantModel('Segment', segmentSchema);
+  }
+
+  customers(tenantId: string): Model<CustomerDoc> {
+    return this.deps.customers.customers(tenantId);
+  }
+
+  /** Every member of the audience once, read in batches; consent is checked again at dispatch. */
+  async *streamAudience(tenantId: string, selection: AudienceSelection): AsyncIterable<AudienceMember> {
+    const query = await audienceQuery(this.audienceModels(tenantId), selection);
+    yield* streamCustomers(this.customers(tenantId), query);
+  }
+
+  /** How many people the selection reaches, and how many of them granted marketing consent. */
+  async countAudience(tenantId: string, selection: AudienceSelection): Promise<{ total: number; consenting: number }> {
+    const query = await audienceQuery(this.audienceModels(tenantId), selection);
+    const customers = this.customers(tenantId);
+    const [total, consenting] = await Promise.all([customers.countDocuments(query), customers.countDocuments({ $and: [query, { marketingConsent: 'granted' }] })]);
+    return { total, consenting };
+  }
+
+  private audienceModels(tenantId: string): AudienceModels {
+    return { customers: this.customers(tenantId), lists: this.lists(tenantId), segments: this.segments(tenantId) };
+  }
+}

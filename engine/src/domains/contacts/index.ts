@@ -1,0 +1,2 @@
+export { ContactsService, type ContactsDeps } from './contacts.service.js';
+export { segmentToQuery } from './segment-query.js';
