@@ -1,3 +1,8 @@
-/** Server-to-client events of the templates domain (merged into ServerToClientEvents). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface TemplateEvents {}
+import type { TemplateView } from '../schemas/templates.schema.js';
+
+/** Server-to-client events of the templates domain, to the tenant's `Template` readers room. */
+export interface TemplateEvents {
+  /** Created, edited, submitted, or changed by WhatsApp (status, quality, category). */
+  'template:updated': (template: TemplateView) => void;
+  'template:deleted': (change: { id: string }) => void;
+}

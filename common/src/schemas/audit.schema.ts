@@ -19,6 +19,11 @@ export const AUDIT_ACTIONS = [
   'lookup.updated',
   'lookup.deleted',
   'bot.settings_changed',
+  'template.created',
+  'template.updated',
+  'template.submitted',
+  'template.deleted',
+  'template.status_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
