@@ -1,0 +1,153 @@
+import { defineStore } from 'pinia';
+import { computed, reactive, ref, watch } from 'vue';
+import type { CampaignView, TemplateView } from '@parley/common';
+import { campaignsApi, builderApi, type AudienceEstimate, type AudienceSource } from './campaigns.api';
+import { draftOf, emptyDraft, rowsFor, toBody, type DraftForm } from './campaign-draft';
+import type { BuilderStep } from './campaign-steps';
+import { useCampaignsStore } from './campaigns.store';
+import { browserTimeZone } from './zoned-time';
+
+/** Counting an audience queries every contact: wait until the selection stops changing. */
+const ESTIMATE_DEBOUNCE_MS = 400;
+
+/** Every value a send of this template needs: body, header and button variables. */
+export function templateKeys(template: TemplateView): string[] {
+  return template.variables.length > 0 ? template.variables.map((variable) => variable.key) : template.parameters;
+}
+
+/** The campaign being built or edited: the form, what it picks from, and its live estimate. */
+export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
+  const form = reactive<DraftForm>(emptyDraft());
+  const id = ref<string | null>(null);
+  const timeZone = ref(browserTimeZone());
+  const lists = ref<AudienceSource[]>([]);
+  const segments = ref<AudienceSource[]>([]);
+  const templates = ref<TemplateView[]>([]);
+  const estimate = ref<AudienceEstimate | null>(null);
+  const estimateError = ref<unknown>(null);
+  /** Set while the page moves from "new" to the saved draft's address, so the form and step carry over. */
+  const handover = ref<{ id: string; step: BuilderStep } | null>(null);
+  const loading = reactive({ draft: false, sources: false, estimate: false, save: false, launch: false, testSend: false });
+  let estimateTicket = 0;
+  let estimateTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const approved = computed(() => templates.value.filter((template) => template.status === 'APPROVED'));
+  const template = computed(() => templates.value.find((candidate) => candidate.id === form.templateId) ?? null);
+  const hasAudience = computed(() => form.listIds.length > 0 || form.allConsenting);
+
+  async function fetchEstimate(): Promise<void> {
+    const mine = ++estimateTicket;
+    if (!hasAudience.value) {
+      estimate.value = null;
+      estimateError.value = null;
+      return;
+    }
+    loading.estimate = true;
+    try {
+      const answer = await campaignsApi.estimate({ listIds: form.listIds, allConsenting: form.allConsenting, segmentId: form.segmentId }, form.templateId);
+      if (mine !== estimateTicket) return;
+      estimate.value = answer;
+      estimateError.value = null;
+    } catch (failure) {
+      if (mine === estimateTicket) estimateError.value = failure;
+    } finally {
+      if (mine === estimateTicket) loading.estimate = false;
+    }
+  }
+
+  watch(
+    () => [form.listIds.join(','), form.allConsenting, form.segmentId, form.templateId],
+    () => {
+      clearTimeout(estimateTimer);
+      estimateTimer = setTimeout(() => void fetchEstimate(), ESTIMATE_DEBOUNCE_MS);
+    },
+  );
+
+  async function fetchSources(): Promise<void> {
+    loading.sources = true;
+    try {
+      const [listAnswer, segmentAnswer, templateAnswer] = await Promise.all([builderApi.lists(), builderApi.segments(), builderApi.templates()]);
+      lists.value = listAnswer;
+      segments.value = segmentAnswer;
+      templates.value = templateAnswer;
+    } finally {
+      loading.sources = false;
+    }
+  }
+
+  function take(view: CampaignView): void {
+    id.value = view.id;
+    timeZone.value = view.timeZone;
+    useCampaignsStore().receive(view);
+  }
+
+  /** Opens a fresh form, or the draft `draftId`; the sources load alongside. */
+  async function start(draftId: string | null): Promise<CampaignView | null> {
+    Object.assign(form, emptyDraft());
+    id.value = null;
+    estimate.value = null;
+    estimateError.value = null;
+    const sources = fetchSources();
+    if (!draftId) {
+      // A new campaign is scheduled in the tenant's zone: the engine stamps it on every campaign it lists.
+      const known = useCampaignsStore().campaigns[0] ?? (await campaignsApi.list().then((list) => list[0]));
+      if (known) timeZone.value = known.timeZone;
+      await sources;
+      return null;
+    }
+    loading.draft = true;
+    try {
+      const view = await campaignsApi.get(draftId);
+      Object.assign(form, draftOf(view));
+      take(view);
+      await sources;
+      await fetchEstimate();
+      return view;
+    } finally {
+      loading.draft = false;
+    }
+  }
+
+  function chooseTemplate(templateId: string | null): void {
+    form.templateId = templateId;
+    const chosen = template.value;
+    form.variables = chosen ? rowsFor(templateKeys(chosen), form.variables) : [];
+  }
+
+  const body = () => toBody(form, timeZone.value);
+
+  async function save(): Promise<CampaignView> {
+    loading.save = true;
+    try {
+      const view = id.value ? await campaignsApi.update(id.value, body()) : await campaignsApi.create(body());
+      take(view);
+      return view;
+    } finally {
+      loading.save = false;
+    }
+  }
+
+  async function launch(): Promise<CampaignView> {
+    loading.launch = true;
+    try {
+      const saved = await save();
+      const view = await campaignsApi.command(saved.id, 'launch');
+      useCampaignsStore().receive(view);
+      return view;
+    } finally {
+      loading.launch = false;
+    }
+  }
+
+  async function testSend(phone: string): Promise<string> {
+    loading.testSend = true;
+    try {
+      const saved = await save();
+      return (await campaignsApi.testSend(saved.id, phone)).wamid;
+    } finally {
+      loading.testSend = false;
+    }
+  }
+
+  return { form, id, handover, timeZone, lists, segments, templates, approved, template, hasAudience, estimate, estimateError, loading, start, fetchSources, chooseTemplate, body, save, launch, testSend };
+});

@@ -1,0 +1,128 @@
+import type { CampaignView, CreateCampaignBody, VariableMapping, VariableSource } from '@parley/common';
+import { pickerToIso, isoToPicker } from './zoned-time';
+
+export type SourceKind = VariableSource['kind'];
+
+/** One template parameter as the form edits it: every source's input kept, the chosen one sent. */
+export interface VariableRow {
+  parameter: string;
+  kind: SourceKind;
+  key: string;
+  value: string;
+  fallback: string;
+}
+
+/** The builder's editable state; `toBody` turns it into the contract's body. */
+export interface DraftForm {
+  name: string;
+  listIds: string[];
+  allConsenting: boolean;
+  segmentId: string | null;
+  templateId: string | null;
+  variables: VariableRow[];
+  scheduleMode: 'now' | 'later';
+  /** The date picker's value: a wall-clock time read in the tenant's zone. */
+  schedulePicker: number | null;
+  throughputCap: number;
+  budgetCap: number | null;
+}
+
+export const SOURCE_KINDS: readonly SourceKind[] = ['first_name', 'name', 'phone', 'attribute', 'text'];
+
+export const SOURCE_LABELS: Record<SourceKind, string> = {
+  name: 'Full name',
+  first_name: 'First name',
+  phone: 'Phone number',
+  attribute: 'Custom attribute',
+  text: 'Fixed text',
+};
+
+export function emptyDraft(): DraftForm {
+  return {
+    name: '',
+    listIds: [],
+    allConsenting: false,
+    segmentId: null,
+    templateId: null,
+    variables: [],
+    scheduleMode: 'now',
+    schedulePicker: null,
+    throughputCap: 80,
+    budgetCap: null,
+  };
+}
+
+function rowOf(mapping: VariableMapping): VariableRow {
+  const source = mapping.source;
+  return {
+    parameter: mapping.parameter,
+    kind: source.kind,
+    key: source.kind === 'attribute' ? source.key : '',
+    value: source.kind === 'text' ? source.value : '',
+    fallback: mapping.fallback,
+  };
+}
+
+export function draftOf(view: CampaignView): DraftForm {
+  return {
+    name: view.name,
+    listIds: [...view.audience.listIds],
+    allConsenting: view.audience.allConsenting,
+    segmentId: view.audience.segmentId,
+    templateId: view.template?.id ?? null,
+    variables: view.variables.map(rowOf),
+    scheduleMode: view.scheduleAt ? 'later' : 'now',
+    schedulePicker: view.scheduleAt ? isoToPicker(view.scheduleAt, view.timeZone) : null,
+    throughputCap: view.throughputCap,
+    budgetCap: view.budgetCap,
+  };
+}
+
+function sourceOf(row: VariableRow): VariableSource {
+  switch (row.kind) {
+    case 'attribute':
+      return { kind: 'attribute', key: row.key.trim() };
+    case 'text':
+      return { kind: 'text', value: row.value };
+    default:
+      return { kind: row.kind };
+  }
+}
+
+/** Keeps what was mapped for parameters the new template still has; new ones start as the first name. */
+export function rowsFor(parameters: readonly string[], current: readonly VariableRow[]): VariableRow[] {
+  return parameters.map((parameter) => current.find((row) => row.parameter === parameter) ?? { parameter, kind: 'first_name', key: '', value: '', fallback: '' });
+}
+
+/** The body as the form stands; the schema decides what is missing or wrong. */
+export function toBody(form: DraftForm, timeZone: string): CreateCampaignBody {
+  const scheduleAt = form.scheduleMode === 'later' && form.schedulePicker !== null ? pickerToIso(form.schedulePicker, timeZone) : null;
+  return {
+    name: form.name,
+    templateId: form.templateId ?? '',
+    variables: form.variables.map((row) => ({ parameter: row.parameter, source: sourceOf(row), fallback: row.fallback })),
+    audience: { listIds: form.listIds, allConsenting: form.allConsenting, segmentId: form.segmentId },
+    scheduleAt,
+    throughputCap: form.throughputCap,
+    budgetCap: form.budgetCap,
+  };
+}
+
+/** A sample contact, so the preview reads like a real message before anyone receives it. */
+export const SAMPLE_CONTACT = { name: 'Maria Silva', firstName: 'Maria', phone: '+55 11 98765-4321' };
+
+/** What one parameter shows in the preview. */
+export function sampleValue(row: VariableRow): string {
+  switch (row.kind) {
+    case 'name':
+      return SAMPLE_CONTACT.name;
+    case 'first_name':
+      return SAMPLE_CONTACT.firstName;
+    case 'phone':
+      return SAMPLE_CONTACT.phone;
+    case 'attribute':
+      return row.fallback || `[${row.key.trim() || 'attribute'}]`;
+    case 'text':
+      return row.value || row.fallback;
+  }
+}
