@@ -125,6 +125,8 @@ export function defineRoutes(router: Router, registry: RegisteredRoute[], specs:
     router[spec.method](spec.path, authorize(spec.access), async (req: Request, res: Response) => {
       const ctx = parseRequest(spec, req, res);
       const result = await spec.handler(ctx);
+      // A download (CSV export) answers through `res` itself.
+      if (res.headersSent) return;
       const status = spec.status ?? 200;
       if (status === 204 || result === undefined) res.status(status === 200 ? 204 : status).end();
       else res.status(status).json(result);
