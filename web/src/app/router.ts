@@ -13,6 +13,8 @@ declare module 'vue-router' {
     title?: string;
     /** The page fills the whole content area (panes with their own scrolling) instead of a centred column. */
     fullBleed?: boolean;
+    /** The sidebar entry a page belongs to when it is not an entry itself (a campaign under Campaigns). */
+    section?: string;
   }
 }
 
@@ -31,9 +33,9 @@ export const router = createRouter({
         { path: 'inbox/:id?', name: 'inbox', component: () => import('../features/inbox/views/InboxView.vue'), meta: { requires: ['read', 'Conversation'], title: 'Inbox', fullBleed: true } },
         { path: 'monitoring', name: 'monitoring', component: () => import('../features/monitoring/views/MonitoringView.vue'), meta: { requires: ['read', 'Monitoring'], title: 'Monitoring' } },
         { path: 'campaigns', name: 'campaigns', component: () => import('../features/campaigns/views/CampaignsView.vue'), meta: { requires: ['read', 'Campaign'], title: 'Campaigns' } },
-        { path: 'campaigns/new', name: 'campaign-new', component: () => import('../features/campaigns/views/CampaignBuilderView.vue'), meta: { requires: ['create', 'Campaign'], title: 'New campaign' } },
-        { path: 'campaigns/:id/edit', name: 'campaign-edit', component: () => import('../features/campaigns/views/CampaignBuilderView.vue'), meta: { requires: ['update', 'Campaign'], title: 'Edit campaign' } },
-        { path: 'campaigns/:id', name: 'campaign', component: () => import('../features/campaigns/views/CampaignDetailView.vue'), meta: { requires: ['read', 'Campaign'], title: 'Campaign' } },
+        { path: 'campaigns/new', name: 'campaign-new', component: () => import('../features/campaigns/views/CampaignBuilderView.vue'), meta: { requires: ['create', 'Campaign'], title: 'New campaign', section: 'campaigns' } },
+        { path: 'campaigns/:id/edit', name: 'campaign-edit', component: () => import('../features/campaigns/views/CampaignBuilderView.vue'), meta: { requires: ['update', 'Campaign'], title: 'Edit campaign', section: 'campaigns' } },
+        { path: 'campaigns/:id', name: 'campaign', component: () => import('../features/campaigns/views/CampaignDetailView.vue'), meta: { requires: ['read', 'Campaign'], title: 'Campaign', section: 'campaigns' } },
         { path: 'lookups', name: 'lookups', component: () => import('../features/lookups/views/LookupsView.vue'), meta: { requires: ['read', 'Lookup'], title: 'Lookup tables' } },
         { path: 'channels', name: 'channels', component: () => import('../features/channels/views/ChannelsView.vue'), meta: { requires: ['manage', 'Channel'], title: 'WhatsApp numbers' } },
         { path: 'team', name: 'team', component: () => import('../features/users/views/TeamView.vue'), meta: { requires: ['manage', 'User'], title: 'Team' } },
