@@ -19,8 +19,8 @@ import { TenantsService, tenantsRoutes, type TenantMembers } from './domains/ten
 import { AuthService, InvitationsService, UsersService, authRoutes, usersRoutes } from './domains/users/index.js';
 import { ChannelsService, channelsRoutes } from './domains/channels/index.js';
 import { CustomersService } from './domains/customers/index.js';
-import { ContactsService } from './domains/contacts/index.js';
-import { TemplatesService } from './domains/templates/index.js';
+import { ContactsService, contactsRoutes } from './domains/contacts/index.js';
+import { TemplatesService, templatesRoutes } from './domains/templates/index.js';
 import { TicketsService } from './domains/tickets/index.js';
 import { QuotationsService } from './domains/quotations/index.js';
 import { ReviewsService } from './domains/reviews/index.js';
@@ -57,6 +57,7 @@ export interface Engine {
     reviews: ReviewsService;
     bot: BotService;
     notifications: NotificationsService;
+    templates: TemplatesService;
   };
   /** Runs the crash-recovery sweep once for every tenant (the periodic sweeper does it too). */
   sweep(): Promise<void>;
@@ -123,7 +124,7 @@ export async function createEngine(config: Config): Promise<Engine> {
   const channels = new ChannelsService(db, config.encryptionKey, audit);
   const customers = new CustomersService(db);
   const contacts = new ContactsService({ db, customers, realtime: realtime.emitter, notifications, logger });
-  const templates = new TemplatesService(db, channels, graph);
+  const templates = new TemplatesService(db, channels, graph, audit, notifications, realtime.emitter);
   const tickets = new TicketsService(db);
   const quotations = new QuotationsService(db);
   const reviews = new ReviewsService(db);
@@ -164,7 +165,9 @@ export async function createEngine(config: Config): Promise<Engine> {
     ...channelsRoutes(channels),
     ...botRoutes(bot),
     ...notificationsRoutes(notifications),
+    ...contactsRoutes(contacts),
     ...conversations.routes,
+    ...templatesRoutes(templates),
   ]);
 
   const app = createHttpApp({
@@ -203,7 +206,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     app,
     routes,
     socketEvents: realtime.events,
-    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, contacts, webhooks, conversations, tickets, quotations, reviews, bot, notifications },
+    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, contacts, webhooks, conversations, tickets, quotations, reviews, bot, notifications, templates },
     sweep: sweepAll,
     listen: () =>
       new Promise((resolve) => {

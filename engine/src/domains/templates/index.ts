@@ -1,1 +1,4 @@
-export { TemplatesService } from './templates.service.js';
+export { TemplatesService, type TemplateStatusListener } from './templates.service.js';
+export type { TemplateStatusChange, TemplateEvent } from './template-webhooks.js';
+export type { TemplateMessage } from './template-send.js';
+export { templatesRoutes } from './templates.routes.js';

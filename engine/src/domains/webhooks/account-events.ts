@@ -27,8 +27,7 @@ export function accountEventHandler(deps: Deps) {
       case 'message_template_quality_update':
       case 'template_category_update':
       case 'message_template_components_update':
-        await deps.templates.sync(tenantId);
-        return;
+        return deps.templates.applyWebhook(tenantId, item);
       default:
         deps.logger.info({ tenantId, field: item.field }, 'webhook field stored without further handling');
     }

@@ -18,7 +18,7 @@ export type SendOutcome =
   | { ok: false; kind: 'unsent'; message: string };
 
 interface GraphErrorBody {
-  error?: { code?: number; message?: string; error_data?: { details?: string } | string };
+  error?: { code?: number; message?: string; error_data?: { details?: string } | string; error_user_msg?: string };
 }
 
 /**
@@ -73,6 +73,31 @@ export class GraphClient {
     return templates;
   }
 
+  /** `POST /{waba-id}/message_templates` (§3.1): WhatsApp answers PENDING; the review comes by webhook. */
+  async createTemplate(channel: GraphChannel, body: Record<string, unknown>): Promise<{ id: string; status: string; category: string | null }> {
+    const result = (await this.post(channel, `${channel.wabaId}/message_templates`, body)) as { id?: unknown; status?: unknown; category?: unknown } | null;
+    if (typeof result?.id !== 'string' && typeof result?.id !== 'number') throw new GraphError(0, 'WhatsApp accepted the template without an id');
+    return { id: String(result.id), status: typeof result.status === 'string' ? result.status : 'PENDING', category: typeof result.category === 'string' ? result.category : null };
+  }
+
+  /** `POST /{template-id}` (§3.2): new components, and a category only for rejected or paused ones. */
+  async editTemplate(channel: GraphChannel, templateId: string, body: Record<string, unknown>): Promise<void> {
+    await this.post(channel, encodeURIComponent(templateId), body);
+  }
+
+  /** Deletes one language of a template: with `hsm_id`, only that id (whose name must match) goes. */
+  async deleteTemplate(channel: GraphChannel, name: string, templateId: string): Promise<void> {
+    const query = new URLSearchParams({ name, hsm_id: templateId });
+    const response = await request(`${channel.graphBaseUrl}/${channel.wabaId}/message_templates?${query.toString()}`, {
+      method: 'DELETE',
+      dispatcher: this.agent,
+      headers: { authorization: `Bearer ${channel.accessToken}` },
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+    readJson(response.statusCode, await response.body.text());
+  }
+
   private async post(channel: GraphChannel, path: string, body: unknown): Promise<unknown> {
     const response = await request(`${channel.graphBaseUrl}/${path}`, {
       method: 'POST',
@@ -104,6 +129,8 @@ export class GraphError extends Error {
   constructor(
     readonly code: number,
     message: string,
+    /** Meta's `error_data.details` (an object or, for template calls, a plain string) or `error_user_msg`. */
+    readonly details: string | null = null,
   ) {
     super(message);
     this.name = 'GraphError';
@@ -113,7 +140,9 @@ export class GraphError extends Error {
 function readJson(status: number, text: string): unknown {
   const body = safeParse(text) as GraphErrorBody | null;
   if (status >= 200 && status < 300) return body;
-  throw new GraphError(body?.error?.code ?? status, body?.error?.message ?? `Graph API answered ${status}`);
+  const data = body?.error?.error_data;
+  const details = (typeof data === 'string' ? data : data?.details) ?? body?.error?.error_user_msg ?? null;
+  throw new GraphError(body?.error?.code ?? status, body?.error?.message ?? `Graph API answered ${status}`, details);
 }
 
 function parseSendResponse(status: number, text: string): SendOutcome {

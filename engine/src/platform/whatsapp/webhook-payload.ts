@@ -37,7 +37,8 @@ export interface InboundContact {
 export type WebhookItem =
   | { kind: 'message'; key: string; phoneNumberId: string; wabaId: string; message: InboundMessage; contact: InboundContact }
   | { kind: 'status'; key: string; phoneNumberId: string; wabaId: string; status: StatusUpdate }
-  | { kind: 'event'; key: string; field: string; phoneNumberId: string | null; wabaId: string; value: Record<string, unknown> };
+  /** `time`: the entry's `time` (seconds), which template events are deduplicated and ordered by. */
+  | { kind: 'event'; key: string; field: string; phoneNumberId: string | null; wabaId: string; value: Record<string, unknown>; time?: number };
 
 /**
  * Flattens every entry, change, message and status of one POST into items with their dedupe
@@ -53,7 +54,7 @@ export function flattenWebhook(envelope: z.infer<typeof envelopeSchema>): Webhoo
         continue;
       }
       const hash = createHash('sha256').update(JSON.stringify([entry.time ?? null, change.value])).digest('hex').slice(0, 32);
-      items.push({ kind: 'event', key: `evt:${change.field}:${hash}`, field: change.field, phoneNumberId, wabaId: entry.id, value: change.value });
+      items.push({ kind: 'event', key: `evt:${change.field}:${hash}`, field: change.field, phoneNumberId, wabaId: entry.id, value: change.value, ...(entry.time === undefined ? {} : { time: entry.time }) });
     }
   }
   return items;

@@ -1,0 +1,54 @@
+import { MEDIA_HEADER_KEY, renderTemplatePreview, uniqueTokens, urlVariable, type TemplateContent, type TemplateValues } from '@parley/common';
+import { AppError } from '../../platform/errors/app-error.js';
+
+export interface TemplateMessage {
+  /** The `template` object of a Graph send (§2.3). */
+  template: Record<string, unknown>;
+  /** What the customer reads: header, body and footer with the values. */
+  text: string;
+}
+
+type Parameter = Record<string, unknown>;
+
+/**
+ * Builds the Graph `template` object from values keyed like `TemplateView.variables`. Body values
+ * must be given; a header or button value falls back to the template's example (a media header's
+ * sample link, a copy code), which is what the template was approved with.
+ */
+export function buildTemplateMessage(template: { name: string; language: string; content: TemplateContent }, values: TemplateValues): TemplateMessage {
+  const { content } = template;
+  const named = content.parameterFormat === 'NAMED';
+  const bodyTokens = uniqueTokens(content.body.text);
+  const missing = bodyTokens.filter((token) => !values[token]?.trim());
+  if (missing.length > 0) {
+    throw new AppError('VALIDATION_FAILED', `This template needs a value for ${missing.map((token) => `{{${token}}}`).join(', ')}`, {
+      fields: [{ field: 'body.parameters', message: `give a value for each of: ${bodyTokens.join(', ')}` }],
+    });
+  }
+  const fallback = (key: string, example: string): string => values[key]?.trim() || example;
+  const text = (token: string, value: string): Parameter => ({ type: 'text', text: value, ...(named ? { parameter_name: token } : {}) });
+  const components: Parameter[] = [];
+  const header = content.header;
+  if (header?.format === 'TEXT') {
+    const tokens = uniqueTokens(header.text);
+    if (tokens.length > 0) components.push({ type: 'header', parameters: tokens.map((token) => text(token, fallback(`header:${token}`, header.examples[token] ?? ''))) });
+  } else if (header) {
+    const kind = header.format.toLowerCase();
+    components.push({ type: 'header', parameters: [{ type: kind, [kind]: { link: fallback(MEDIA_HEADER_KEY, header.example) } }] });
+  }
+  if (bodyTokens.length > 0) components.push({ type: 'body', parameters: bodyTokens.map((token) => text(token, values[token]?.trim() ?? '')) });
+  content.buttons.forEach((button, index) => {
+    const key = `button:${index}`;
+    if (button.type === 'URL' && urlVariable(button.url) !== null) {
+      const prefix = button.url.split('{{')[0] ?? '';
+      const example = button.example.startsWith(prefix) ? button.example.slice(prefix.length) : button.example;
+      components.push({ type: 'button', sub_type: 'url', index: String(index), parameters: [{ type: 'text', text: fallback(key, example) }] });
+    } else if (button.type === 'COPY_CODE') {
+      components.push({ type: 'button', sub_type: 'copy_code', index: String(index), parameters: [{ type: 'coupon_code', coupon_code: fallback(key, button.example) }] });
+    }
+  });
+  return {
+    template: { name: template.name, language: { code: template.language }, components },
+    text: renderTemplatePreview(content, values).text,
+  };
+}
