@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
 import type { CampaignView, TemplateView } from '@parley/common';
-import { campaignsApi, builderApi, type AudienceEstimate, type AudienceSource } from './campaigns.api';
+import { campaignsApi, builderApi, type AudienceCount, type AudienceEstimate, type AudienceSource, type ListSource } from './campaigns.api';
 import { draftOf, emptyDraft, rowsFor, toBody, type DraftForm } from './campaign-draft';
 import type { BuilderStep } from './campaign-steps';
 import { useCampaignsStore } from './campaigns.store';
@@ -20,9 +20,10 @@ export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
   const form = reactive<DraftForm>(emptyDraft());
   const id = ref<string | null>(null);
   const timeZone = ref(browserTimeZone());
-  const lists = ref<AudienceSource[]>([]);
+  const lists = ref<ListSource[]>([]);
   const segments = ref<AudienceSource[]>([]);
   const templates = ref<TemplateView[]>([]);
+  const count = ref<AudienceCount | null>(null);
   const estimate = ref<AudienceEstimate | null>(null);
   const estimateError = ref<unknown>(null);
   /** Set while the page moves from "new" to the saved draft's address, so the form and step carry over. */
@@ -35,18 +36,24 @@ export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
   const template = computed(() => templates.value.find((candidate) => candidate.id === form.templateId) ?? null);
   const hasAudience = computed(() => form.listIds.length > 0 || form.allConsenting);
 
+  const selection = () => ({ listIds: form.listIds, allConsenting: form.allConsenting, segmentId: form.segmentId });
+
+  /** Who the audience reaches (from contacts) and, once a template is chosen, what it costs. */
   async function fetchEstimate(): Promise<void> {
     const mine = ++estimateTicket;
     if (!hasAudience.value) {
+      count.value = null;
       estimate.value = null;
       estimateError.value = null;
       return;
     }
     loading.estimate = true;
     try {
-      const answer = await campaignsApi.estimate({ listIds: form.listIds, allConsenting: form.allConsenting, segmentId: form.segmentId }, form.templateId);
+      const templateId = form.templateId;
+      const [counted, priced] = await Promise.all([builderApi.audienceCount(selection()), templateId ? campaignsApi.estimate(selection(), templateId) : null]);
       if (mine !== estimateTicket) return;
-      estimate.value = answer;
+      count.value = counted;
+      estimate.value = priced;
       estimateError.value = null;
     } catch (failure) {
       if (mine === estimateTicket) estimateError.value = failure;
@@ -85,6 +92,7 @@ export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
   async function start(draftId: string | null): Promise<CampaignView | null> {
     Object.assign(form, emptyDraft());
     id.value = null;
+    count.value = null;
     estimate.value = null;
     estimateError.value = null;
     const sources = fetchSources();
@@ -149,5 +157,5 @@ export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
     }
   }
 
-  return { form, id, handover, timeZone, lists, segments, templates, approved, template, hasAudience, estimate, estimateError, loading, start, fetchSources, chooseTemplate, body, save, launch, testSend };
+  return { form, id, handover, timeZone, lists, segments, templates, approved, template, hasAudience, count, estimate, estimateError, loading, start, fetchSources, chooseTemplate, body, save, launch, testSend };
 });

@@ -1,8 +1,13 @@
 import type { AudienceSelection, CampaignView, CostEstimate, CreateCampaignBody, RatePoint, RecipientStatus, RecipientView, TemplateView, UpdateCampaignBody } from '@parley/common';
 import { http } from '../../app/http';
 
+export interface AudienceCount {
+  total: number;
+  consenting: number;
+}
+
 export interface AudienceEstimate {
-  audience: { total: number; consenting: number };
+  audience: AudienceCount;
   estimate: CostEstimate;
 }
 
@@ -29,6 +34,10 @@ export interface AudienceSource {
   name: string;
 }
 
+export interface ListSource extends AudienceSource {
+  memberCount: number;
+}
+
 export type CampaignCommand = 'launch' | 'pause' | 'resume' | 'cancel';
 
 const base = '/api/campaigns';
@@ -39,7 +48,7 @@ export const campaignsApi = {
   create: (body: CreateCampaignBody) => http.post<CampaignView>(base, body),
   update: (id: string, body: UpdateCampaignBody) => http.patch<CampaignView>(`${base}/${id}`, body),
   remove: (id: string) => http.delete(`${base}/${id}`),
-  estimate: (audience: AudienceSelection, templateId: string | null) => http.post<AudienceEstimate>(`${base}/estimate`, { audience, ...(templateId ? { templateId } : {}) }),
+  estimate: (audience: AudienceSelection, templateId: string) => http.post<AudienceEstimate>(`${base}/estimate`, { audience, templateId }),
   rateCard: () => http.get<RateCard>(`${base}/rate-card`),
   testSend: (id: string, phone: string) => http.post<{ wamid: string }>(`${base}/${id}/test-send`, { phone }),
   command: (id: string, command: CampaignCommand) => http.post<CampaignView>(`${base}/${id}/${command}`),
@@ -52,7 +61,8 @@ export const campaignsApi = {
 
 /** What the builder picks from: the contacts' lists and segments, the synced templates. */
 export const builderApi = {
-  lists: () => http.get<AudienceSource[]>('/api/contact-lists'),
+  audienceCount: (audience: AudienceSelection) => http.post<AudienceCount>('/api/contacts/audience-count', audience),
+  lists: () => http.get<ListSource[]>('/api/contact-lists'),
   segments: () => http.get<AudienceSource[]>('/api/segments'),
   templates: () => http.get<TemplateView[]>('/api/templates'),
 };
