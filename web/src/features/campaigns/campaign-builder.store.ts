@@ -4,6 +4,8 @@ import type { CampaignView, TemplateView } from '@parley/common';
 import { campaignsApi, builderApi, type AudienceCount, type AudienceEstimate, type AudienceSource, type ListSource } from './campaigns.api';
 import { draftOf, emptyDraft, rowsFor, toBody, type DraftForm } from './campaign-draft';
 import type { BuilderStep } from './campaign-steps';
+import { useAuthStore } from '../auth/auth.store';
+import { botSettingsApi } from '../lookups/lookups.api';
 import { useCampaignsStore } from './campaigns.store';
 import { browserTimeZone } from './zoned-time';
 
@@ -13,6 +15,18 @@ const ESTIMATE_DEBOUNCE_MS = 400;
 /** Every value a send of this template needs: body, header and button variables. */
 export function templateKeys(template: TemplateView): string[] {
   return template.variables.length > 0 ? template.variables.map((variable) => variable.key) : template.parameters;
+}
+
+/**
+ * The zone a new campaign is scheduled in: the tenant's, which the engine stamps on every campaign
+ * and keeps in the bot's settings. Before the first campaign, a person who may not read those
+ * settings schedules in their browser's zone, and the page names the zone it uses.
+ */
+async function tenantTimeZone(): Promise<string> {
+  const known = useCampaignsStore().campaigns[0] ?? (await campaignsApi.list())[0];
+  if (known) return known.timeZone;
+  if (useAuthStore().can('read', 'Lookup')) return (await botSettingsApi.get()).timezone;
+  return browserTimeZone();
 }
 
 /** The campaign being built or edited: the form, what it picks from, and its live estimate. */
@@ -97,9 +111,7 @@ export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
     estimateError.value = null;
     const sources = fetchSources();
     if (!draftId) {
-      // A new campaign is scheduled in the tenant's zone: the engine stamps it on every campaign it lists.
-      const known = useCampaignsStore().campaigns[0] ?? (await campaignsApi.list().then((list) => list[0]));
-      if (known) timeZone.value = known.timeZone;
+      timeZone.value = await tenantTimeZone();
       await sources;
       return null;
     }
@@ -127,7 +139,12 @@ export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
   async function save(): Promise<CampaignView> {
     loading.save = true;
     try {
-      const view = id.value ? await campaignsApi.update(id.value, body()) : await campaignsApi.create(body());
+      let view = id.value ? await campaignsApi.update(id.value, body()) : await campaignsApi.create(body());
+      // The engine knows the tenant's zone for sure: a time picked in another is placed again in it.
+      if (view.timeZone !== timeZone.value && form.scheduleMode === 'later') {
+        timeZone.value = view.timeZone;
+        view = await campaignsApi.update(view.id, { scheduleAt: body().scheduleAt });
+      }
       take(view);
       return view;
     } finally {
