@@ -41,6 +41,12 @@ export async function audienceQuery(models: AudienceModels, selection: AudienceS
   return { $and: parts };
 }
 
+/** How many match, and how many of those granted marketing consent. */
+export async function countWithConsent(customers: Model<CustomerDoc>, query: QueryFilter<CustomerDoc>): Promise<{ total: number; consenting: number }> {
+  const [total, consenting] = await Promise.all([customers.countDocuments(query), customers.countDocuments({ $and: [query, { marketingConsent: 'granted' }] })]);
+  return { total, consenting };
+}
+
 /** Pages by `_id` rather than holding one long cursor open: restartable and gentle on FerretDB. */
 export async function* streamCustomers(customers: Model<CustomerDoc>, query: QueryFilter<CustomerDoc>): AsyncGenerator<AudienceMember> {
   let after: Types.ObjectId | null = null;

@@ -7,7 +7,12 @@ import type { NotificationsService } from '../notifications/index.js';
 import type { CustomersService, CustomerDoc } from '../customers/index.js';
 import { contactListSchema, type ContactListDoc } from './lists.model.js';
 import { segmentSchema, type SegmentDoc } from './segments.model.js';
-import { audienceQuery, streamCustomers, type AudienceModels } from './audience.js';
+import { contactSettingsSchema } from './settings.model.js';
+import { audienceQuery, countWithConsent, streamCustomers, type AudienceModels } from './audience.js';
+import { ContactListsService } from './lists.service.js';
+import { SegmentsService } from './segments.service.js';
+import { ContactDirectory } from './directory.service.js';
+import { ImportsService } from './imports.service.js';
 
 export interface ContactsDeps {
   db: Database;
@@ -24,10 +29,23 @@ export interface ContactsDeps {
 export class ContactsService {
   readonly lists: (tenantId: string) => Model<ContactListDoc>;
   readonly segments: (tenantId: string) => Model<SegmentDoc>;
+  readonly listsService: ContactListsService;
+  readonly segmentsService: SegmentsService;
+  readonly directory: ContactDirectory;
+  readonly imports: ImportsService;
 
   constructor(private readonly deps: ContactsDeps) {
     this.lists = deps.db.defineTenantModel('ContactList', contactListSchema);
     this.segments = deps.db.defineTenantModel('Segment', segmentSchema);
+    const customers = (tenantId: string) => this.customers(tenantId);
+    this.listsService = new ContactListsService(this.lists, customers);
+    this.segmentsService = new SegmentsService(this.segments, customers);
+    this.directory = new ContactDirectory(deps.customers, this.listsService, this.segmentsService, deps.db.defineTenantModel('ContactSettings', contactSettingsSchema));
+    this.imports = new ImportsService({
+      ...deps,
+      lists: this.listsService,
+      defaultCountry: async (tenantId) => (await this.directory.getSettings(tenantId)).defaultCountry,
+    });
   }
 
   customers(tenantId: string): Model<CustomerDoc> {
@@ -42,10 +60,7 @@ export class ContactsService {
 
   /** How many people the selection reaches, and how many of them granted marketing consent. */
   async countAudience(tenantId: string, selection: AudienceSelection): Promise<{ total: number; consenting: number }> {
-    const query = await audienceQuery(this.audienceModels(tenantId), selection);
-    const customers = this.customers(tenantId);
-    const [total, consenting] = await Promise.all([customers.countDocuments(query), customers.countDocuments({ $and: [query, { marketingConsent: 'granted' }] })]);
-    return { total, consenting };
+    return countWithConsent(this.customers(tenantId), await audienceQuery(this.audienceModels(tenantId), selection));
   }
 
   private audienceModels(tenantId: string): AudienceModels {

@@ -1,0 +1,168 @@
+import type { Readable } from 'node:stream';
+import { parse, type Parser } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { AppError } from '../../platform/errors/app-error.js';
+
+/** Bigger files get 413: a CSV of this size already holds several hundred thousand contacts. */
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+const SAMPLE_ROWS = 5;
+
+export interface CsvUpload {
+  /** The file as UTF-8 text (a byte order mark removed), kept for the run. */
+  text: string;
+  delimiter: string;
+  headers: string[];
+  sample: string[][];
+  rowCount: number;
+  bytes: number;
+}
+
+export interface CsvRow {
+  /** Line of the file where the record ends (the header is line 1). */
+  line: number;
+  cells: string[];
+}
+
+function badFile(message: string, line: number | null): AppError {
+  const where = line === null ? '' : ` (line ${line})`;
+  return new AppError('VALIDATION_FAILED', `${message}${where}`, { fields: [{ field: 'body', message: `${message}${where}` }], line });
+}
+
+/**
+ * Excel writes `;` where the comma is the decimal separator (Brazil, most of Europe) and tabs
+ * for "Unicode text": the delimiter is the one of those most frequent in the header line.
+ */
+export function detectDelimiter(firstLine: string): string {
+  const counts = [',', ';', '\t'].map((d) => ({ d, n: firstLine.split(d).length - 1 }));
+  counts.sort((a, b) => b.n - a.n);
+  return counts[0] && counts[0].n > 0 ? counts[0].d : ',';
+}
+
+function describeParseError(error: unknown, lastGoodLine: number): AppError {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const line = typeof error === 'object' && error !== null && 'lines' in error ? Number((error as { lines: unknown }).lines) : null;
+  if (code === 'CSV_QUOTE_NOT_CLOSED') return badFile('A quoted cell is never closed: a " is missing', lastGoodLine + 1);
+  if (code === 'INVALID_OPENING_QUOTE' || code === 'CSV_INVALID_CLOSING_QUOTE') return badFile('A " appears inside a cell that is not quoted; double it ("") or quote the whole cell', line);
+  return badFile(`The file is not valid CSV: ${error instanceof Error ? error.message : String(error)}`, line);
+}
+
+function checkHeaders(headers: string[]): void {
+  if (headers.every((h) => h === '')) throw badFile('The first line must name the columns', 1);
+  const seen = new Set<string>();
+  for (const header of headers) {
+    if (header !== '' && seen.has(header)) throw badFile(`The column "${header}" appears twice in the header`, 1);
+    seen.add(header);
+  }
+}
+
+/**
+ * Reads an upload as it arrives: bytes are counted against the limit, decoded as strict UTF-8
+ * (a Latin-1 or UTF-16 file is refused with the line where it stops being UTF-8, rather than
+ * imported as mojibake), and parsed by csv-parse to prove the whole file is well-formed before
+ * anything is stored.
+ */
+export async function readCsvUpload(body: Readable, maxBytes = MAX_IMPORT_BYTES): Promise<CsvUpload> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const parts: string[] = [];
+  let bytes = 0;
+  let lines = 1;
+  let parser: Parser | null = null;
+  let headers: string[] | null = null;
+  const sample: string[][] = [];
+  let rowCount = 0;
+  let lastGoodLine = 0;
+  let failure: AppError | null = null;
+  let parsed: Promise<void> = Promise.resolve();
+
+  const startParser = (text: string) => {
+    const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+    const p = parse({ delimiter: detectDelimiter(firstLine), relax_column_count: true, skip_empty_lines: true, info: true });
+    p.on('data', ({ record, info }: { record: string[]; info: { lines: number } }) => {
+      lastGoodLine = info.lines;
+      if (!headers) {
+        headers = record.map((h) => h.trim());
+        return;
+      }
+      rowCount += 1;
+      if (sample.length < SAMPLE_ROWS) sample.push(record);
+    });
+    parsed = new Promise((resolve) => {
+      p.on('end', resolve);
+      p.on('error', (error) => {
+        failure ??= describeParseError(error, lastGoodLine);
+        resolve();
+      });
+    });
+    return p;
+  };
+
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    bytes += buffer.length;
+    if (bytes > maxBytes) {
+      failure ??= new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes / 1024 / 1024} MB: split it into smaller files`);
+      // Keep reading (and discarding) so the client gets the answer instead of a reset
+      // connection; a client that goes on far past the limit is cut off.
+      if (bytes > maxBytes * 4) body.destroy();
+      continue;
+    }
+    if (failure) continue;
+    let text: string;
+    try {
+      text = decoder.decode(buffer, { stream: true });
+    } catch {
+      failure = badFile('The file is not UTF-8 text: save it as "CSV UTF-8"', lines + countLines(decodeUntilInvalid(buffer)));
+      continue;
+    }
+    lines += countLines(text);
+    parts.push(text);
+    parser ??= startParser(text);
+    parser.write(text);
+  }
+  if (failure) throw failure;
+  try {
+    const tail = decoder.decode();
+    if (tail) {
+      parts.push(tail);
+      parser?.write(tail);
+    }
+  } catch {
+    throw badFile('The file is not UTF-8 text: it ends in the middle of a character', lines);
+  }
+  parser?.end();
+  await parsed;
+  if (failure) throw failure;
+  const finalHeaders: string[] | null = headers;
+  if (!finalHeaders || bytes === 0) throw badFile('The file is empty', null);
+  checkHeaders(finalHeaders);
+  if (rowCount === 0) throw badFile('The file has a header but no rows', 2);
+  const delimiter = detectDelimiter((parts[0] ?? '').split(/\r?\n/, 1)[0] ?? '');
+  return { text: parts.join(''), delimiter, headers: finalHeaders, sample, rowCount, bytes };
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n += 1;
+  return n;
+}
+
+/** The valid UTF-8 prefix of a chunk, to say on which line the bad byte is. */
+function decodeUntilInvalid(buffer: Buffer): string {
+  return new TextDecoder('utf-8').decode(buffer).split('\uFFFD', 1)[0] ?? '';
+}
+
+/** The stored file again as rows, with the line each ends on; it was validated at upload. */
+export function readCsvRows(text: string, delimiter: string): { headers: string[]; rows: CsvRow[] } {
+  const lines: number[] = [];
+  const records = parseSync(text, {
+    delimiter,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    on_record: (record: string[], context) => {
+      lines.push(context.lines);
+      return record;
+    },
+  });
+  const [header, ...rest] = records;
+  return { headers: (header ?? []).map((h) => h.trim()), rows: rest.map((cells, i) => ({ line: lines[i + 1] ?? 0, cells })) };
+}

@@ -1,0 +1,236 @@
+import type { Readable } from 'node:stream';
+import { Types, type Model } from 'mongoose';
+import { ROOMS, type ContactImportView, type FieldIssue, type ImportCounts, type ImportReport, type ImportRunBody } from '@parley/common';
+import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
+import { toSafeCsv } from '../../platform/csv/csv-safe.js';
+import type { Database } from '../../platform/db/database.js';
+import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
+import type { Logger } from '../../platform/logger/logger.js';
+import type { CustomersService } from '../customers/index.js';
+import type { NotificationsService } from '../notifications/index.js';
+import { contactImportSchema, importChunkSchema, importRejectionSchema, importRunClaimSchema, type ContactImportDoc, type ImportChunkDoc, type ImportRejectionDoc, type ImportRunClaimDoc } from './imports.model.js';
+import { readCsvRows, readCsvUpload } from './csv-read.js';
+import { indexesOf, readRow } from './import-row.js';
+import { countOutcomes, planImport, type KnownContact } from './import-plan.js';
+import { writePlan } from './import-writer.js';
+import type { ContactListsService } from './lists.service.js';
+import { toImportView } from './contacts.views.js';
+
+const CHUNK_CHARS = 1024 * 1024;
+/** Progress events at most this often: a few a second is smooth for a bar and cheap for Redis. */
+const PROGRESS_EVERY_MS = 250;
+const NO_COUNTS: ImportCounts = { created: 0, updated: 0, merged: 0, rejected: 0, consentKept: 0 };
+
+export interface ImportsDeps {
+  db: Database;
+  customers: CustomersService;
+  lists: ContactListsService;
+  realtime: RealtimeEmitter;
+  notifications: NotificationsService;
+  logger: Logger;
+  defaultCountry: (tenantId: string) => Promise<string>;
+}
+
+/**
+ * CSV imports in two steps. Upload: the file is read as it streams in, proved well-formed and
+ * stored under a new import id; the answer shows its columns and first rows. Run: with the
+ * columns mapped, every row is validated and the whole import decided in memory first
+ * (nothing is written for a file that cannot be read); then people are written in batches,
+ * with live progress, and the import is marked complete at the end.
+ */
+export class ImportsService {
+  private readonly imports: (tenantId: string) => Model<ContactImportDoc>;
+  private readonly chunks: (tenantId: string) => Model<ImportChunkDoc>;
+  private readonly claims: (tenantId: string) => Model<ImportRunClaimDoc>;
+  private readonly rejections: (tenantId: string) => Model<ImportRejectionDoc>;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly deps: ImportsDeps) {
+    this.imports = deps.db.defineTenantModel('ContactImport', contactImportSchema);
+    this.chunks = deps.db.defineTenantModel('ContactImportChunk', importChunkSchema);
+    this.claims = deps.db.defineTenantModel('ContactImportRun', importRunClaimSchema);
+    this.rejections = deps.db.defineTenantModel('ContactImportRejection', importRejectionSchema);
+  }
+
+  async upload(tenantId: string, body: Readable, fileName: string, userId: string): Promise<ContactImportView> {
+    const csv = await readCsvUpload(body);
+    const _id = new Types.ObjectId();
+    const pieces: ImportChunkDoc[] = [];
+    for (let n = 0; n * CHUNK_CHARS < csv.text.length; n += 1) {
+      pieces.push({ _id: `${_id}:${n}`, importId: String(_id), n, text: csv.text.slice(n * CHUNK_CHARS, (n + 1) * CHUNK_CHARS) });
+    }
+    await this.chunks(tenantId).insertMany(pieces, { ordered: true, lean: true });
+    const doc: ContactImportDoc = {
+      _id,
+      fileName,
+      status: 'uploaded',
+      delimiter: csv.delimiter,
+      bytes: csv.bytes,
+      headers: csv.headers,
+      sample: csv.sample.map((cells) => ({ cells })),
+      rowCount: csv.rowCount,
+      chunkCount: pieces.length,
+      mapping: null,
+      listId: null,
+      processed: 0,
+      counts: NO_COUNTS,
+      error: null,
+      createdBy: userId,
+      createdAt: new Date(),
+      startedAt: null,
+      finishedAt: null,
+    };
+    await this.imports(tenantId).create(doc);
+    return toImportView(doc);
+  }
+
+  async list(tenantId: string): Promise<ContactImportView[]> {
+    return (await this.imports(tenantId).find().sort({ createdAt: -1 }).limit(20).lean()).map(toImportView);
+  }
+
+  async get(tenantId: string, id: string): Promise<ContactImportDoc> {
+    const doc = Types.ObjectId.isValid(id) ? await this.imports(tenantId).findById(id).lean() : null;
+    if (!doc) throw AppError.notFound('Import');
+    return doc;
+  }
+
+  async report(tenantId: string, id: string, limit: number): Promise<ImportReport> {
+    const doc = await this.get(tenantId, id);
+    const rejections = await this.rejections(tenantId).find({ importId: id }).sort({ row: 1 }).limit(limit).lean();
+    return { import: toImportView(doc), rejections: rejections.map(({ row, value, reason }) => ({ row, value, reason })) };
+  }
+
+  /** Every rejected row with its reason, as CSV a spreadsheet opens safely. */
+  async reportCsv(tenantId: string, id: string): Promise<{ fileName: string; csv: string }> {
+    const doc = await this.get(tenantId, id);
+    const rejections = await this.rejections(tenantId).find({ importId: id }).sort({ row: 1 }).lean();
+    const csv = toSafeCsv(['row', 'value', 'reason'], rejections.map((r) => [r.row, r.value, r.reason]));
+    return { fileName: `${doc.fileName.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_')}-rejected.csv`, csv };
+  }
+
+  /** Starts the run and answers at once; progress and the end arrive over Socket.IO. */
+  async run(tenantId: string, id: string, body: ImportRunBody, userId: string): Promise<ContactImportView> {
+    const doc = await this.get(tenantId, id);
+    checkMapping(doc.headers, body);
+    if (doc.status !== 'uploaded') throw new AppError('CONFLICT', `This import is already ${doc.status}`);
+    const listId = body.newListName ? (await this.deps.lists.create(tenantId, body.newListName, userId)).id : body.listId;
+    if (listId) await this.deps.lists.get(tenantId, listId);
+    try {
+      await this.claims(tenantId).create({ _id: id, at: new Date() });
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new AppError('CONFLICT', 'This import is already running');
+      throw error;
+    }
+    const update = { status: 'running' as const, mapping: body.mapping, listId, startedAt: new Date() };
+    await this.imports(tenantId).updateOne({ _id: doc._id }, { $set: update });
+    const task = this.execute(tenantId, { ...doc, ...update }, body.addTags, userId).finally(() => this.running.delete(task));
+    this.running.add(task);
+    return toImportView({ ...doc, ...update });
+  }
+
+  /** Resolves when every run of this process has ended (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.running]);
+  }
+
+  private async execute(tenantId: string, doc: ContactImportDoc, addTags: string[], userId: string): Promise<void> {
+    const id = String(doc._id);
+    try {
+      const counts = await this.process(tenantId, doc, addTags);
+      await this.finish(tenantId, doc, { status: 'completed', processed: doc.rowCount, counts, error: null });
+      await this.deps.notifications.notify(tenantId, {
+        key: `contact-import:${id}:completed`,
+        kind: 'contacts.import-completed',
+        severity: counts.rejected > 0 ? 'warning' : 'success',
+        title: `Import of ${doc.fileName} finished`,
+        body: `${counts.created} created, ${counts.updated} updated, ${counts.merged} merged, ${counts.rejected} rejected`,
+        link: `/contacts/imports/${id}`,
+        to: { userIds: [userId] },
+      });
+    } catch (error) {
+      this.deps.logger.error({ err: error, tenantId, importId: id }, 'contact import failed');
+      const message = error instanceof AppError ? error.message : 'The import stopped on a database error; import the file again to finish it';
+      await this.finish(tenantId, doc, { status: 'failed', processed: doc.processed, counts: doc.counts, error: message }).catch((e: unknown) =>
+        this.deps.logger.error({ err: e, tenantId, importId: id }, 'marking the import failed did not work'),
+      );
+    }
+  }
+
+  private async process(tenantId: string, doc: ContactImportDoc, addTags: string[]): Promise<ImportCounts> {
+    const id = String(doc._id);
+    const mapping = doc.mapping;
+    if (!mapping) throw new AppError('CONFLICT', 'The import has no column mapping');
+    const pieces = await this.chunks(tenantId).find({ importId: id }).sort({ n: 1 }).lean();
+    const { headers, rows } = readCsvRows(pieces.map((p) => p.text).join(''), doc.delimiter);
+    const cols = indexesOf(headers, mapping);
+    const country = await this.deps.defaultCountry(tenantId);
+    const now = new Date();
+    const plan = planImport(rows.map((row, i) => readRow(row, i, cols, country, now)), await this.knownPhones(tenantId));
+    await this.saveRejections(tenantId, id, plan.rejections);
+
+    let lastEmit = 0;
+    const progress = (done: number, force: boolean) => {
+      if (!force && Date.now() - lastEmit < PROGRESS_EVERY_MS) return;
+      lastEmit = Date.now();
+      this.deps.realtime.toRooms([ROOMS.readers(tenantId, 'Contact')], 'contacts:import-progress', { importId: id, processed: done, total: rows.length, counts: countOutcomes(plan, done) });
+    };
+    progress(0, true);
+    const target = { importId: id, fileName: doc.fileName, customers: this.deps.customers.customers(tenantId), ledger: this.deps.customers.ledger(tenantId), listIds: doc.listId ? [doc.listId] : [], addTags };
+    await writePlan(target, plan, (done, changes) => {
+      this.deps.customers.announceConsentChanges(tenantId, changes);
+      progress(done, done === rows.length);
+    });
+    await this.chunks(tenantId).deleteMany({ importId: id });
+    return countOutcomes(plan, rows.length);
+  }
+
+  /** Every phone the tenant has, read once: the import never asks the database row by row. */
+  private async knownPhones(tenantId: string): Promise<Map<string, KnownContact>> {
+    const known = new Map<string, KnownContact>();
+    const cursor = this.deps.customers
+      .customers(tenantId)
+      .find({ phone: { $ne: null } }, { phone: 1, marketingConsent: 1, consentUpdatedAt: 1 })
+      .lean()
+      .cursor({ batchSize: 5000 });
+    for await (const c of cursor) {
+      if (c.phone) known.set(c.phone, { id: c._id, marketingConsent: c.marketingConsent, consentUpdatedAt: c.consentUpdatedAt });
+    }
+    return known;
+  }
+
+  private async saveRejections(tenantId: string, importId: string, rejections: { line: number; value: string; reason: string }[]): Promise<void> {
+    for (let i = 0; i < rejections.length; i += 5000) {
+      const docs = rejections.slice(i, i + 5000).map((r) => ({ _id: `${importId}:${r.line}`, importId, row: r.line, value: r.value.slice(0, 200), reason: r.reason }));
+      await this.rejections(tenantId).insertMany(docs, { ordered: false, lean: true });
+    }
+  }
+
+  private async finish(tenantId: string, doc: ContactImportDoc, result: Pick<ContactImportDoc, 'status' | 'processed' | 'counts' | 'error'>): Promise<void> {
+    const finishedAt = new Date();
+    await this.imports(tenantId).updateOne({ _id: doc._id }, { $set: { ...result, finishedAt } });
+    this.deps.realtime.toRooms([ROOMS.readers(tenantId, 'Contact')], 'contacts:import-finished', toImportView({ ...doc, ...result, finishedAt }));
+  }
+}
+
+/** Mapped columns must be in the file, and a phone column is required. */
+function checkMapping(headers: string[], body: ImportRunBody): void {
+  const issues: FieldIssue[] = [];
+  const { mapping } = body;
+  const fields = ['phone', 'name', 'email', 'tags', 'consentStatus', 'consentSource', 'consentTime'] as const;
+  for (const field of fields) {
+    const column = mapping[field];
+    if (column !== null && !headers.includes(column)) issues.push({ field: `body.mapping.${field}`, message: `the file has no column "${column}"` });
+  }
+  mapping.attributes.forEach((a, i) => {
+    if (!headers.includes(a.column)) issues.push({ field: `body.mapping.attributes.${i}.column`, message: `the file has no column "${a.column}"` });
+  });
+  const keys = mapping.attributes.map((a) => a.key);
+  keys.forEach((key, i) => {
+    if (keys.indexOf(key) !== i) issues.push({ field: `body.mapping.attributes.${i}.key`, message: `the attribute "${key}" is mapped twice` });
+  });
+  if ((mapping.consentSource || mapping.consentTime) && !mapping.consentStatus) {
+    issues.push({ field: 'body.mapping.consentStatus', message: 'map the consent status column to import consent source or time' });
+  }
+  if (body.listId && body.newListName) issues.push({ field: 'body.newListName', message: 'choose an existing list or a new one, not both' });
+  if (issues.length > 0) throw AppError.validation(issues);
+}
