@@ -30,6 +30,9 @@ import { createConversationsDomain } from './domains/conversations/index.js';
 import { BotService, botRoutes } from './domains/bot/index.js';
 import { GraphClient } from './platform/whatsapp/graph-client.js';
 import { startSweeper } from './platform/jobs/sweeper.js';
+import { Jobs } from './platform/jobs/agenda.js';
+import { TokenBuckets } from './platform/redis/token-bucket.js';
+import { createCampaignsDomain, loadRateCard, type CampaignsDomain } from './domains/campaigns/index.js';
 
 /** The composed engine: one process's HTTP API, Socket.IO server and domain services. */
 export interface Engine {
@@ -58,6 +61,7 @@ export interface Engine {
     bot: BotService;
     notifications: NotificationsService;
     templates: TemplatesService;
+    campaigns: CampaignsDomain;
   };
   /** Runs the crash-recovery sweep once for every tenant (the periodic sweeper does it too). */
   sweep(): Promise<void>;
@@ -152,6 +156,25 @@ export async function createEngine(config: Config): Promise<Engine> {
     },
   });
   webhooks.on('event', accountEventHandler({ customers, channels, templates, logger }));
+  const jobs = new Jobs(db, logger, config.jobsPollMs);
+  const campaigns = createCampaignsDomain({
+    db,
+    redis,
+    logger,
+    realtime: realtime.emitter,
+    graph,
+    jobs,
+    buckets: new TokenBuckets(redis),
+    audit,
+    channels,
+    contacts,
+    customers,
+    templates,
+    notifications,
+    webhooks,
+    settings: config.campaigns,
+    rateCard: loadRateCard(config.campaigns.rateCardJson),
+  });
   for (const spec of conversations.socketEvents) realtime.on(spec);
   realtime.onConnection(conversations.trackDisconnects(realtime.io, conversations.assignment, logger));
 
@@ -168,6 +191,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     ...contactsRoutes(contacts),
     ...conversations.routes,
     ...templatesRoutes(templates),
+    ...campaigns.routes,
   ]);
 
   const app = createHttpApp({
@@ -188,15 +212,21 @@ export async function createEngine(config: Config): Promise<Engine> {
   });
   handleRequest = app;
   await db.ensurePlatformIndexes();
+  await jobs.start();
 
+  const activeTenants = async () => (await tenants.list()).filter((tenant) => tenant.status === 'active').map((tenant) => tenant.id);
   const sweepAll = async () => {
-    for (const tenant of await tenants.list()) {
-      if (tenant.status !== 'active') continue;
-      await webhooks.sweep(tenant.id, 30_000);
-      await conversations.sweep(tenant.id);
+    const active = await activeTenants();
+    for (const tenantId of active) {
+      await webhooks.sweep(tenantId, 30_000);
+      await conversations.sweep(tenantId);
     }
+    await campaigns.sweep(active);
   };
   const sweeper = startSweeper(sweepAll, config.env === 'test' ? 0 : 15_000, logger);
+  // Running campaigns whose dispatch job a crash left locked or unsaved are re-armed, in tests too.
+  const rearm = startSweeper(async () => campaigns.rearm(await activeTenants()), config.campaigns.rearmEveryMs, logger);
+  await campaigns.rearm(await activeTenants());
 
   return {
     config,
@@ -206,7 +236,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     app,
     routes,
     socketEvents: realtime.events,
-    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, contacts, webhooks, conversations, tickets, quotations, reviews, bot, notifications, templates },
+    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, contacts, webhooks, conversations, tickets, quotations, reviews, bot, notifications, templates, campaigns },
     sweep: sweepAll,
     listen: () =>
       new Promise((resolve) => {
@@ -217,6 +247,9 @@ export async function createEngine(config: Config): Promise<Engine> {
       }),
     close: async () => {
       sweeper.stop();
+      rearm.stop();
+      await jobs.stop();
+      campaigns.close();
       await webhooks.idle();
       await realtime.io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

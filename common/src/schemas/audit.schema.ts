@@ -24,6 +24,12 @@ export const AUDIT_ACTIONS = [
   'template.submitted',
   'template.deleted',
   'template.status_changed',
+  'campaign.created',
+  'campaign.launched',
+  'campaign.paused',
+  'campaign.resumed',
+  'campaign.cancelled',
+  'campaign.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

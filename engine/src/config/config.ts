@@ -32,6 +32,29 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('Parley <no-reply@parley.local>'),
   WEB_DIST: z.string().default('web/dist'),
   ADMIN_DIST: z.string().default('admin/dist'),
+  /** Recipients claimed and sent per dispatch batch. */
+  CAMPAIGN_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+  /**
+   * How long a claimed send with no answer and no status webhook waits before it is taken as
+   * never accepted and sent again (see the Campaigns section of the README for the trade-off).
+   */
+  CAMPAIGN_AMBIGUOUS_GRACE_SECONDS: z.coerce.number().min(1).default(600),
+  /** A campaign pauses itself when more than this share of its last sends failed... */
+  CAMPAIGN_ERROR_RATE: z.coerce.number().min(0).max(1).default(0.25),
+  /** ...over this many sends (and only once that many were made). */
+  CAMPAIGN_ERROR_WINDOW: z.coerce.number().int().min(1).default(200),
+  /** An inbound message this long after a campaign message counts as a reply to it. */
+  CAMPAIGN_REPLY_WINDOW_HOURS: z.coerce.number().min(0).default(72),
+  /** First delay after 131049 (per-user marketing cap); it doubles with each attempt. */
+  CAMPAIGN_RETRY_DELAY_SECONDS: z.coerce.number().min(0).default(6 * 3600),
+  /** Attempts per recipient before a retryable failure becomes final. */
+  CAMPAIGN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(4),
+  /** How often running campaigns get their dispatch job armed again (after a crash left it locked). */
+  CAMPAIGN_REARM_SECONDS: z.coerce.number().min(1).default(30),
+  /** How often the scheduler looks for due jobs. */
+  JOBS_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  /** The rate card (JSON, see engine/src/domains/campaigns/rate-card.ts); the default card is in code. */
+  CAMPAIGN_RATE_CARD: z.string().optional(),
 });
 
 export interface Config {
@@ -53,6 +76,18 @@ export interface Config {
   smtp: { url: string | null; from: string };
   webDist: string;
   adminDist: string;
+  campaigns: {
+    batchSize: number;
+    ambiguousGraceMs: number;
+    errorRate: number;
+    errorWindow: number;
+    replyWindowMs: number;
+    retryDelayMs: number;
+    maxAttempts: number;
+    rateCardJson: string | null;
+    rearmEveryMs: number;
+  };
+  jobsPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -97,5 +132,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtp: { url: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     webDist: e.WEB_DIST,
     adminDist: e.ADMIN_DIST,
+    campaigns: {
+      batchSize: e.CAMPAIGN_BATCH_SIZE,
+      ambiguousGraceMs: e.CAMPAIGN_AMBIGUOUS_GRACE_SECONDS * 1000,
+      errorRate: e.CAMPAIGN_ERROR_RATE,
+      errorWindow: e.CAMPAIGN_ERROR_WINDOW,
+      replyWindowMs: e.CAMPAIGN_REPLY_WINDOW_HOURS * 3600_000,
+      retryDelayMs: e.CAMPAIGN_RETRY_DELAY_SECONDS * 1000,
+      maxAttempts: e.CAMPAIGN_MAX_ATTEMPTS,
+      rateCardJson: e.CAMPAIGN_RATE_CARD ?? null,
+      rearmEveryMs: e.CAMPAIGN_REARM_SECONDS * 1000,
+    },
+    jobsPollMs: e.JOBS_POLL_MS,
   };
 }

@@ -17,10 +17,12 @@ export interface ChannelLookup {
 
 export type ItemHandler<K extends WebhookItem['kind']> = (tenantId: string, item: Extract<WebhookItem, { kind: K }>) => Promise<void>;
 
-interface Handlers {
-  message?: ItemHandler<'message'>;
-  status?: ItemHandler<'status'>;
-  event?: ItemHandler<'event'>;
+type AnyHandler = (tenantId: string, item: WebhookItem) => Promise<void>;
+
+interface Route {
+  kind: WebhookItem['kind'];
+  accepts: (item: WebhookItem) => boolean;
+  handler: AnyHandler;
 }
 
 /**
@@ -29,7 +31,8 @@ interface Handlers {
  */
 export class WebhooksService {
   private readonly events: (tenantId: string) => Model<WebhookEventDoc>;
-  private readonly handlers: Handlers = {};
+  private readonly handlers = new Map<WebhookItem['kind'], AnyHandler[]>();
+  private readonly routes: Route[] = [];
   private readonly writers = new Map<string, BatchWriter<WebhookEventDoc>>();
   private readonly queue: KeyedWorkQueue;
 
@@ -43,8 +46,14 @@ export class WebhooksService {
     this.queue = new KeyedWorkQueue(workers);
   }
 
+  /** Every handler of a kind runs for each item of that kind not taken by a route. */
   on<K extends WebhookItem['kind']>(kind: K, handler: ItemHandler<K>): void {
-    (this.handlers as Record<string, unknown>)[kind] = handler;
+    this.handlers.set(kind, [...(this.handlers.get(kind) ?? []), narrow(kind, handler)]);
+  }
+
+  /** Items a domain recognises as its own (campaign statuses by their claim id) go to it alone. */
+  route<K extends WebhookItem['kind']>(kind: K, accepts: (item: Extract<WebhookItem, { kind: K }>) => boolean, handler: ItemHandler<K>): void {
+    this.routes.push({ kind, accepts: (item) => isKind(kind, item) && accepts(item), handler: narrow(kind, handler) });
   }
 
   async verifyHandshake(mode: unknown, token: unknown, challenge: unknown): Promise<string> {
@@ -143,8 +152,8 @@ export class WebhooksService {
 
   private async processOne(tenantId: string, item: WebhookItem): Promise<void> {
     try {
-      const handler = this.handlers[item.kind] as ((tenantId: string, item: WebhookItem) => Promise<void>) | undefined;
-      if (handler) await handler(tenantId, item);
+      const routed = this.routes.find((r) => r.kind === item.kind && r.accepts(item));
+      for (const handler of routed ? [routed.handler] : (this.handlers.get(item.kind) ?? [])) await handler(tenantId, item);
       // By primary key: FerretDB answers a filter on _id without scanning the collection.
       await this.events(tenantId).updateOne({ _id: item.key }, { $set: { processedAt: new Date() } });
     } catch (error) {
@@ -154,6 +163,16 @@ export class WebhooksService {
         .catch(() => undefined);
     }
   }
+}
+
+function isKind<K extends WebhookItem['kind']>(kind: K, item: WebhookItem): item is Extract<WebhookItem, { kind: K }> {
+  return item.kind === kind;
+}
+
+function narrow<K extends WebhookItem['kind']>(kind: K, handler: ItemHandler<K>): AnyHandler {
+  return async (tenantId, item) => {
+    if (isKind(kind, item)) await handler(tenantId, item);
+  };
 }
 
 function parseEnvelope(raw: Buffer) {

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { ROOMS, type CampaignView, type PauseReason } from '@parley/common';
+import { ActorHost } from '../../platform/actors/actor-host.js';
+import { campaignMachine, CAMPAIGN_MACHINE_VERSION, type CampaignEffect, type CampaignEvent } from './campaign.machine.js';
+import { countersOf, RateSeries, toCampaignView } from './campaign.views.js';
+import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
+
+export const DISPATCH_JOB = 'campaign-dispatch';
+
+const NOTICES: Partial<Record<CampaignView['status'], { title: string; severity: 'info' | 'warning' | 'error' }>> = {
+  running: { title: 'Campaign started', severity: 'info' },
+  paused: { title: 'Campaign paused', severity: 'warning' },
+  completed: { title: 'Campaign completed', severity: 'info' },
+  failed: { title: 'Campaign failed', severity: 'error' },
+};
+
+/**
+ * The campaign actor (DESIGN §5) and what its transitions do: mirror the state on the campaign
+ * document, arm the dispatch job, tell readers and notify marketers. Live updates are throttled to
+ * about one a second per campaign.
+ */
+export class CampaignLifecycle {
+  private readonly host: ActorHost<typeof campaignMachine>;
+  readonly rates: RateSeries;
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly deps: CampaignsDeps,
+    private readonly models: CampaignModels,
+  ) {
+    this.rates = new RateSeries(deps.redis);
+    this.host = new ActorHost(deps.db, { kind: 'campaign', machine: campaignMachine, version: CAMPAIGN_MACHINE_VERSION, input: (campaignId) => ({ campaignId }) }, deps.logger);
+    this.host.onEffect('campaign.changed', ({ tenantId, actorId, effectId, effect }) => this.onChanged(tenantId, actorId, effectId, effect as Extract<CampaignEffect, { type: 'campaign.changed' }>));
+    this.host.onEffect('campaign.arm', ({ tenantId, actorId, effect }) => this.arm(tenantId, actorId, new Date((effect as Extract<CampaignEffect, { type: 'campaign.arm' }>).at)));
+  }
+
+  /** Whether the campaign's current state accepts the event (for 409 answers). */
+  async can(tenantId: string, campaignId: string, event: CampaignEvent): Promise<boolean> {
+    const current = await this.host.snapshot(tenantId, campaignId);
+    if (!current) return event.type === 'LAUNCH';
+    return current.snapshot.can(event);
+  }
+
+  async state(tenantId: string, campaignId: string): Promise<string> {
+    const current = await this.host.snapshot(tenantId, campaignId);
+    return current ? String(current.snapshot.value) : 'draft';
+  }
+
+  /** `eventId` names the fact; a person's action is a fact of its own each time. */
+  async send(tenantId: string, campaignId: string, event: CampaignEvent, eventId: string = randomUUID()): Promise<void> {
+    await this.host.send(tenantId, campaignId, event, eventId);
+  }
+
+  /** A pause the campaign decides itself; it does nothing unless the campaign is running. */
+  async autoPause(tenantId: string, campaignId: string, reason: PauseReason, message: string): Promise<void> {
+    const event: CampaignEvent = { type: 'PAUSE', reason, message, at: Date.now() };
+    if (!(await this.can(tenantId, campaignId, event))) return;
+    this.deps.logger.warn({ tenantId, campaignId, reason }, 'campaign paused itself');
+    await this.send(tenantId, campaignId, event);
+  }
+
+  async arm(tenantId: string, campaignId: string, at: Date): Promise<void> {
+    await this.deps.jobs.arm(DISPATCH_JOB, { tenantId, campaignId }, { tenantId, campaignId }, at);
+  }
+
+  async view(tenantId: string, campaignId: string): Promise<CampaignView | null> {
+    const doc = await this.models.campaigns(tenantId).findById(campaignId).lean();
+    if (!doc) return null;
+    const counters = await countersOf(this.models, tenantId, campaignId);
+    return toCampaignView(doc, counters, await this.rates.pace(campaignId, counters.queued));
+  }
+
+  /** Schedules one `campaign:updated` (and new rate points) for this campaign within a second. */
+  touch(tenantId: string, campaignId: string): void {
+    const key = `${tenantId}/${campaignId}`;
+    if (this.pending.has(key)) return;
+    const timer = setTimeout(() => {
+      this.pending.delete(key);
+      this.publish(tenantId, campaignId).catch((error: unknown) => this.deps.logger.warn({ err: error, campaignId }, 'campaign update not published'));
+    }, 1000);
+    timer.unref();
+    this.pending.set(key, timer);
+  }
+
+  async publish(tenantId: string, campaignId: string): Promise<void> {
+    const view = await this.view(tenantId, campaignId);
+    if (!view) return;
+    const room = ROOMS.readers(tenantId, 'Campaign');
+    this.deps.realtime.toRooms([room], 'campaign:updated', view);
+    this.deps.realtime.toRooms([room], 'campaign:rate', { campaignId, points: await this.rates.points(campaignId, 5) });
+  }
+
+  close(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+  }
+
+  sweep(tenantId: string): Promise<number> {
+    return this.host.sweep(tenantId, 30_000);
+  }
+
+  private async onChanged(tenantId: string, campaignId: string, effectId: string, effect: Extract<CampaignEffect, { type: 'campaign.changed' }>): Promise<void> {
+    const pause = effect.pause ? { ...effect.pause, at: new Date(effect.pause.at) } : null;
+    const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+    const doc = await this.models.campaigns(tenantId).findOneAndUpdate(
+      { _id: campaignId },
+      { $set: { status: effect.status, pause, failure: effect.failure, startedAt: date(effect.startedAt), finishedAt: date(effect.finishedAt) } },
+      { new: true },
+    ).lean();
+    if (!doc) return;
+    await this.publish(tenantId, campaignId);
+    const notice = NOTICES[effect.status];
+    if (!notice) return;
+    const why = effect.status === 'paused' && effect.pause ? `: ${effect.pause.message}` : effect.status === 'failed' && effect.failure ? `: ${effect.failure}` : '';
+    await this.deps.notifications.notify(tenantId, {
+      key: effectId,
+      kind: `campaign.${effect.status}`,
+      severity: notice.severity,
+      title: notice.title,
+      body: `${doc.name}${why}`,
+      link: `/campaigns/${campaignId}`,
+      to: { userIds: [doc.createdBy.id], permission: ['manage', 'Campaign'] },
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import type { Job } from 'agenda';
+import type { Logger } from '../../platform/logger/logger.js';
+import type { Jobs } from '../../platform/jobs/agenda.js';
+import { DISPATCH_JOB, type CampaignLifecycle } from './campaign.lifecycle.js';
+import type { Dispatcher } from './dispatch.service.js';
+import type { CampaignModels } from './campaigns.ports.js';
+
+/** A job run sends batches for this long at most, then re-arms itself (a run holds a lock). */
+const RUN_FOR_MS = 15_000;
+
+interface DispatchData {
+  tenantId: string;
+  campaignId: string;
+}
+
+/**
+ * One job per campaign: at its schedule it starts the campaign, then it runs dispatch batches and
+ * re-arms itself while work remains (a retry later, a send awaiting its status). Running it twice
+ * is harmless: START is applied once per campaign and every send is claimed.
+ */
+export function defineCampaignJobs(jobs: Jobs, models: CampaignModels, lifecycle: CampaignLifecycle, dispatcher: Dispatcher, logger: Logger): void {
+  jobs.define<DispatchData>(DISPATCH_JOB, async (data, job: Job<DispatchData>) => {
+    const { tenantId, campaignId } = data;
+    const campaign = await models.campaigns(tenantId).findById(campaignId).lean();
+    if (!campaign) return;
+    if (campaign.status === 'scheduled') await lifecycle.send(tenantId, campaignId, { type: 'START', at: Date.now() }, 'start');
+    const started = Date.now();
+    let next: Date | null = new Date();
+    while (next && next.getTime() <= Date.now() && Date.now() - started < RUN_FOR_MS) {
+      try {
+        next = await dispatcher.runBatch(tenantId, campaignId);
+      } catch (error) {
+        logger.error({ err: error, tenantId, campaignId }, 'dispatch batch failed; trying again shortly');
+        next = new Date(Date.now() + 2000);
+        break;
+      }
+    }
+    if (next) job.schedule(next);
+  });
+}
+
+/** Re-arms running campaigns whose job was lost (a crash while it was locked, a dropped save). */
+export async function rearmRunning(tenantIds: string[], models: CampaignModels, lifecycle: CampaignLifecycle): Promise<void> {
+  for (const tenantId of tenantIds) {
+    const running = await models.campaigns(tenantId).find({ status: 'running' }, { _id: 1 }).lean();
+    for (const campaign of running) await lifecycle.arm(tenantId, String(campaign._id), new Date());
+  }
+}

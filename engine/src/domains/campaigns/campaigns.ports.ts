@@ -1,0 +1,56 @@
+import type { Redis } from 'ioredis';
+import type { Model } from 'mongoose';
+import type { TemplateSummary } from '@parley/common';
+import type { Database } from '../../platform/db/database.js';
+import type { Logger } from '../../platform/logger/logger.js';
+import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
+import type { GraphClient } from '../../platform/whatsapp/graph-client.js';
+import type { Jobs } from '../../platform/jobs/agenda.js';
+import type { TokenBuckets } from '../../platform/redis/token-bucket.js';
+import type { Config } from '../../config/config.js';
+import type { AuditService } from '../audit/index.js';
+import type { ChannelsService } from '../channels/index.js';
+import type { ContactsService } from '../contacts/index.js';
+import type { CustomersService } from '../customers/index.js';
+import type { NotificationsService } from '../notifications/index.js';
+import type { WebhooksService } from '../webhooks/index.js';
+import { campaignSchema, claimSchema, recipientSchema, type CampaignDoc, type ClaimDoc, type RecipientDoc } from './campaigns.model.js';
+import type { RateCard } from './rate-card.js';
+
+/** What campaigns need from templates: the synced list, and a resync when WhatsApp disagrees. */
+export interface TemplatesPort {
+  list(tenantId: string): Promise<TemplateSummary[]>;
+  sync(tenantId: string): Promise<unknown>;
+}
+
+export interface CampaignsDeps {
+  db: Database;
+  redis: Redis;
+  logger: Logger;
+  realtime: RealtimeEmitter;
+  graph: GraphClient;
+  jobs: Jobs;
+  buckets: TokenBuckets;
+  audit: AuditService;
+  channels: ChannelsService;
+  contacts: ContactsService;
+  customers: CustomersService;
+  templates: TemplatesPort;
+  notifications: NotificationsService;
+  webhooks: WebhooksService;
+  settings: Config['campaigns'];
+  rateCard: RateCard;
+}
+
+/** The campaign domain's collections in a tenant's database. */
+export class CampaignModels {
+  readonly campaigns: (tenantId: string) => Model<CampaignDoc>;
+  readonly recipients: (tenantId: string) => Model<RecipientDoc>;
+  readonly claims: (tenantId: string) => Model<ClaimDoc>;
+
+  constructor(db: Database) {
+    this.campaigns = db.defineTenantModel('Campaign', campaignSchema);
+    this.recipients = db.defineTenantModel('CampaignRecipient', recipientSchema);
+    this.claims = db.defineTenantModel('CampaignClaim', claimSchema);
+  }
+}

@@ -1,0 +1,245 @@
+import { Types } from 'mongoose';
+import type { AudienceSelection, CampaignView, CostEstimate, CreateCampaignBody, FieldIssue, RatePoint, RecipientStatus, RecipientView, TemplateSummary, UpdateCampaignBody } from '@parley/common';
+import { AppError } from '../../platform/errors/app-error.js';
+import { toSafeCsv } from '../../platform/csv/csv-safe.js';
+import { normalizePhone } from '../customers/index.js';
+import type { CampaignLifecycle } from './campaign.lifecycle.js';
+import type { CampaignEvent } from './campaign.machine.js';
+import { emptyCounters, toCampaignView, toRecipientView } from './campaign.views.js';
+import type { CampaignDoc } from './campaigns.model.js';
+import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
+import { templateMessage } from './dispatch.service.js';
+import { skipReasonOf, valuesFor } from './materialise.js';
+import { estimateCost } from './rate-card.js';
+
+export interface Actor {
+  id: string;
+  name: string;
+  email: string;
+  ip: string | null;
+}
+
+/** Campaign definitions and the actions people take on them; sending is the dispatcher's. */
+export class CampaignsService {
+  constructor(
+    private readonly deps: CampaignsDeps,
+    private readonly models: CampaignModels,
+    private readonly lifecycle: CampaignLifecycle,
+  ) {}
+
+  async list(tenantId: string): Promise<CampaignView[]> {
+    const docs = await this.models.campaigns(tenantId).find({}).sort({ createdAt: -1 }).limit(200).lean();
+    const views: CampaignView[] = [];
+    for (const doc of docs) {
+      const view = doc.status === 'draft' ? toCampaignView(doc, emptyCounters(), { perSecond: 0, etaSeconds: null }) : await this.lifecycle.view(tenantId, String(doc._id));
+      if (view) views.push(view);
+    }
+    return views;
+  }
+
+  async get(tenantId: string, id: string): Promise<CampaignView> {
+    const view = await this.lifecycle.view(tenantId, id);
+    if (!view) throw AppError.notFound('Campaign');
+    return view;
+  }
+
+  async create(tenantId: string, body: CreateCampaignBody, actor: Actor): Promise<CampaignView> {
+    const template = await this.templateOf(tenantId, body.templateId);
+    checkSchedule(body.scheduleAt);
+    const doc = await this.models.campaigns(tenantId).create({
+      name: body.name,
+      templateId: body.templateId,
+      template: summaryOf(template),
+      variables: body.variables,
+      audience: body.audience,
+      scheduleAt: body.scheduleAt ? new Date(body.scheduleAt) : null,
+      timeZone: 'UTC',
+      throughputCap: body.throughputCap,
+      budgetCap: body.budgetCap,
+      estimate: null,
+      phoneNumberId: null,
+      status: 'draft',
+      pause: null,
+      failure: null,
+      createdBy: { id: actor.id, name: actor.name },
+      createdAt: new Date(),
+      startedAt: null,
+      finishedAt: null,
+      materialisedAt: null,
+    });
+    await this.audit(tenantId, 'campaign.created', actor, doc.toObject(), null, body);
+    return this.get(tenantId, String(doc._id));
+  }
+
+  async update(tenantId: string, id: string, body: UpdateCampaignBody): Promise<CampaignView> {
+    const doc = await this.draft(tenantId, id);
+    const template = body.templateId ? await this.templateOf(tenantId, body.templateId) : null;
+    if (body.scheduleAt !== undefined) checkSchedule(body.scheduleAt);
+    const set: Partial<CampaignDoc> = {
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(template ? { templateId: template.id, template: summaryOf(template) } : {}),
+      ...(body.variables !== undefined ? { variables: body.variables } : {}),
+      ...(body.audience !== undefined ? { audience: body.audience } : {}),
+      ...(body.scheduleAt !== undefined ? { scheduleAt: body.scheduleAt ? new Date(body.scheduleAt) : null } : {}),
+      ...(body.throughputCap !== undefined ? { throughputCap: body.throughputCap } : {}),
+      ...(body.budgetCap !== undefined ? { budgetCap: body.budgetCap } : {}),
+    };
+    await this.models.campaigns(tenantId).updateOne({ _id: doc._id, status: 'draft' }, { $set: set });
+    return this.get(tenantId, id);
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    const doc = await this.draft(tenantId, id);
+    await this.models.campaigns(tenantId).deleteOne({ _id: doc._id, status: 'draft' });
+  }
+
+  /** Who the audience reaches, who of them may get this template, and what it costs. */
+  async estimate(tenantId: string, templateId: string, audience: AudienceSelection): Promise<{ audience: { total: number; consenting: number }; estimate: CostEstimate }> {
+    const template = await this.templateOf(tenantId, templateId);
+    const countries = new Map<string | null, number>();
+    let total = 0;
+    let consenting = 0;
+    for await (const member of this.deps.contacts.streamAudience(tenantId, audience)) {
+      total++;
+      if (member.marketingConsent === 'granted') consenting++;
+      if (skipReasonOf(member, template.category === 'MARKETING')) continue;
+      countries.set(member.country, (countries.get(member.country) ?? 0) + 1);
+    }
+    return { audience: { total, consenting }, estimate: estimateCost(this.deps.rateCard, template.category, countries) };
+  }
+
+  rateCard() {
+    const card = this.deps.rateCard;
+    return { currency: card.currency, rates: card.rates, fallback: card.fallback };
+  }
+
+  /** Sends the rendered template to one phone (a person checking it); nothing is recorded. */
+  async testSend(tenantId: string, id: string, phone: string): Promise<{ wamid: string }> {
+    const doc = await this.find(tenantId, id);
+    const template = await this.templateOf(tenantId, doc.templateId);
+    const normalized = normalizePhone(phone, 'US');
+    if ('problem' in normalized) throw AppError.validation([{ field: 'body.phone', message: 'is not a valid phone number; write it with its country code, e.g. +5511987654321' }]);
+    const channel = (await this.deps.channels.openAll(tenantId))[0];
+    if (!channel) throw new AppError('CONFLICT', 'Connect a WhatsApp number first');
+    const values = valuesFor(template, doc.variables, { name: null, phone: normalized.phone, attributes: {} });
+    const body = { ...templateMessage(template, { _id: `test-${id}`, attempt: 0, phone: normalized.phone, values }), biz_opaque_callback_data: `cmptest:${id}` };
+    const outcome = await this.deps.graph.sendMessage(channel, body);
+    if (outcome.ok) return { wamid: outcome.wamid };
+    const message = outcome.kind === 'rejected' ? outcome.reason : `WhatsApp did not confirm the message: ${outcome.message}`;
+    throw new AppError('VALIDATION_FAILED', message, { fields: [{ field: 'body.phone', message }] });
+  }
+
+  /**
+   * Checks everything before anything changes: a refused launch leaves the draft as it was. The
+   * budget is refused, not warned about, when the estimate alone passes it.
+   */
+  async launch(tenantId: string, id: string, actor: Actor): Promise<CampaignView> {
+    const doc = await this.draft(tenantId, id);
+    const template = await this.templateOf(tenantId, doc.templateId);
+    const issues: FieldIssue[] = [];
+    if (template.status !== 'APPROVED') issues.push({ field: 'body.templateId', message: `the template is ${template.status.toLowerCase()}; only approved templates can be sent` });
+    const unmapped = template.parameters.filter((p) => !doc.variables.some((v) => v.parameter === p));
+    if (unmapped.length > 0) issues.push({ field: 'body.variables', message: `map every template variable: ${unmapped.map((p) => `{{${p}}}`).join(', ')}` });
+    if (doc.scheduleAt && doc.scheduleAt.getTime() <= Date.now()) issues.push({ field: 'body.scheduleAt', message: 'must be in the future' });
+    if (issues.length > 0) throw AppError.validation(issues);
+    const { audience, estimate } = await this.estimate(tenantId, doc.templateId, doc.audience);
+    const reachable = template.category === 'MARKETING' ? audience.consenting : audience.total;
+    if (reachable === 0 || estimate.recipients === 0) throw AppError.validation([{ field: 'body.audience', message: 'nobody in this audience can receive it (no one gave marketing consent)' }]);
+    if (doc.budgetCap !== null && estimate.total > doc.budgetCap) {
+      throw AppError.validation([{ field: 'body.budgetCap', message: `the estimate (${estimate.total} ${estimate.currency}) is above the budget` }]);
+    }
+    const channel = (await this.deps.channels.openAll(tenantId))[0];
+    if (!channel) throw new AppError('CONFLICT', 'Connect a WhatsApp number first');
+    const event: CampaignEvent = { type: 'LAUNCH', at: Date.now(), runAt: doc.scheduleAt?.getTime() ?? null };
+    if (!(await this.lifecycle.can(tenantId, id, event))) throw new AppError('CONFLICT', 'This campaign was already launched');
+    await this.models.campaigns(tenantId).updateOne({ _id: doc._id }, { $set: { template: summaryOf(template), estimate, phoneNumberId: channel.phoneNumberId } });
+    await this.lifecycle.send(tenantId, id, event, 'launch');
+    await this.audit(tenantId, 'campaign.launched', actor, doc, { status: 'draft' }, { scheduleAt: doc.scheduleAt, estimate });
+    return this.get(tenantId, id);
+  }
+
+  async act(tenantId: string, id: string, action: 'pause' | 'resume' | 'cancel', actor: Actor): Promise<CampaignView> {
+    const doc = await this.find(tenantId, id);
+    const at = Date.now();
+    const event: CampaignEvent =
+      action === 'pause' ? { type: 'PAUSE', reason: 'manual', message: `Paused by ${actor.name}.`, at }
+      : action === 'resume' ? { type: 'RESUME', at }
+      : { type: 'CANCEL', at };
+    if (!(await this.lifecycle.can(tenantId, id, event))) throw new AppError('CONFLICT', `A ${doc.status} campaign cannot be ${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}`);
+    await this.lifecycle.send(tenantId, id, event);
+    if (action === 'cancel') {
+      await this.models.recipients(tenantId).updateMany({ campaignId: id, status: 'queued' }, { $set: { status: 'skipped', reason: 'cancelled' }, $push: { timeline: { status: 'skipped', at: new Date(at), detail: 'cancelled' } } });
+    }
+    await this.audit(tenantId, `campaign.${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}`, actor, doc, { status: doc.status }, { action });
+    return this.get(tenantId, id);
+  }
+
+  async recipients(tenantId: string, id: string, query: { status?: RecipientStatus; limit: number; after?: string }): Promise<{ items: RecipientView[]; next: string | null }> {
+    await this.find(tenantId, id);
+    const filter = { campaignId: id, ...(query.status ? { status: query.status } : {}), ...(query.after ? { _id: { $gt: query.after } } : {}) };
+    const docs = await this.models.recipients(tenantId).find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean();
+    const page = docs.slice(0, query.limit);
+    return { items: page.map(toRecipientView), next: docs.length > query.limit ? (page.at(-1)?._id ?? null) : null };
+  }
+
+  async recipient(tenantId: string, id: string, recipientId: string): Promise<RecipientView> {
+    await this.find(tenantId, id);
+    const doc = await this.models.recipients(tenantId).findOne({ _id: recipientId, campaignId: id }).lean();
+    if (!doc) throw AppError.notFound('Recipient');
+    return toRecipientView(doc);
+  }
+
+  async exportCsv(tenantId: string, id: string, actor: Actor): Promise<{ fileName: string; csv: string }> {
+    const doc = await this.find(tenantId, id);
+    const rows: unknown[][] = [];
+    let after = '';
+    for (;;) {
+      const page = await this.models.recipients(tenantId).find({ campaignId: id, _id: { $gt: after } }).sort({ _id: 1 }).limit(2000).lean();
+      for (const r of page) rows.push([r.phone, r.name, r.status, r.reason, r.errorCode, r.wamid, r.sentAt, r.repliedAt, r.optedOutAt]);
+      const last = page.at(-1);
+      if (!last || page.length < 2000) break;
+      after = last._id;
+    }
+    await this.audit(tenantId, 'campaign.exported', actor, doc, null, { rows: rows.length });
+    const csv = toSafeCsv(['phone', 'name', 'status', 'reason', 'error_code', 'wamid', 'sent_at', 'replied_at', 'opted_out_at'], rows);
+    return { fileName: `${doc.name.replace(/[^\w-]+/g, '_').slice(0, 60) || 'campaign'}-recipients.csv`, csv };
+  }
+
+  async rate(tenantId: string, id: string): Promise<RatePoint[]> {
+    await this.find(tenantId, id);
+    return this.lifecycle.rates.points(id);
+  }
+
+  private async find(tenantId: string, id: string): Promise<CampaignDoc> {
+    const doc = Types.ObjectId.isValid(id) ? await this.models.campaigns(tenantId).findById(id).lean() : null;
+    if (!doc) throw AppError.notFound('Campaign');
+    return doc;
+  }
+
+  private async draft(tenantId: string, id: string): Promise<CampaignDoc> {
+    const doc = await this.find(tenantId, id);
+    if (doc.status !== 'draft' || (await this.lifecycle.state(tenantId, id)) !== 'draft') throw new AppError('CONFLICT', `Only drafts can be changed; this campaign is ${doc.status}`);
+    return doc;
+  }
+
+  private async templateOf(tenantId: string, templateId: string): Promise<TemplateSummary> {
+    const template = (await this.deps.templates.list(tenantId)).find((t) => t.id === templateId);
+    if (!template) throw AppError.validation([{ field: 'body.templateId', message: 'is not a template of this WhatsApp account' }]);
+    return template;
+  }
+
+  private async audit(tenantId: string, action: CampaignAuditAction, actor: Actor, campaign: Pick<CampaignDoc, '_id' | 'name'>, before: unknown, after: unknown): Promise<void> {
+    const target = { type: 'campaign', id: String(campaign._id), label: campaign.name };
+    await this.deps.audit.recordTenant(tenantId, { action, actor: { id: actor.id, email: actor.email }, target, before, after, ip: actor.ip });
+  }
+}
+
+type CampaignAuditAction = 'campaign.created' | 'campaign.launched' | 'campaign.paused' | 'campaign.resumed' | 'campaign.cancelled' | 'campaign.exported';
+
+function checkSchedule(scheduleAt: string | null): void {
+  if (scheduleAt && new Date(scheduleAt).getTime() <= Date.now()) throw AppError.validation([{ field: 'body.scheduleAt', message: 'must be in the future' }]);
+}
+
+function summaryOf(template: TemplateSummary): CampaignDoc['template'] {
+  return { id: template.id, name: template.name, language: template.language, category: template.category };
+}

@@ -1,0 +1,113 @@
+import type { PauseReason, SkipReason, TemplateSummary } from '@parley/common';
+import type { OpenChannel } from '../channels/index.js';
+import type { CampaignLifecycle } from './campaign.lifecycle.js';
+import type { CampaignDoc, RecipientDoc } from './campaigns.model.js';
+import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
+import { rateOf } from './rate-card.js';
+
+const TIER_LIMITS: Record<string, number> = { TIER_50: 50, TIER_250: 250, TIER_1K: 1000, TIER_2K: 2000, TIER_10K: 10_000, TIER_100K: 100_000 };
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * Reserves each user in the moving 24 h of unique users the number's tier allows. A user already
+ * reached in the window costs nothing more. Returns 1 (reached) or 0 (over the limit) per user.
+ */
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
+local limit = tonumber(ARGV[2])
+local out = {}
+for i = 3, #ARGV do
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    out[#out + 1] = 1
+  elseif redis.call('ZCARD', KEYS[1]) < limit then
+    redis.call('ZADD', KEYS[1], now, ARGV[i])
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
+return out
+`;
+
+/** What is checked again for each recipient right before sending: consent, budget, tier. */
+export class DispatchGate {
+  constructor(
+    private readonly deps: CampaignsDeps,
+    private readonly models: CampaignModels,
+    private readonly lifecycle: CampaignLifecycle,
+  ) {}
+
+  async admit(tenantId: string, campaign: CampaignDoc, template: TemplateSummary, channel: OpenChannel & { messagingTier: string }, due: RecipientDoc[]): Promise<{ sendable: RecipientDoc[]; pause: { reason: PauseReason; message: string } | null }> {
+    const consenting = await this.checkConsent(tenantId, String(campaign._id), template, due);
+    const affordable = await this.withinBudget(campaign, template, consenting);
+    const reached = await this.withinTier(channel, affordable.sendable);
+    const pause = affordable.pause ?? reached.pause;
+    return { sendable: reached.sendable, pause };
+  }
+
+  /** Marketing consent is checked at dispatch, not only when the audience was built (DESIGN §8). */
+  private async checkConsent(tenantId: string, campaignId: string, template: TemplateSummary, due: RecipientDoc[]): Promise<RecipientDoc[]> {
+    const ids = due.flatMap((r) => (r.customerId ? [r.customerId] : []));
+    const customers = await this.deps.customers.customers(tenantId).find({ _id: { $in: ids } }, { marketingConsent: 1, unreachable: 1 }).lean();
+    const byId = new Map(customers.map((c) => [String(c._id), c]));
+    const skips: { recipient: RecipientDoc; reason: SkipReason }[] = [];
+    const sendable: RecipientDoc[] = [];
+    for (const recipient of due) {
+      const customer = recipient.customerId ? byId.get(recipient.customerId) : undefined;
+      const reason: SkipReason | null =
+        customer?.unreachable ? 'unreachable'
+        : template.category !== 'MARKETING' ? null
+        : customer?.marketingConsent === 'revoked' ? 'opted_out'
+        : customer?.marketingConsent !== 'granted' ? 'no_consent'
+        : null;
+      if (reason) skips.push({ recipient, reason });
+      else sendable.push(recipient);
+    }
+    if (skips.length > 0) {
+      const now = new Date();
+      await this.models.recipients(tenantId).bulkWrite(
+        skips.map(({ recipient, reason }) => ({
+          updateOne: {
+            filter: { _id: recipient._id, status: 'queued' },
+            update: { $set: { status: 'skipped', reason }, $push: { timeline: { status: 'skipped', at: now, detail: reason } } },
+          },
+        })),
+        { ordered: false },
+      );
+      this.lifecycle.touch(tenantId, campaignId);
+    }
+    return sendable;
+  }
+
+  /** Spend is reserved in Redis as messages are claimed; the campaign stops before passing its cap. */
+  private async withinBudget(campaign: CampaignDoc, template: TemplateSummary, due: RecipientDoc[]): Promise<{ sendable: RecipientDoc[]; pause: { reason: PauseReason; message: string } | null }> {
+    if (campaign.budgetCap === null || due.length === 0) return { sendable: due, pause: null };
+    const key = `cmpspend:${String(campaign._id)}`;
+    let spent = Number((await this.deps.redis.get(key)) ?? 0);
+    const sendable: RecipientDoc[] = [];
+    for (const recipient of due) {
+      const cost = rateOf(this.deps.rateCard, recipient.country, template.category);
+      if (spent + cost > campaign.budgetCap) break;
+      spent += cost;
+      sendable.push(recipient);
+    }
+    const reserved = sendable.reduce((sum, r) => sum + rateOf(this.deps.rateCard, r.country, template.category), 0);
+    if (reserved > 0) await this.deps.redis.incrbyfloat(key, reserved);
+    const pause = sendable.length < due.length ? { reason: 'budget' as const, message: `The next messages would pass the budget of ${campaign.budgetCap} ${this.deps.rateCard.currency}.` } : null;
+    return { sendable, pause };
+  }
+
+  /** Recipients over the tier's daily unique users stay queued; the campaign pauses (`tier`). */
+  private async withinTier(channel: OpenChannel & { messagingTier: string }, due: RecipientDoc[]): Promise<{ sendable: RecipientDoc[]; pause: { reason: PauseReason; message: string } | null }> {
+    const limit = TIER_LIMITS[channel.messagingTier];
+    if (limit === undefined || due.length === 0) return { sendable: due, pause: null };
+    const flags = await this.deps.redis.eval(RESERVE, 1, `tier:${channel.wabaId}`, DAY_MS, limit, ...due.map((r) => r.phone));
+    const allowed = Array.isArray(flags) ? flags.map(Number) : [];
+    const sendable = due.filter((_, i) => allowed[i] === 1);
+    const pause = sendable.length < due.length ? { reason: 'tier' as const, message: `The number's messaging limit (${limit} people a day) is reached; the rest waits.` } : null;
+    return { sendable, pause };
+  }
+}

@@ -1,0 +1,156 @@
+import type { TemplateSummary } from '@parley/common';
+import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
+import type { OpenChannel } from '../channels/index.js';
+import type { CampaignLifecycle } from './campaign.lifecycle.js';
+import { claimIdOf, type CampaignDoc, type RecipientDoc } from './campaigns.model.js';
+import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
+import { indexOfWriteError, materialise, writeErrorsOf } from './materialise.js';
+import { verdictOf } from './outcomes.js';
+import { DispatchGate } from './dispatch-gate.js';
+import type { Settler, Settlement } from './settler.js';
+
+const SEND_CONCURRENCY = 32;
+
+/**
+ * Runs dispatch batches. Any number of processes may run the same batch at once (Agenda's lock
+ * is not a guarantee on FerretDB): each send is claimed by a unique insert before its Graph call,
+ * and only the process whose insert succeeded sends it.
+ */
+export class Dispatcher {
+  private readonly gate: DispatchGate;
+
+  constructor(
+    private readonly deps: CampaignsDeps,
+    private readonly models: CampaignModels,
+    private readonly lifecycle: CampaignLifecycle,
+    private readonly settler: Settler,
+  ) {
+    this.gate = new DispatchGate(deps, models, lifecycle);
+  }
+
+  /** One batch. Returns when to run again, or null when there is nothing more to do now. */
+  async runBatch(tenantId: string, campaignId: string): Promise<Date | null> {
+    const campaign = await this.models.campaigns(tenantId).findById(campaignId).lean();
+    if (!campaign || campaign.status !== 'running') return null;
+    const template = (await this.deps.templates.list(tenantId)).find((t) => t.id === campaign.templateId);
+    if (!template || template.status !== 'APPROVED') {
+      await this.lifecycle.autoPause(tenantId, campaignId, 'template', template ? `The template is ${template.status.toLowerCase()} at WhatsApp.` : 'The template no longer exists at WhatsApp.');
+      return null;
+    }
+    if (!campaign.materialisedAt) await materialise(this.models, tenantId, campaign, template, this.deps.contacts.streamAudience(tenantId, campaign.audience));
+    const channel = await this.channelOf(tenantId, campaign);
+    if (!channel) {
+      await this.lifecycle.send(tenantId, campaignId, { type: 'FAIL', message: 'The WhatsApp number of this campaign was disconnected.', at: Date.now() }, 'fail:channel');
+      return null;
+    }
+    await this.requeueUnconfirmed(tenantId, campaignId);
+    const due = await this.models.recipients(tenantId).find({ campaignId, status: 'queued', notBefore: { $lte: new Date() } }).sort({ notBefore: 1 }).limit(this.deps.settings.batchSize).lean();
+    if (due.length === 0) return this.whenNext(tenantId, campaignId);
+    const { sendable, pause } = await this.gate.admit(tenantId, campaign, template, channel, due);
+    const claimed = await this.claim(tenantId, campaignId, sendable);
+    const settlements = await this.sendAll(channel, campaign, template, claimed);
+    await this.settler.apply(tenantId, campaignId, settlements);
+    if (pause) {
+      await this.lifecycle.autoPause(tenantId, campaignId, pause.reason, pause.message);
+      return null;
+    }
+    return new Date();
+  }
+
+  /**
+   * Sends claimed but never confirmed (the process died between claim and answer, or the answer
+   * was lost) wait for their status webhook, which names the claim in biz_opaque_callback_data.
+   * Only when none came within the grace period are they taken as never accepted and queued
+   * again under a new attempt id. Statuses stored but not yet processed are applied first.
+   */
+  private async requeueUnconfirmed(tenantId: string, campaignId: string): Promise<void> {
+    const recipients = this.models.recipients(tenantId);
+    const cutoff = new Date(Date.now() - this.deps.settings.ambiguousGraceMs);
+    const expired = await recipients.find({ campaignId, status: 'sending', claimedAt: { $lt: cutoff } }, { _id: 1 }).limit(500).lean();
+    if (expired.length === 0) return;
+    await this.deps.webhooks.sweep(tenantId, 5_000);
+    const still = await recipients.find({ _id: { $in: expired.map((r) => r._id) }, status: 'sending' }).lean();
+    const detail = 'WhatsApp never confirmed the previous attempt; it is sent again under a new attempt.';
+    await this.settler.apply(tenantId, campaignId, still.map((recipient) => ({ recipient, verdict: { kind: 'retry', code: 0, delayMs: 0, detail } })));
+  }
+
+  private async channelOf(tenantId: string, campaign: CampaignDoc): Promise<(OpenChannel & { messagingTier: string }) | null> {
+    const open = (await this.deps.channels.openAll(tenantId)).find((c) => c.phoneNumberId === campaign.phoneNumberId);
+    if (!open) return null;
+    const view = (await this.deps.channels.list(tenantId)).find((c) => c.phoneNumberId === campaign.phoneNumberId);
+    return { ...open, messagingTier: view?.messagingTier ?? 'TIER_250' };
+  }
+
+  private async whenNext(tenantId: string, campaignId: string): Promise<Date | null> {
+    const recipients = this.models.recipients(tenantId);
+    const [queued, sending] = await Promise.all([
+      recipients.findOne({ campaignId, status: 'queued' }, { notBefore: 1 }).sort({ notBefore: 1 }).lean(),
+      recipients.findOne({ campaignId, status: 'sending' }, { claimedAt: 1 }).sort({ claimedAt: 1 }).lean(),
+    ]);
+    if (!queued && !sending) {
+      await this.lifecycle.send(tenantId, campaignId, { type: 'COMPLETE', at: Date.now() }, 'complete');
+      return null;
+    }
+    const times = [queued?.notBefore.getTime(), sending?.claimedAt ? sending.claimedAt.getTime() + this.deps.settings.ambiguousGraceMs : undefined].filter((t): t is number => t !== undefined);
+    return new Date(Math.max(Date.now(), Math.min(...times)));
+  }
+
+  /** Inserts the claims of a batch; a claim that already exists is someone else's send. */
+  private async claim(tenantId: string, campaignId: string, recipients: RecipientDoc[]): Promise<RecipientDoc[]> {
+    if (recipients.length === 0) return [];
+    const claimedAt = new Date();
+    const docs = recipients.map((r) => ({ _id: claimIdOf(r._id, r.attempt), campaignId, recipientId: r._id, attempt: r.attempt, claimedAt }));
+    const lost = new Set<number>();
+    try {
+      await this.models.claims(tenantId).insertMany(docs, { ordered: false, lean: true });
+    } catch (error) {
+      const failed = writeErrorsOf(error);
+      if (!failed || !failed.every(isDuplicateKeyError)) throw error;
+      for (const writeError of failed) lost.add(indexOfWriteError(writeError) ?? -1);
+      if (lost.has(-1)) throw error;
+    }
+    const others = recipients.filter((_, i) => lost.has(i));
+    if (others.length > 0) {
+      // Claimed by a process that is sending it now, or that died: either way it waits for its
+      // status webhook or the grace period, as an unconfirmed send.
+      await this.models.recipients(tenantId).bulkWrite(
+        others.map((r) => ({ updateOne: { filter: { _id: r._id, attempt: r.attempt, status: 'queued' }, update: { $set: { status: 'sending', claimedAt } } } })),
+        { ordered: false },
+      );
+    }
+    return recipients.filter((_, i) => !lost.has(i));
+  }
+
+  private async sendAll(channel: OpenChannel, campaign: CampaignDoc, template: TemplateSummary, recipients: RecipientDoc[]): Promise<Settlement[]> {
+    const settlements: Settlement[] = [];
+    const buckets = [
+      { key: `pn:${channel.phoneNumberId}`, perSecond: channel.throughput },
+      { key: `cmp:${String(campaign._id)}`, perSecond: Math.min(campaign.throughputCap, channel.throughput) },
+    ];
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < recipients.length; i = next++) {
+        const recipient = recipients[i];
+        if (!recipient) continue;
+        await this.deps.buckets.take(buckets);
+        const outcome = await this.deps.graph.sendMessage(channel, templateMessage(template, recipient));
+        if (!outcome.ok && outcome.kind === 'rejected' && outcome.code === 130429) await this.deps.buckets.slowDown(buckets[0]?.key ?? '', 10_000);
+        settlements.push({ recipient, verdict: verdictOf(outcome, recipient.attempt, this.deps.settings) });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, recipients.length) }, worker));
+    return settlements;
+  }
+}
+
+/** The Graph body of one recipient's template message; the claim id rides in biz_opaque. */
+export function templateMessage(template: TemplateSummary, recipient: Pick<RecipientDoc, '_id' | 'attempt' | 'phone' | 'values'>): Record<string, unknown> {
+  const named = template.parameterFormat === 'NAMED';
+  const parameters = recipient.values.map((text, i) => ({ type: 'text', text, ...(named ? { parameter_name: template.parameters[i] } : {}) }));
+  return {
+    to: recipient.phone,
+    type: 'template',
+    template: { name: template.name, language: { code: template.language }, components: parameters.length > 0 ? [{ type: 'body', parameters }] : [] },
+    biz_opaque_callback_data: claimIdOf(recipient._id, recipient.attempt),
+  };
+}

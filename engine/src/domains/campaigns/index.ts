@@ -1,0 +1,50 @@
+import { CampaignLifecycle } from './campaign.lifecycle.js';
+import { defineCampaignJobs, rearmRunning } from './campaigns.jobs.js';
+import { CampaignModels, type CampaignsDeps } from './campaigns.ports.js';
+import { campaignsRoutes } from './campaigns.routes.js';
+import { CampaignsService } from './campaigns.service.js';
+import { CLAIM_PREFIX } from './campaigns.model.js';
+import { Dispatcher } from './dispatch.service.js';
+import { Settler } from './settler.js';
+import { TrackingService } from './tracking.service.js';
+
+export type { CampaignsDeps, TemplatesPort } from './campaigns.ports.js';
+export { loadRateCard, DEFAULT_RATE_CARD, type RateCard } from './rate-card.js';
+export { CampaignsService } from './campaigns.service.js';
+
+/** Builds the campaign domain, defines its jobs and plugs it into webhook intake and consent changes. */
+export function createCampaignsDomain(deps: CampaignsDeps) {
+  const models = new CampaignModels(deps.db);
+  const lifecycle = new CampaignLifecycle(deps, models);
+  const settler = new Settler(deps, models, lifecycle);
+  const dispatcher = new Dispatcher(deps, models, lifecycle, settler);
+  const tracking = new TrackingService(deps, models, lifecycle, settler);
+  const campaigns = new CampaignsService(deps, models, lifecycle);
+  defineCampaignJobs(deps.jobs, models, lifecycle, dispatcher, deps.logger);
+
+  // Statuses of campaign sends are recognised by their claim id and never reach conversations.
+  deps.webhooks.route('status', (item) => (item.status.biz_opaque_callback_data ?? '').startsWith(CLAIM_PREFIX), (tenantId, item) => tracking.applyStatus(tenantId, item.status));
+  deps.webhooks.on('message', (tenantId, item) => tracking.applyInbound(tenantId, item));
+  deps.webhooks.on('event', (tenantId, item) => tracking.applyEvent(tenantId, item));
+  deps.customers.onConsentChanged((tenantId, change) => {
+    tracking.applyConsent(tenantId, change).catch((error: unknown) => deps.logger.error({ err: error, tenantId }, 'opt-out not attributed to campaigns'));
+  });
+
+  return {
+    campaigns,
+    dispatcher,
+    tracking,
+    models,
+    routes: campaignsRoutes(campaigns),
+    /** Finishes what a crash left: effects of committed transitions, running campaigns without a job. */
+    async sweep(tenantIds: string[]): Promise<void> {
+      for (const tenantId of tenantIds) await lifecycle.sweep(tenantId);
+      await rearmRunning(tenantIds, models, lifecycle);
+    },
+    /** Arms the dispatch job of every running campaign (at boot and every little while). */
+    rearm: (tenantIds: string[]) => rearmRunning(tenantIds, models, lifecycle),
+    close: () => lifecycle.close(),
+  };
+}
+
+export type CampaignsDomain = ReturnType<typeof createCampaignsDomain>;

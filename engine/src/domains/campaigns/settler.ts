@@ -1,0 +1,90 @@
+import type { AnyBulkWriteOperation } from 'mongoose';
+import type { PauseReason } from '@parley/common';
+import type { CampaignLifecycle } from './campaign.lifecycle.js';
+import type { RecipientDoc } from './campaigns.model.js';
+import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
+import { updateFor, type Verdict } from './outcomes.js';
+
+export interface Settlement {
+  recipient: RecipientDoc;
+  verdict: Verdict;
+}
+
+/**
+ * Writes what became of a set of attempts, in one bulk write, and does what the codes ask:
+ * 131050 revokes marketing consent, 131026 marks the customer unreachable, template codes resync
+ * templates and pause the campaign, and too many failures pause it too.
+ */
+export class Settler {
+  constructor(
+    private readonly deps: CampaignsDeps,
+    private readonly models: CampaignModels,
+    private readonly lifecycle: CampaignLifecycle,
+  ) {}
+
+  async apply(tenantId: string, campaignId: string, settlements: Settlement[]): Promise<void> {
+    if (settlements.length === 0) return;
+    const now = new Date();
+    const writes: AnyBulkWriteOperation<RecipientDoc>[] = settlements.map(({ recipient, verdict }) => ({
+      updateOne: {
+        // Only the attempt this is about, and never back from what a status webhook already said.
+        filter: { _id: recipient._id, attempt: recipient.attempt, status: { $in: ['queued', 'sending'] } },
+        update: updateFor(verdict, recipient, now),
+      },
+    }));
+    await this.models.recipients(tenantId).bulkWrite(writes, { ordered: false });
+    await this.consequences(tenantId, campaignId, settlements);
+    const sent = settlements.filter((s) => s.verdict.kind === 'sent');
+    await this.lifecycle.rates.record(campaignId, sent.length);
+    await this.rememberRecent(tenantId, sent.map((s) => s.recipient));
+    await this.recordOutcomes(tenantId, campaignId, settlements.flatMap((s) => (s.verdict.kind === 'sent' ? [0] : s.verdict.kind === 'failed' ? [1] : [])));
+    this.lifecycle.touch(tenantId, campaignId);
+  }
+
+  /** Remembers who just got a campaign message, so that a reply within the window is attributed. */
+  async rememberRecent(tenantId: string, recipients: RecipientDoc[]): Promise<void> {
+    const ttl = Math.max(1, Math.round(this.deps.settings.replyWindowMs / 1000));
+    if (recipients.length === 0) return;
+    const pipeline = this.deps.redis.pipeline();
+    for (const r of recipients) {
+      pipeline.set(`cmprecent:${tenantId}:${r.phone.replace(/\D/g, '')}`, r._id, 'EX', ttl);
+      if (r.waId) pipeline.set(`cmprecent:${tenantId}:${r.waId}`, r._id, 'EX', ttl);
+    }
+    await pipeline.exec();
+  }
+
+  /**
+   * Keeps the last N outcomes (1 failed, 0 sent) in Redis, shared by every process, and pauses
+   * the campaign when more than the configured share failed (only once N sends were made).
+   */
+  async recordOutcomes(tenantId: string, campaignId: string, outcomes: number[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const key = `cmperr:${campaignId}`;
+    const { errorWindow, errorRate } = this.deps.settings;
+    const result = await this.deps.redis.multi().lpush(key, ...outcomes).ltrim(key, 0, errorWindow - 1).expire(key, 86_400).lrange(key, 0, -1).exec();
+    const last = result?.[3]?.[1];
+    const window = Array.isArray(last) ? last.map(Number) : [];
+    if (window.length < errorWindow) return;
+    const failures = window.filter((n) => n === 1).length;
+    if (failures / window.length > errorRate) {
+      await this.lifecycle.autoPause(tenantId, campaignId, 'error_rate', `${failures} of the last ${window.length} messages failed (more than ${Math.round(errorRate * 100)}%).`);
+    }
+  }
+
+  private async consequences(tenantId: string, campaignId: string, settlements: Settlement[]): Promise<void> {
+    let pause: { reason: PauseReason; message: string } | null = null;
+    for (const { recipient, verdict } of settlements) {
+      if (verdict.kind === 'template') pause = { reason: 'template', message: verdict.detail };
+      if (verdict.kind !== 'failed' || !recipient.customerId) continue;
+      if (verdict.code === 131050) {
+        await this.deps.customers.setMarketingConsent(tenantId, recipient.customerId, 'revoked', 'campaign_error', { campaignId, recipientId: recipient._id, code: 131050 });
+      } else if (verdict.code === 131026) {
+        await this.deps.customers.customers(tenantId).updateOne({ _id: recipient.customerId }, { $set: { unreachable: true } });
+      }
+    }
+    if (pause) {
+      this.deps.templates.sync(tenantId).catch((error: unknown) => this.deps.logger.error({ err: error, tenantId }, 'template resync failed'));
+      await this.lifecycle.autoPause(tenantId, campaignId, pause.reason, pause.message);
+    }
+  }
+}

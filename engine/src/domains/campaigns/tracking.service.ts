@@ -1,0 +1,114 @@
+import { describeInbound, type StatusUpdate, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
+import type { ConsentChange } from '../customers/index.js';
+import type { CampaignLifecycle } from './campaign.lifecycle.js';
+import { parseClaimId, STATUS_RANK, type RecipientDoc } from './campaigns.model.js';
+import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
+import { verdictForCode } from './outcomes.js';
+import type { Settler } from './settler.js';
+
+type MessageItem = Extract<WebhookItem, { kind: 'message' }>;
+type EventItem = Extract<WebhookItem, { kind: 'event' }>;
+
+const RANKED = ['', 'sent', 'delivered', 'read'] as const;
+const QUALITY_DROPS = new Set(['FLAGGED', 'DOWNGRADE', 'YELLOW', 'RED']);
+
+/**
+ * What happens after a send: delivery statuses (forward only, as for conversations), replies
+ * and opt-outs attributed to the campaign, and the webhooks that pause campaigns.
+ */
+export class TrackingService {
+  constructor(
+    private readonly deps: CampaignsDeps,
+    private readonly models: CampaignModels,
+    private readonly lifecycle: CampaignLifecycle,
+    private readonly settler: Settler,
+  ) {}
+
+  /**
+   * A status of a campaign send, found by the claim id it carries. It also settles a send whose
+   * Graph answer was lost: the status proves that attempt was accepted.
+   */
+  async applyStatus(tenantId: string, status: StatusUpdate): Promise<void> {
+    const claim = parseClaimId(status.biz_opaque_callback_data ?? '');
+    if (!claim) return;
+    const recipient = await this.models.recipients(tenantId).findById(claim.recipientId).lean();
+    if (!recipient) return;
+    if (recipient.attempt !== claim.attempt) {
+      if (status.status !== 'failed') this.deps.logger.warn({ tenantId, claim: status.biz_opaque_callback_data }, 'status of an attempt that was already given up');
+      return;
+    }
+    const unsettled = recipient.status === 'queued' || recipient.status === 'sending';
+    if (status.status === 'failed') {
+      if (recipient.statusRank >= 2 || recipient.status === 'failed' || recipient.status === 'skipped') return;
+      const error = status.errors?.[0];
+      const verdict = verdictForCode(error?.code ?? 0, error?.message ?? error?.title ?? 'Failed', recipient.attempt, this.deps.settings);
+      // Failed after `sent`: the recipient is back to an open state for the settler's guard.
+      const open: RecipientDoc = { ...recipient, status: 'sending' };
+      if (!unsettled) await this.models.recipients(tenantId).updateOne({ _id: recipient._id, attempt: recipient.attempt, statusRank: { $lt: 2 } }, { $set: { status: 'sending' } });
+      await this.settler.apply(tenantId, claim.campaignId, [{ recipient: open, verdict }]);
+      return;
+    }
+    const rank = STATUS_RANK[status.status];
+    if (rank === undefined || rank <= recipient.statusRank || recipient.status === 'skipped') return;
+    const at = status.timestamp ? new Date(Number(status.timestamp) * 1000) : new Date();
+    const name = RANKED[rank] ?? 'sent';
+    await this.models.recipients(tenantId).updateOne(
+      { _id: recipient._id, attempt: recipient.attempt, statusRank: { $lt: rank } },
+      { $set: { status: name, statusRank: rank, wamid: status.id, sentAt: recipient.sentAt ?? at, reason: null, errorCode: null }, $push: { timeline: { status: name, at, detail: unsettled ? 'confirmed by its status webhook' : null } } },
+    );
+    if (unsettled) {
+      await this.lifecycle.rates.record(claim.campaignId, 1);
+      await this.settler.rememberRecent(tenantId, [recipient]);
+      await this.settler.recordOutcomes(tenantId, claim.campaignId, [0]);
+    }
+    this.lifecycle.touch(tenantId, claim.campaignId);
+  }
+
+  /** An inbound message from someone who got a campaign message within the window is a reply. */
+  async applyInbound(tenantId: string, item: MessageItem): Promise<void> {
+    const waId = item.contact.waId;
+    if (!waId) return;
+    const recipientId = await this.deps.redis.get(`cmprecent:${tenantId}:${waId}`);
+    if (!recipientId) return;
+    const recipient = await this.models.recipients(tenantId).findById(recipientId).lean();
+    if (!recipient?.sentAt || recipient.repliedAt) return;
+    const at = item.message.timestamp ? new Date(Number(item.message.timestamp) * 1000) : new Date();
+    if (at.getTime() - recipient.sentAt.getTime() > this.deps.settings.replyWindowMs) return;
+    const { buttonText } = describeInbound(item.message);
+    const detail = buttonText ? `tapped "${buttonText}"` : String(item.message.type);
+    await this.models.recipients(tenantId).updateOne({ _id: recipientId, repliedAt: null }, { $set: { repliedAt: at }, $push: { timeline: { status: 'replied', at, detail } } });
+    this.lifecycle.touch(tenantId, recipient.campaignId);
+  }
+
+  /** An opt-out after a campaign message (within the reply window) counts against that campaign. */
+  async applyConsent(tenantId: string, change: ConsentChange): Promise<void> {
+    if (change.to !== 'revoked') return;
+    const since = new Date(change.at.getTime() - this.deps.settings.replyWindowMs);
+    const recipients = await this.models.recipients(tenantId).find({ customerId: change.customerId, sentAt: { $gte: since }, optedOutAt: null }).lean();
+    for (const recipient of recipients) {
+      await this.models.recipients(tenantId).updateOne({ _id: recipient._id, optedOutAt: null }, { $set: { optedOutAt: change.at }, $push: { timeline: { status: 'opted_out', at: change.at, detail: change.source } } });
+      this.lifecycle.touch(tenantId, recipient.campaignId);
+    }
+  }
+
+  /** Template paused or disabled, or the number's quality dropped: running campaigns pause. */
+  async applyEvent(tenantId: string, item: EventItem): Promise<void> {
+    const value = item.value;
+    if (item.field === 'message_template_status_update' && (value.event === 'PAUSED' || value.event === 'DISABLED')) {
+      const templateId = String(value.message_template_id ?? '');
+      const running = await this.models.campaigns(tenantId).find({ status: 'running' }).lean();
+      const hit = running.filter((c) => c.template?.id === templateId || (c.template?.name === value.message_template_name && c.template?.language === value.message_template_language));
+      for (const campaign of hit) {
+        await this.lifecycle.autoPause(tenantId, String(campaign._id), 'template', `WhatsApp ${String(value.event).toLowerCase()} the template${value.reason ? ` (${String(value.reason)})` : ''}.`);
+      }
+    }
+    if (item.field === 'phone_number_quality_update' && item.phoneNumberId) {
+      const signal = [value.event, value.new_quality_score, value.quality_rating].find((v) => typeof v === 'string' && QUALITY_DROPS.has(v));
+      if (!signal) return;
+      const running = await this.models.campaigns(tenantId).find({ status: 'running', phoneNumberId: item.phoneNumberId }).lean();
+      for (const campaign of running) {
+        await this.lifecycle.autoPause(tenantId, String(campaign._id), 'quality', `The number's quality dropped (${String(signal)}); check its rating before resuming.`);
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { MongoBackend } from '@agendajs/mongo-backend';
+import { Agenda, type Job } from 'agenda';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../logger/logger.js';
+
+export type JobHandler<D> = (data: D, job: Job<D>) => Promise<void>;
+
+/**
+ * Agenda on the platform database. Its locks are findOneAndUpdate calls, which FerretDB 1.x does
+ * not make atomic (DESIGN §4): two processes may run the same job, so every job must be
+ * idempotent and claim its own work with unique inserts.
+ */
+export class Jobs {
+  private readonly agenda: Agenda;
+  private started = false;
+
+  constructor(db: Database, logger: Logger, processEveryMs: number) {
+    const mongo = db.platform.db;
+    if (!mongo) throw new Error('the platform database is not connected');
+    this.agenda = new Agenda({ backend: new MongoBackend({ mongo, collection: 'agenda_jobs' }), processEvery: processEveryMs, defaultLockLifetime: 30_000 });
+    this.agenda.on('error', (error: unknown) => logger.error({ err: error }, 'job scheduler error'));
+  }
+
+  define<D>(name: string, handler: JobHandler<D>, concurrency = 8): void {
+    this.agenda.define<D>(name, (job) => handler(job.attrs.data, job), { concurrency });
+  }
+
+  /** One pending run per `key`: arming again moves the run, never adds a second job. */
+  async arm<D extends Record<string, unknown>>(name: string, data: D, key: Record<string, unknown>, at: Date): Promise<void> {
+    const unique = Object.fromEntries(Object.entries(key).map(([k, v]) => [`data.${k}`, v]));
+    await this.agenda.create(name, data).unique(unique).schedule(at).save();
+  }
+
+  async start(): Promise<void> {
+    await this.agenda.start();
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    if (this.started) await this.agenda.stop(false);
+    this.started = false;
+  }
+}
