@@ -91,12 +91,12 @@ export class ContactDirectory {
     const add: Record<string, { $each: string[] }> = {};
     if (body.addTags.length > 0) add.tags = { $each: body.addTags };
     if (body.addListIds.length > 0) add.listIds = { $each: body.addListIds };
-    const pull: Record<string, { $in: string[] }> = {};
-    if (body.removeTags.length > 0) pull.tags = { $in: body.removeTags };
-    if (body.removeListIds.length > 0) pull.listIds = { $in: body.removeListIds };
-    // Two updates: MongoDB refuses $addToSet and $pull on the same path in one.
+    const pull: Record<string, string[]> = {};
+    if (body.removeTags.length > 0) pull.tags = body.removeTags;
+    if (body.removeListIds.length > 0) pull.listIds = body.removeListIds;
+    // Two updates: MongoDB refuses $addToSet and $pullAll on the same path in one; FerretDB 1.24 ignores $pull with $in.
     if (Object.keys(add).length > 0) await this.model(tenantId).updateMany(filter, { $addToSet: add });
-    if (Object.keys(pull).length > 0) await this.model(tenantId).updateMany(filter, { $pull: pull });
+    if (Object.keys(pull).length > 0) await this.model(tenantId).updateMany(filter, { $pullAll: pull });
     return { matched };
   }
 
