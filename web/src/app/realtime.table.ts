@@ -7,6 +7,7 @@ import { lookupsSocket } from '../features/lookups/lookups.socket';
 import { channelsSocket } from '../features/channels/channels.socket';
 import { notificationsSocket } from '../features/notifications/notifications.socket';
 import { campaignsSocket } from '../features/campaigns/campaigns.socket';
+import { templatesSocket } from '../features/templates/templates.socket';
 import type { AppSocket } from './socket';
 
 export type { AppSocket } from './socket';
@@ -42,6 +43,8 @@ export function bindEvents(socket: AppSocket): void {
   socket.on('presence:changed', guard(monitoringSocket.changed));
   socket.on('lookups:changed', guard(lookupsSocket.lookupsChanged));
   socket.on('notification:created', guard(notificationsSocket.created));
+  socket.on('template:updated', guard(templatesSocket.templateUpdated));
+  socket.on('template:deleted', guard(templatesSocket.templateDeleted));
   socket.on('campaign:updated', guard(campaignsSocket.campaignUpdated));
   socket.on('campaign:rate', guard(campaignsSocket.campaignRate));
 }
@@ -58,7 +61,7 @@ export async function announceAll(): Promise<void> {
  * first (roles may have changed), then whatever the screens show.
  */
 export async function refetchAll(): Promise<void> {
-  const refetches = [authSocket.refetch, usersSocket.refetch, auditSocket.refetch, inboxSocket.refetch, monitoringSocket.refetch, lookupsSocket.refetch, channelsSocket.refetch, notificationsSocket.refetch, campaignsSocket.refetch];
+  const refetches = [authSocket.refetch, usersSocket.refetch, auditSocket.refetch, inboxSocket.refetch, monitoringSocket.refetch, lookupsSocket.refetch, channelsSocket.refetch, notificationsSocket.refetch, campaignsSocket.refetch, templatesSocket.refetch];
   for (const refetch of refetches) {
     await refetch().catch(reportError);
   }

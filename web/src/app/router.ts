@@ -36,6 +36,7 @@ export const router = createRouter({
         { path: 'campaigns/new', name: 'campaign-new', component: () => import('../features/campaigns/views/CampaignBuilderView.vue'), meta: { requires: ['create', 'Campaign'], title: 'New campaign', section: 'campaigns' } },
         { path: 'campaigns/:id/edit', name: 'campaign-edit', component: () => import('../features/campaigns/views/CampaignBuilderView.vue'), meta: { requires: ['update', 'Campaign'], title: 'Edit campaign', section: 'campaigns' } },
         { path: 'campaigns/:id', name: 'campaign', component: () => import('../features/campaigns/views/CampaignDetailView.vue'), meta: { requires: ['read', 'Campaign'], title: 'Campaign', section: 'campaigns' } },
+        { path: 'templates', name: 'templates', component: () => import('../features/templates/views/TemplatesView.vue'), meta: { requires: ['read', 'Template'], title: 'Templates' } },
         { path: 'lookups', name: 'lookups', component: () => import('../features/lookups/views/LookupsView.vue'), meta: { requires: ['read', 'Lookup'], title: 'Lookup tables' } },
         { path: 'channels', name: 'channels', component: () => import('../features/channels/views/ChannelsView.vue'), meta: { requires: ['manage', 'Channel'], title: 'WhatsApp numbers' } },
         { path: 'team', name: 'team', component: () => import('../features/users/views/TeamView.vue'), meta: { requires: ['manage', 'User'], title: 'Team' } },
