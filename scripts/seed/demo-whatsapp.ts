@@ -27,9 +27,44 @@ const DEMO_TEMPLATES = [
       { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Stop promotions' }] },
     ],
   },
+  {
+    name: 'spring_offer',
+    language: 'en_US',
+    category: 'MARKETING',
+    components: [
+      { type: 'HEADER', format: 'TEXT', text: 'Spring offer' },
+      { type: 'BODY', text: 'Hi {{1}}, enjoy {{2}} off any plan this spring. The offer ends on Sunday.', example: { body_text: [['Ana', '20%']] } },
+      { type: 'FOOTER', text: 'Not interested? Tap Stop promotions' },
+      { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Stop promotions' }] },
+    ],
+  },
+  {
+    name: 'new_plan_named',
+    language: 'en_US',
+    category: 'MARKETING',
+    parameter_format: 'NAMED',
+    components: [
+      {
+        type: 'BODY',
+        text: 'Hello {{first_name}}, our new {{plan_name}} plan is here with twice the speed. Reply to ask us anything.',
+        example: { body_text_named_params: [{ param_name: 'first_name', example: 'Ana' }, { param_name: 'plan_name', example: 'Fibre 1000' }] },
+      },
+      { type: 'FOOTER', text: 'Not interested? Tap Stop promotions' },
+      {
+        type: 'BUTTONS',
+        buttons: [
+          { type: 'URL', text: 'See the plan', url: 'https://demo.parley.local/plans/{{1}}', example: ['https://demo.parley.local/plans/fibre-1000'] },
+          { type: 'QUICK_REPLY', text: 'Stop promotions' },
+        ],
+      },
+    ],
+  },
 ];
 
-/** Connects the demo tenant to the simulator and submits its templates there (they get approved). */
+/**
+ * Connects the demo tenant to the simulator and submits its templates there (they get approved):
+ * marketing ones, positional and named, for the campaign builder to pick.
+ */
 export async function seedDemoWhatsApp(engine: Engine, tenantId: string, actor: { id: string; email: string }, simulatorUrl: string): Promise<void> {
   const { channels } = engine.services;
   const graphBaseUrl = `${simulatorUrl}/v23.0`;
@@ -49,4 +84,6 @@ export async function seedDemoWhatsApp(engine: Engine, tenantId: string, actor: 
     }
     await response.text();
   }
+  // They arrive PENDING; the simulator approves them a few seconds later and says so by webhook.
+  await engine.services.templates.sync(tenantId);
 }
