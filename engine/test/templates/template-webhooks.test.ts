@@ -17,7 +17,7 @@ describe('TemplatesService webhooks', () => {
 
   before(async () => {
     world = await templateWorld('template-hooks');
-    world.t.engine.services.templates.onTemplateStatusChanged((tenantId, change) => changes.push([tenantId, change]));
+    world.t.engine.services.templates.onTemplateStatusChanged((tenantId, change) => void changes.push([tenantId, change]));
     template = await approvedTemplate(world, offer());
   });
   after(async () => {

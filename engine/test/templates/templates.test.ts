@@ -129,6 +129,14 @@ describe('TemplatesService', () => {
     expect((await audit('template.deleted'))[0]?.target.label).to.equal('two_languages (es)');
   });
 
+  it('keeps nothing when WhatsApp refuses a new template (a deleted name reused within 30 days)', async () => {
+    const refused = await world.marketer.client.post<ErrorAnswer>('/api/templates', offer({ name: 'two_languages', language: 'fr' }));
+    expect(refused.status).to.equal(400);
+    expect(refused.body.error.message).to.match(/^WhatsApp refused to accept the template: .*30 days/);
+    const local = (await world.marketer.client.get<TemplateView[]>('/api/templates')).body;
+    expect(local.some((t) => t.name === 'two_languages' && t.language === 'fr')).to.equal(false);
+  });
+
   it('lets a care agent read templates but not create, edit, submit or delete them (403)', async () => {
     const [any] = (await world.care.client.get<TemplateView[]>('/api/templates')).body;
     const id = any?.id ?? '';

@@ -31,7 +31,7 @@ export interface TemplateWebhookPorts {
   sync: (tenantId: string) => Promise<unknown>;
   updated: (tenantId: string, doc: TemplateDoc) => void;
   removed: (tenantId: string, id: string) => void;
-  statusChanged: (tenantId: string, change: TemplateStatusChange) => void;
+  statusChanged: (tenantId: string, change: TemplateStatusChange) => Promise<void>;
 }
 
 const WHATSAPP = { id: null, email: null };
@@ -95,7 +95,7 @@ export class TemplateWebhooks {
       await this.ports.templates(tenantId).deleteOne({ _id: doc._id });
       await this.record(tenantId, doc, before, null);
       this.ports.removed(tenantId, id);
-      this.ports.statusChanged(tenantId, { templateId: id, name: doc.name, language: doc.language, status: 'DELETED', reason: reason.text });
+      await this.ports.statusChanged(tenantId, { templateId: id, name: doc.name, language: doc.language, status: 'DELETED', reason: reason.text });
       return;
     }
     const status = statusOf(raw);
@@ -105,7 +105,7 @@ export class TemplateWebhooks {
     const next = { ...doc, ...set };
     await this.record(tenantId, doc, before, { status, reason: reason.text });
     this.ports.updated(tenantId, next);
-    this.ports.statusChanged(tenantId, { templateId: id, name: doc.name, language: doc.language, status, reason: reason.text });
+    await this.ports.statusChanged(tenantId, { templateId: id, name: doc.name, language: doc.language, status, reason: reason.text });
     const notice = statusNotice(`template:${key}`, { id, name: doc.name, language: doc.language }, status, reason.text);
     if (notice) await this.ports.notifications.notify(tenantId, notice);
   }

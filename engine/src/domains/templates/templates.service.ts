@@ -24,7 +24,11 @@ import { TemplateSync } from './template-sync.js';
 import { templateEventSchema, templateSchema, type TemplateDoc, type TemplateEventDoc } from './templates.model.js';
 
 export type Actor = { id: string; email: string; ip: string | null };
-export type TemplateStatusListener = (tenantId: string, change: TemplateStatusChange) => void;
+/**
+ * Told of every status WhatsApp gives a template. Awaited: if a listener fails, the webhook is
+ * processed again later, so listeners must be idempotent.
+ */
+export type TemplateStatusListener = (tenantId: string, change: TemplateStatusChange) => void | Promise<void>;
 
 /**
  * WhatsApp message templates: drafted here, linted, submitted to and reviewed by Meta, then
@@ -228,8 +232,8 @@ export class TemplatesService {
     return view;
   }
 
-  private tellListeners(tenantId: string, change: TemplateStatusChange): void {
-    for (const listener of this.listeners) listener(tenantId, change);
+  private async tellListeners(tenantId: string, change: TemplateStatusChange): Promise<void> {
+    for (const listener of this.listeners) await listener(tenantId, change);
   }
 
   private async record(tenantId: string, action: 'template.created' | 'template.updated' | 'template.submitted' | 'template.deleted', actor: Actor, doc: TemplateDoc, before: unknown, after: unknown) {
