@@ -117,7 +117,8 @@ export class TemplatesService {
     }
     let saved = doc;
     if (submit) {
-      // Refused by WhatsApp: nothing is kept, as if the request had never come.
+      // Refused by WhatsApp: nothing is kept, as if the request had never come. Had the answer been
+      // lost after WhatsApp took it, the next sync (or its review webhook) brings the template in.
       saved = await this.submitDoc(tenantId, channel, doc).catch(async (error: unknown) => {
         await this.templates(tenantId).deleteOne({ _id: doc._id });
         throw error;
