@@ -57,16 +57,23 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, code, message, details?.fields ?? [], retryAfter(response, details?.retryAfterSeconds), details ?? {});
 }
 
-async function send(method: string, path: string, body?: unknown, query?: Query): Promise<Response> {
+/** A file sent as it is (a CSV import), not as JSON. */
+interface RawBody {
+  file: Blob;
+  type: string;
+}
+
+async function send(method: string, path: string, body?: unknown, query?: Query, raw?: RawBody): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (raw) headers['Content-Type'] = raw.type;
   let response: Response;
   try {
     response = await fetch(withQuery(path, query), {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ? raw.file : body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'NETWORK_FAILED', 'The server could not be reached');
@@ -95,6 +102,8 @@ export const http = {
   delete: async (path: string): Promise<void> => {
     await send('DELETE', path);
   },
+  /** Uploads a file as the raw body, with the query naming it. */
+  upload: async <T>(path: string, file: Blob, type: string, query?: Query): Promise<T> => (await send('POST', path, undefined, query, { file, type })).json(),
   /** For the calls that answer 202/204 without a body. */
   postNoContent: async (path: string, body: unknown = {}): Promise<void> => {
     await send('POST', path, body);

@@ -8,6 +8,7 @@ import { channelsSocket } from '../features/channels/channels.socket';
 import { notificationsSocket } from '../features/notifications/notifications.socket';
 import { campaignsSocket } from '../features/campaigns/campaigns.socket';
 import { templatesSocket } from '../features/templates/templates.socket';
+import { contactsSocket } from '../features/contacts/contacts.socket';
 import type { AppSocket } from './socket';
 
 export type { AppSocket } from './socket';
@@ -47,6 +48,8 @@ export function bindEvents(socket: AppSocket): void {
   socket.on('template:deleted', guard(templatesSocket.templateDeleted));
   socket.on('campaign:updated', guard(campaignsSocket.campaignUpdated));
   socket.on('campaign:rate', guard(campaignsSocket.campaignRate));
+  socket.on('contacts:import-progress', guard(contactsSocket.importProgress));
+  socket.on('contacts:import-finished', guard(contactsSocket.importFinished));
 }
 
 /** Run on every connection, first or not: what the server must be told again (presence, rooms). */
@@ -61,7 +64,7 @@ export async function announceAll(): Promise<void> {
  * first (roles may have changed), then whatever the screens show.
  */
 export async function refetchAll(): Promise<void> {
-  const refetches = [authSocket.refetch, usersSocket.refetch, auditSocket.refetch, inboxSocket.refetch, monitoringSocket.refetch, lookupsSocket.refetch, channelsSocket.refetch, notificationsSocket.refetch, campaignsSocket.refetch, templatesSocket.refetch];
+  const refetches = [authSocket.refetch, usersSocket.refetch, auditSocket.refetch, inboxSocket.refetch, monitoringSocket.refetch, lookupsSocket.refetch, channelsSocket.refetch, notificationsSocket.refetch, campaignsSocket.refetch, templatesSocket.refetch, contactsSocket.refetch];
   for (const refetch of refetches) {
     await refetch().catch(reportError);
   }
