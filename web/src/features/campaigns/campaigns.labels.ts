@@ -70,7 +70,7 @@ export const LIVE_STATUSES: readonly CampaignStatus[] = ['scheduled', 'running',
 
 export function formatMoney(amount: number, currency: string): string {
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: amount < 10 ? 4 : 2 }).format(amount);
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: amount < 1 ? 4 : 2 }).format(amount);
   } catch {
     return `${amount.toFixed(2)} ${currency}`;
   }
