@@ -212,7 +212,6 @@ export async function createEngine(config: Config): Promise<Engine> {
   });
   handleRequest = app;
   await db.ensurePlatformIndexes();
-  await jobs.start();
 
   const activeTenants = async () => (await tenants.list()).filter((tenant) => tenant.status === 'active').map((tenant) => tenant.id);
   const sweepAll = async () => {
@@ -248,8 +247,8 @@ export async function createEngine(config: Config): Promise<Engine> {
     close: async () => {
       sweeper.stop();
       rearm.stop();
-      await jobs.stop();
       campaigns.close();
+      await jobs.stop();
       await webhooks.idle();
       await realtime.io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

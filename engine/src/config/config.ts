@@ -49,6 +49,8 @@ const envSchema = z.object({
   CAMPAIGN_RETRY_DELAY_SECONDS: z.coerce.number().min(0).default(6 * 3600),
   /** Attempts per recipient before a retryable failure becomes final. */
   CAMPAIGN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(4),
+  /** A campaign completes once its last messages were `sent` this long ago (a late `failed` may still ask for a retry). */
+  CAMPAIGN_SETTLE_SECONDS: z.coerce.number().min(0).default(30),
   /** How often running campaigns get their dispatch job armed again (after a crash left it locked). */
   CAMPAIGN_REARM_SECONDS: z.coerce.number().min(1).default(30),
   /** How often the scheduler looks for due jobs. */
@@ -86,6 +88,7 @@ export interface Config {
     maxAttempts: number;
     rateCardJson: string | null;
     rearmEveryMs: number;
+    settleMs: number;
   };
   jobsPollMs: number;
 }
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.CAMPAIGN_MAX_ATTEMPTS,
       rateCardJson: e.CAMPAIGN_RATE_CARD ?? null,
       rearmEveryMs: e.CAMPAIGN_REARM_SECONDS * 1000,
+      settleMs: e.CAMPAIGN_SETTLE_SECONDS * 1000,
     },
     jobsPollMs: e.JOBS_POLL_MS,
   };

@@ -105,7 +105,7 @@ export class CampaignLifecycle {
     const doc = await this.models.campaigns(tenantId).findOneAndUpdate(
       { _id: campaignId },
       { $set: { status: effect.status, pause, failure: effect.failure, startedAt: date(effect.startedAt), finishedAt: date(effect.finishedAt) } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean();
     if (!doc) return;
     await this.publish(tenantId, campaignId);

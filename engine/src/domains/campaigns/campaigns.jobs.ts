@@ -26,7 +26,7 @@ export function defineCampaignJobs(jobs: Jobs, models: CampaignModels, lifecycle
     if (campaign.status === 'scheduled') await lifecycle.send(tenantId, campaignId, { type: 'START', at: Date.now() }, 'start');
     const started = Date.now();
     let next: Date | null = new Date();
-    while (next && next.getTime() <= Date.now() && Date.now() - started < RUN_FOR_MS) {
+    while (next && dispatcher.running && next.getTime() <= Date.now() && Date.now() - started < RUN_FOR_MS) {
       try {
         next = await dispatcher.runBatch(tenantId, campaignId);
       } catch (error) {
@@ -35,7 +35,7 @@ export function defineCampaignJobs(jobs: Jobs, models: CampaignModels, lifecycle
         break;
       }
     }
-    if (next) job.schedule(next);
+    if (next && dispatcher.running) job.schedule(next);
   });
 }
 

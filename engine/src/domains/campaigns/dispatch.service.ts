@@ -18,6 +18,7 @@ const SEND_CONCURRENCY = 32;
  */
 export class Dispatcher {
   private readonly gate: DispatchGate;
+  private stopped = false;
 
   constructor(
     private readonly deps: CampaignsDeps,
@@ -28,8 +29,18 @@ export class Dispatcher {
     this.gate = new DispatchGate(deps, models, lifecycle);
   }
 
+  /** Claimed sends not yet made when the process stops are settled like a crash's: by webhook or grace. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
   /** One batch. Returns when to run again, or null when there is nothing more to do now. */
   async runBatch(tenantId: string, campaignId: string): Promise<Date | null> {
+    if (this.stopped) return null;
     const campaign = await this.models.campaigns(tenantId).findById(campaignId).lean();
     if (!campaign || campaign.status !== 'running') return null;
     const template = (await this.deps.templates.list(tenantId)).find((t) => t.id === campaign.templateId);
@@ -83,15 +94,22 @@ export class Dispatcher {
 
   private async whenNext(tenantId: string, campaignId: string): Promise<Date | null> {
     const recipients = this.models.recipients(tenantId);
-    const [queued, sending] = await Promise.all([
+    const settling = new Date(Date.now() - this.deps.settings.settleMs);
+    const [queued, sending, fresh] = await Promise.all([
       recipients.findOne({ campaignId, status: 'queued' }, { notBefore: 1 }).sort({ notBefore: 1 }).lean(),
       recipients.findOne({ campaignId, status: 'sending' }, { claimedAt: 1 }).sort({ claimedAt: 1 }).lean(),
+      // A message only `sent` may still fail by webhook (131049 asks for a retry): wait a little.
+      recipients.findOne({ campaignId, status: 'sent', sentAt: { $gt: settling } }, { sentAt: 1 }).sort({ sentAt: -1 }).lean(),
     ]);
-    if (!queued && !sending) {
+    if (!queued && !sending && !fresh) {
       await this.lifecycle.send(tenantId, campaignId, { type: 'COMPLETE', at: Date.now() }, 'complete');
       return null;
     }
-    const times = [queued?.notBefore.getTime(), sending?.claimedAt ? sending.claimedAt.getTime() + this.deps.settings.ambiguousGraceMs : undefined].filter((t): t is number => t !== undefined);
+    const times = [
+      queued?.notBefore.getTime(),
+      sending?.claimedAt ? sending.claimedAt.getTime() + this.deps.settings.ambiguousGraceMs : undefined,
+      fresh?.sentAt ? fresh.sentAt.getTime() + this.deps.settings.settleMs : undefined,
+    ].filter((t): t is number => t !== undefined);
     return new Date(Math.max(Date.now(), Math.min(...times)));
   }
 
@@ -129,12 +147,12 @@ export class Dispatcher {
     ];
     let next = 0;
     const worker = async () => {
-      for (let i = next++; i < recipients.length; i = next++) {
+      for (let i = next++; i < recipients.length && !this.stopped; i = next++) {
         const recipient = recipients[i];
         if (!recipient) continue;
-        await this.deps.buckets.take(buckets);
+        if (!(await this.deps.buckets.take(buckets, () => this.stopped))) return;
         const outcome = await this.deps.graph.sendMessage(channel, templateMessage(template, recipient));
-        if (!outcome.ok && outcome.kind === 'rejected' && outcome.code === 130429) await this.deps.buckets.slowDown(buckets[0]?.key ?? '', 10_000);
+        if (!outcome.ok && outcome.kind === 'rejected' && outcome.code === 130429) await this.deps.buckets.slowDown(`pn:${channel.phoneNumberId}`, channel.throughput, 15_000);
         settlements.push({ recipient, verdict: verdictOf(outcome, recipient.attempt, this.deps.settings) });
       }
     };

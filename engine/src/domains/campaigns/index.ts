@@ -43,7 +43,16 @@ export function createCampaignsDomain(deps: CampaignsDeps) {
     },
     /** Arms the dispatch job of every running campaign (at boot and every little while). */
     rearm: (tenantIds: string[]) => rearmRunning(tenantIds, models, lifecycle),
-    close: () => lifecycle.close(),
+    close: () => {
+      dispatcher.stop();
+      lifecycle.close();
+    },
+    /** Stops sending and the scheduler (before a test drops its databases). */
+    async stop(): Promise<void> {
+      dispatcher.stop();
+      lifecycle.close();
+      await deps.jobs.stop();
+    },
   };
 }
 

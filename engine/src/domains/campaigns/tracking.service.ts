@@ -1,5 +1,5 @@
 import { describeInbound, type StatusUpdate, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
-import type { ConsentChange } from '../customers/index.js';
+import { toE164, type ConsentChange } from '../customers/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import { parseClaimId, STATUS_RANK, type RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
@@ -41,7 +41,12 @@ export class TrackingService {
     if (status.status === 'failed') {
       if (recipient.statusRank >= 2 || recipient.status === 'failed' || recipient.status === 'skipped') return;
       const error = status.errors?.[0];
-      const verdict = verdictForCode(error?.code ?? 0, error?.message ?? error?.title ?? 'Failed', recipient.attempt, this.deps.settings);
+      let verdict = verdictForCode(error?.code ?? 0, error?.message ?? error?.title ?? 'Failed', recipient.attempt, this.deps.settings);
+      if (verdict.kind === 'retry' || verdict.kind === 'template') {
+        // A finished campaign sends nothing more: what would have been retried is a failure.
+        const campaign = await this.models.campaigns(tenantId).findById(claim.campaignId, { status: 1 }).lean();
+        if (campaign && ['completed', 'cancelled', 'failed'].includes(campaign.status)) verdict = { kind: 'failed', code: error?.code ?? 0, reason: verdict.detail };
+      }
       // Failed after `sent`: the recipient is back to an open state for the settler's guard.
       const open: RecipientDoc = { ...recipient, status: 'sending' };
       if (!unsettled) await this.models.recipients(tenantId).updateOne({ _id: recipient._id, attempt: recipient.attempt, statusRank: { $lt: 2 } }, { $set: { status: 'sending' } });
@@ -68,7 +73,9 @@ export class TrackingService {
   async applyInbound(tenantId: string, item: MessageItem): Promise<void> {
     const waId = item.contact.waId;
     if (!waId) return;
-    const recipientId = await this.deps.redis.get(`cmprecent:${tenantId}:${waId}`);
+    // A wa_id can differ from the number dialled (Brazil's ninth digit): try the E.164 form too.
+    const digits = toE164(waId)?.replace(/\D/g, '') ?? waId;
+    const recipientId = (await this.deps.redis.get(`cmprecent:${tenantId}:${waId}`)) ?? (await this.deps.redis.get(`cmprecent:${tenantId}:${digits}`));
     if (!recipientId) return;
     const recipient = await this.models.recipients(tenantId).findById(recipientId).lean();
     if (!recipient?.sentAt || recipient.repliedAt) return;

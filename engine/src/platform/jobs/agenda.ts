@@ -8,11 +8,13 @@ export type JobHandler<D> = (data: D, job: Job<D>) => Promise<void>;
 /**
  * Agenda on the platform database. Its locks are findOneAndUpdate calls, which FerretDB 1.x does
  * not make atomic (DESIGN §4): two processes may run the same job, so every job must be
- * idempotent and claim its own work with unique inserts.
+ * idempotent and claim their own work with unique inserts. The scheduler starts polling when
+ * the first job is armed: an engine with nothing scheduled leaves the database alone (FerretDB
+ * cannot drop a database that is being polled).
  */
 export class Jobs {
   private readonly agenda: Agenda;
-  private started = false;
+  private started: Promise<void> | null = null;
 
   constructor(db: Database, logger: Logger, processEveryMs: number) {
     const mongo = db.platform.db;
@@ -27,17 +29,20 @@ export class Jobs {
 
   /** One pending run per `key`: arming again moves the run, never adds a second job. */
   async arm<D extends Record<string, unknown>>(name: string, data: D, key: Record<string, unknown>, at: Date): Promise<void> {
+    await this.start();
     const unique = Object.fromEntries(Object.entries(key).map(([k, v]) => [`data.${k}`, v]));
     await this.agenda.create(name, data).unique(unique).schedule(at).save();
   }
 
-  async start(): Promise<void> {
-    await this.agenda.start();
-    this.started = true;
+  start(): Promise<void> {
+    this.started ??= this.agenda.start();
+    return this.started;
   }
 
   async stop(): Promise<void> {
-    if (this.started) await this.agenda.stop(false);
-    this.started = false;
+    if (!this.started) return;
+    await this.started;
+    await this.agenda.stop(false);
+    this.started = null;
   }
 }

@@ -4,8 +4,9 @@ import type { Redis } from 'ioredis';
  * Takes one token from every bucket named, or none: a message must fit both the phone number's
  * throughput and its campaign's cap. The clock is Redis's own (TIME), so every engine process
  * refills the same buckets at the same pace. A bucket holds at most one second of tokens, which
- * keeps a burst under what WhatsApp counts per second. While a bucket is slowed (after 130429)
- * it refills at a quarter of its rate. Returns 0 when taken, else the milliseconds to wait.
+ * keeps a burst under what WhatsApp counts per second. After a 130429 a bucket's rate is halved
+ * (again on each further 130429, at most every half second) for half a minute: the number's real limit
+ * is found in a few steps. Returns 0 when taken, else the milliseconds to wait.
  */
 const TAKE = `
 local t = redis.call('TIME')
@@ -14,7 +15,8 @@ local wait = 0
 local states = {}
 for i, key in ipairs(KEYS) do
   local rate = tonumber(ARGV[i])
-  if redis.call('EXISTS', key .. ':slow') == 1 then rate = math.max(1, rate / 4) end
+  local slowed = tonumber(redis.call('GET', key .. ':slow'))
+  if slowed ~= nil then rate = math.min(rate, slowed) end
   local burst = math.max(1, rate)
   local tokens = tonumber(redis.call('HGET', key, 'tokens'))
   local ts = tonumber(redis.call('HGET', key, 'ts'))
@@ -32,6 +34,15 @@ end
 return wait
 `;
 
+const SLOW = `
+local slow = KEYS[1] .. ':slow'
+if redis.call('EXISTS', slow .. ':recent') == 1 then return 0 end
+local current = tonumber(redis.call('GET', slow)) or tonumber(ARGV[1])
+redis.call('SET', slow, tostring(math.max(1, math.floor(current / 2))), 'PX', tonumber(ARGV[2]))
+redis.call('SET', slow .. ':recent', '1', 'PX', 500)
+return 1
+`;
+
 export interface Bucket {
   key: string;
   perSecond: number;
@@ -40,13 +51,14 @@ export interface Bucket {
 export class TokenBuckets {
   constructor(private readonly redis: Redis) {}
 
-  /** Waits until a token of every bucket is taken. */
-  async take(buckets: Bucket[]): Promise<void> {
-    for (;;) {
+  /** Waits until a token of every bucket is taken; false if `stop` said to give up meanwhile. */
+  async take(buckets: Bucket[], stop: () => boolean = () => false): Promise<boolean> {
+    while (!stop()) {
       const wait = await this.tryTake(buckets);
-      if (wait === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 1000)));
+      if (wait === 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 250)));
     }
+    return false;
   }
 
   async tryTake(buckets: Bucket[]): Promise<number> {
@@ -54,8 +66,8 @@ export class TokenBuckets {
     return typeof wait === 'number' ? wait : Number(wait);
   }
 
-  /** WhatsApp said 130429: refill this bucket slower for a while, for every process. */
-  async slowDown(key: string, forMs: number): Promise<void> {
-    await this.redis.set(`bucket:${key}:slow`, '1', 'PX', forMs);
+  /** WhatsApp said 130429: halve this bucket's rate for a while, for every process. */
+  async slowDown(key: string, perSecond: number, forMs: number): Promise<void> {
+    await this.redis.eval(SLOW, 1, `bucket:${key}`, perSecond, forMs);
   }
 }
