@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -23,7 +25,6 @@ type Support = {
   harness: typeof import('../../engine/test/support/harness.js');
   fixtures: typeof import('../../engine/test/support/fixtures.js');
   whatsapp: typeof import('../../engine/test/support/whatsapp.js');
-  imports: typeof import('../../engine/test/contacts/import-client.js');
 };
 
 /** naive-ui puts the test id on an input's wrapper; the native field is inside it. */
@@ -43,7 +44,7 @@ async function choose(page: Page, testId: string, option: string): Promise<void>
 /** Spanish mobile numbers: the simulator answers for them, nobody real is written to. */
 function contactsCsv(count: number): string {
   const rows = Array.from({ length: count }, (_, index) => `+34 612 345 ${String(100 + index)},Guest ${index + 1},granted,web form`);
-  return ['phone,name,consent,consent_source', ...rows].join('\n');
+  return ['Phone,Name,Consent,Consent source', ...rows].join('\n');
 }
 
 async function control(wa: WhatsAppFixture, path: string, body: unknown): Promise<void> {
@@ -78,7 +79,6 @@ describe('Campaigns in the browser', function () {
       harness: await import('../../engine/test/support/harness.js'),
       fixtures: await import('../../engine/test/support/fixtures.js'),
       whatsapp: await import('../../engine/test/support/whatsapp.js'),
-      imports: await import('../../engine/test/contacts/import-client.js'),
     };
     engine = await support.harness.startTestEngine();
     base = engine.url.replace(/\/$/, '');
@@ -113,14 +113,19 @@ describe('Campaigns in the browser', function () {
     await shot(page, 'campaigns-01-empty');
   });
 
-  it('imports a CSV of contacts who consented, and syncs an approved marketing template', async function () {
+  it('imports a CSV of contacts who consented through the contacts page, and syncs an approved marketing template', async function () {
     if (!wa) throw new Error('the simulator did not start');
-    // Through the contacts API: the web app has no import screen yet.
-    const report = await support.imports.importCsv(marketer, contactsCsv(CONTACTS), {
-      mapping: { phone: 'phone', name: 'name', email: null, tags: null, consentStatus: 'consent', consentSource: 'consent_source', consentTime: null, attributes: [] },
-      newListName: LIST,
-    });
-    expect(report.import.counts.created, JSON.stringify(report.rejections)).to.equal(CONTACTS);
+    const csvPath = path.join(tmpdir(), `campaign-contacts-${Date.now()}.csv`);
+    await writeFile(csvPath, contactsCsv(CONTACTS));
+    await page.getByTestId('nav-contacts').click();
+    await page.getByTestId('contacts-import').click();
+    await page.getByTestId('import-file').setInputFiles(csvPath);
+    await page.getByTestId('import-mapping').waitFor();
+    await fill(page, 'import-new-list', LIST);
+    await page.getByTestId('import-run').click();
+    await page.getByTestId('import-report').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('report-created').textContent()).to.contain(String(CONTACTS));
+
     await control(wa, '/templates', {
       wabaId: wa.channel.wabaId,
       name: TEMPLATE,
@@ -136,6 +141,7 @@ describe('Campaigns in the browser', function () {
   });
 
   it('builds the campaign step by step: audience with its live count, template, variables, schedule, review', async function () {
+    await page.getByTestId('nav-campaigns').click();
     await page.getByTestId('campaigns-empty-create').click();
     await page.getByTestId('campaign-builder').waitFor();
     await fill(page, 'campaign-name', 'Spring sale');
