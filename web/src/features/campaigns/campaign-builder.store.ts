@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
-import type { CampaignView, TemplateView } from '@parley/common';
-import { campaignsApi, builderApi, type AudienceCount, type AudienceEstimate, type AudienceSource, type ListSource } from './campaigns.api';
+import type { CampaignView, ContactListView, SegmentView, TemplateView } from '@parley/common';
+import { campaignsApi, builderApi, type AudienceCount, type AudienceEstimate } from './campaigns.api';
 import { draftOf, emptyDraft, rowsFor, toBody, type DraftForm } from './campaign-draft';
 import type { BuilderStep } from './campaign-steps';
 import { useAuthStore } from '../auth/auth.store';
@@ -34,8 +34,8 @@ export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
   const form = reactive<DraftForm>(emptyDraft());
   const id = ref<string | null>(null);
   const timeZone = ref(browserTimeZone());
-  const lists = ref<ListSource[]>([]);
-  const segments = ref<AudienceSource[]>([]);
+  const lists = ref<ContactListView[]>([]);
+  const segments = ref<SegmentView[]>([]);
   const templates = ref<TemplateView[]>([]);
   const count = ref<AudienceCount | null>(null);
   const estimate = ref<AudienceEstimate | null>(null);

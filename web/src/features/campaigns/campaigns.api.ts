@@ -1,4 +1,4 @@
-import type { AudienceSelection, CampaignView, CostEstimate, CreateCampaignBody, RatePoint, RecipientStatus, RecipientView, TemplateView, UpdateCampaignBody } from '@parley/common';
+import type { AudienceSelection, CampaignView, ContactListView, CostEstimate, CreateCampaignBody, RatePoint, RecipientStatus, RecipientView, SegmentView, TemplateView, UpdateCampaignBody } from '@parley/common';
 import { http } from '../../app/http';
 
 export interface AudienceCount {
@@ -28,16 +28,6 @@ export interface RecipientQuery {
   after?: string;
 }
 
-/** A contact list or a saved segment, as the audience step offers them. */
-export interface AudienceSource {
-  id: string;
-  name: string;
-}
-
-export interface ListSource extends AudienceSource {
-  memberCount: number;
-}
-
 export type CampaignCommand = 'launch' | 'pause' | 'resume' | 'cancel';
 
 const base = '/api/campaigns';
@@ -62,7 +52,7 @@ export const campaignsApi = {
 /** What the builder picks from: the contacts' lists and segments, the synced templates. */
 export const builderApi = {
   audienceCount: (audience: AudienceSelection) => http.post<AudienceCount>('/api/contacts/audience-count', audience),
-  lists: () => http.get<ListSource[]>('/api/contact-lists'),
-  segments: () => http.get<AudienceSource[]>('/api/segments'),
+  lists: () => http.get<ContactListView[]>('/api/contact-lists'),
+  segments: () => http.get<SegmentView[]>('/api/segments'),
   templates: () => http.get<TemplateView[]>('/api/templates'),
 };
