@@ -6,6 +6,7 @@ import type { TenantRole } from '@parley/common';
 import { createEngine, ensureAccount, loadConfig, PRODUCTION_COST, type Engine } from '@parley/engine';
 import { seedDemoWhatsApp } from './demo-whatsapp.js';
 import { seedDemoLookups } from './demo-lookups.js';
+import { seedDemoContacts } from './demo-contacts.js';
 
 const DEMO_PASSWORD = 'parley-demo-2026';
 const PLATFORM_ADMIN = { email: 'admin@parley.local', name: 'Pat Platform' };
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     }
     await seedDemoLookups(engine, tenantId, { id: adminId, email: PLATFORM_ADMIN.email });
     await seedDemoWhatsApp(engine, tenantId, { id: adminId, email: PLATFORM_ADMIN.email }, process.env.WA_SIM_URL ?? 'http://localhost:9090');
+    await seedDemoContacts(engine, tenantId, adminId);
     const url = engine.config.publicUrl;
     const rows = [
       ['Platform admin', `${url}/admin`, PLATFORM_ADMIN.email],

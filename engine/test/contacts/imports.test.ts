@@ -177,11 +177,7 @@ describe('Contact imports', () => {
         importId: report.import.id,
         fileName: 'contacts.csv',
         row: 2,
-        columns: [
-          { column: 'Consent', value: 'granted' },
-          { column: 'Consent source', value: 'website form' },
-          { column: 'Consent time', value: '2024-03-01T10:00:00Z' },
-        ],
+        columns: 'Consent: granted | Consent source: website form | Consent time: 2024-03-01T10:00:00Z',
         consentSource: 'website form',
         consentedAt: '2024-03-01T10:00:00.000Z',
       });

@@ -30,7 +30,9 @@ function ledgerEntry(target: ImportTarget, person: PlannedPerson, at: Date): Omi
       importId: target.importId,
       fileName: target.fileName,
       row: consent.line,
-      columns: consent.values,
+      // One string rather than a list of objects: FerretDB's cost per write grows with every
+      // nested field, and the ledger takes one entry per person of the file.
+      columns: consent.values.map((v) => `${v.column}: ${v.value}`).join(' | '),
       consentSource: consent.source,
       consentedAt: consent.time ? consent.time.toISOString() : null,
     },

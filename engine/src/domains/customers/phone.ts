@@ -34,7 +34,7 @@ export function normalizePhone(raw: string, defaultCountry: string): { phone: st
     : parsePhoneNumberFromString(text, defaultCountry as CountryCode);
   if (!first) return { problem: 'invalid' };
   const digits = withBrazilNinthDigit(first.number.slice(1));
-  const parsed = parsePhoneNumberFromString(`+${digits}`);
+  const parsed = digits === first.number.slice(1) ? first : parsePhoneNumberFromString(`+${digits}`);
   if (!parsed?.isValid()) return { problem: 'invalid' };
   return { phone: parsed.number, country: parsed.country ?? null };
 }
