@@ -250,6 +250,7 @@ export async function createEngine(config: Config): Promise<Engine> {
       campaigns.close();
       await jobs.stop();
       await webhooks.idle();
+      await contacts.imports.idle();
       await realtime.io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await bot.close();
