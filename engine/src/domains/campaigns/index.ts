@@ -5,6 +5,7 @@ import { campaignsRoutes } from './campaigns.routes.js';
 import { CampaignsService } from './campaigns.service.js';
 import { CLAIM_PREFIX } from './campaigns.model.js';
 import { Dispatcher } from './dispatch.service.js';
+import { materialise } from './materialise.js';
 import { Settler } from './settler.js';
 import { TrackingService } from './tracking.service.js';
 
@@ -36,6 +37,13 @@ export function createCampaignsDomain(deps: CampaignsDeps) {
     tracking,
     models,
     routes: campaignsRoutes(campaigns),
+    /** Materialises a campaign's audience now (dispatch does it when the campaign starts). */
+    async materialise(tenantId: string, campaignId: string): Promise<number> {
+      const campaign = await models.campaigns(tenantId).findById(campaignId).lean();
+      const template = (await deps.templates.list(tenantId)).find((t) => t.id === campaign?.templateId);
+      if (!campaign || !template) throw new Error(`campaign ${campaignId} or its template is missing`);
+      return materialise(models, tenantId, campaign, template, deps.contacts.streamAudience(tenantId, campaign.audience));
+    },
     /** Finishes what a crash left: effects of committed transitions, running campaigns without a job. */
     async sweep(tenantIds: string[]): Promise<void> {
       for (const tenantId of tenantIds) await lifecycle.sweep(tenantId);

@@ -15,6 +15,7 @@ export type JobHandler<D> = (data: D, job: Job<D>) => Promise<void>;
 export class Jobs {
   private readonly agenda: Agenda;
   private started: Promise<void> | null = null;
+  private closed = false;
 
   constructor(db: Database, logger: Logger, processEveryMs: number) {
     const mongo = db.platform.db;
@@ -29,6 +30,7 @@ export class Jobs {
 
   /** One pending run per `key`: arming again moves the run, never adds a second job. */
   async arm<D extends Record<string, unknown>>(name: string, data: D, key: Record<string, unknown>, at: Date): Promise<void> {
+    if (this.closed) return;
     await this.start();
     const unique = Object.fromEntries(Object.entries(key).map(([k, v]) => [`data.${k}`, v]));
     await this.agenda.create(name, data).unique(unique).schedule(at).save();
@@ -39,7 +41,9 @@ export class Jobs {
     return this.started;
   }
 
+  /** Stops for good: arming afterwards (a late sweep) does not start polling again. */
   async stop(): Promise<void> {
+    this.closed = true;
     if (!this.started) return;
     await this.started;
     await this.agenda.stop(false);
