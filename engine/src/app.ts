@@ -174,6 +174,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     webhooks,
     settings: config.campaigns,
     rateCard: loadRateCard(config.campaigns.rateCardJson),
+    tenantTimeZone: async (tenantId) => (await bot.settings(tenantId)).timezone,
   });
   for (const spec of conversations.socketEvents) realtime.on(spec);
   realtime.onConnection(conversations.trackDisconnects(realtime.io, conversations.assignment, logger));

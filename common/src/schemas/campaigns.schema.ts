@@ -13,8 +13,11 @@ export type PauseReason = (typeof PAUSE_REASONS)[number];
 export const RECIPIENT_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped'] as const;
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
 
-/** Stable reasons a recipient was skipped (shown in plain words by the UI). */
-export const SKIP_REASONS = ['no_consent', 'opted_out', 'invalid_phone', 'duplicate', 'unreachable', 'budget', 'tier_limit', 'cancelled'] as const;
+/**
+ * Stable reasons a recipient was skipped (shown in plain words by the UI). `missing_value`: a
+ * template variable had no value for them (the contact lacks it and the mapping has no fallback).
+ */
+export const SKIP_REASONS = ['no_consent', 'opted_out', 'invalid_phone', 'duplicate', 'unreachable', 'budget', 'tier_limit', 'cancelled', 'missing_value'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** Where a template variable's value comes from, with a fallback when the contact lacks it. */
@@ -29,8 +32,11 @@ export type VariableSource = z.infer<typeof variableSourceSchema>;
 
 export const variableMappingSchema = z
   .object({
-    /** The template parameter: "1".."n" (positional) or its name (named). */
-    parameter: z.string().min(1).max(20),
+    /**
+     * The template value it fills, by `TemplateVariable.key`: the body's "1".."n" or name, then
+     * `header:<token>`, `header:media` (a media header's link) and `button:<index>`.
+     */
+    parameter: z.string().min(1).max(40),
     source: variableSourceSchema,
     fallback: z.string().max(1024).default(''),
   })
@@ -134,5 +140,19 @@ export interface RatePoint {
   at: string;
   sent: number;
 }
+
+/**
+ * What the builder needs to know of the tenant that a marketer may not read elsewhere: the zone
+ * campaigns are scheduled in, and the number's throughput, the ceiling of `throughputCap`.
+ */
+export const campaignContextSchema = z
+  .object({
+    timeZone: z.string().min(1),
+    /** The connected number's messages per second (80, or 1,000 once WhatsApp raised it); null without one. */
+    throughput: z.number().int().positive().nullable(),
+    phoneNumber: z.string().nullable(),
+  })
+  .strict();
+export type CampaignContext = z.infer<typeof campaignContextSchema>;
 
 export const campaignIdParamsSchema = z.object({ id: idSchema }).strict();

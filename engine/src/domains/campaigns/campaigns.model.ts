@@ -70,7 +70,12 @@ export interface RecipientDoc {
   waId: string | null;
   name: string | null;
   country: string | null;
-  /** Template body values in parameter order, rendered when the audience was materialised. */
+  /**
+   * Every value of the template's send by `TemplateVariable.key` (body, header, buttons), rendered
+   * when the audience was materialised. Null for recipients materialised before header and
+   * button values existed: those hold body values only, in parameter order, in `values`.
+   */
+  params?: Record<string, string> | null;
   values: string[];
   status: RecipientStatus;
   /** sent 1 < delivered 2 < read 3: statuses only move forward. */
@@ -99,6 +104,7 @@ export const recipientSchema = new Schema<RecipientDoc>(
     name: { type: String, default: null },
     country: { type: String, default: null },
     values: { type: [String], default: [] },
+    params: { type: Schema.Types.Mixed, default: null },
     status: { type: String, required: true },
     statusRank: { type: Number, default: 0 },
     reason: { type: String, default: null },

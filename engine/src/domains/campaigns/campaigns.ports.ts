@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Model } from 'mongoose';
-import type { TemplateSummary } from '@parley/common';
+import type { TemplateView } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
@@ -13,14 +13,19 @@ import type { ChannelsService } from '../channels/index.js';
 import type { ContactsService } from '../contacts/index.js';
 import type { CustomersService } from '../customers/index.js';
 import type { NotificationsService } from '../notifications/index.js';
+import type { TemplateStatusListener } from '../templates/index.js';
 import type { WebhooksService } from '../webhooks/index.js';
 import { campaignSchema, claimSchema, recipientSchema, type CampaignDoc, type ClaimDoc, type RecipientDoc } from './campaigns.model.js';
 import type { RateCard } from './rate-card.js';
 
-/** What campaigns need from templates: the synced list, and a resync when WhatsApp disagrees. */
+/**
+ * What campaigns need from templates: one template with every variable a send needs, a resync
+ * when WhatsApp disagrees, and word of every status WhatsApp gives a template.
+ */
 export interface TemplatesPort {
-  list(tenantId: string): Promise<TemplateSummary[]>;
+  get(tenantId: string, templateId: string): Promise<TemplateView>;
   sync(tenantId: string): Promise<unknown>;
+  onTemplateStatusChanged(listener: TemplateStatusListener): void;
 }
 
 export interface CampaignsDeps {
@@ -40,6 +45,8 @@ export interface CampaignsDeps {
   webhooks: WebhooksService;
   settings: Config['campaigns'];
   rateCard: RateCard;
+  /** The zone the tenant's business runs in (its bot settings); campaigns are scheduled in it. */
+  tenantTimeZone(tenantId: string): Promise<string>;
 }
 
 /** The campaign domain's collections in a tenant's database. */

@@ -39,6 +39,7 @@ export function campaignsRoutes(campaigns: CampaignsService): RouteSpec[] {
       handler: ({ tenantId, body }) => campaigns.estimate(tenantId, body.templateId, body.audience),
     }),
     tenantRoute({ method: 'get', path: '/api/campaigns/rate-card', can: ['read', 'Campaign'], handler: async () => campaigns.rateCard() }),
+    tenantRoute({ method: 'get', path: '/api/campaigns/context', can: ['create', 'Campaign'], handler: ({ tenantId }) => campaigns.context(tenantId) }),
     tenantRoute({ method: 'get', path: '/api/campaigns/:id', can: ['read', 'Campaign'], params: campaignIdParamsSchema, handler: ({ tenantId, params }) => campaigns.get(tenantId, params.id) }),
     tenantRoute({
       method: 'patch',

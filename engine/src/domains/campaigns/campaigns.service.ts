@@ -1,15 +1,16 @@
 import { Types } from 'mongoose';
-import type { AudienceSelection, CampaignView, CostEstimate, CreateCampaignBody, FieldIssue, RatePoint, RecipientStatus, RecipientView, TemplateSummary, UpdateCampaignBody } from '@parley/common';
+import type { AudienceSelection, CampaignContext, CampaignView, CostEstimate, CreateCampaignBody, FieldIssue, RatePoint, RecipientStatus, RecipientView, TemplateView, UpdateCampaignBody } from '@parley/common';
 import { AppError } from '../../platform/errors/app-error.js';
 import { toSafeCsv } from '../../platform/csv/csv-safe.js';
+import type { OpenChannel } from '../channels/index.js';
 import { normalizePhone } from '../customers/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import type { CampaignEvent } from './campaign.machine.js';
 import { emptyCounters, toCampaignView, toRecipientView } from './campaign.views.js';
 import type { CampaignDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
-import { templateMessage } from './dispatch.service.js';
-import { skipReasonOf, valuesFor } from './materialise.js';
+import { findTemplate, mappingIssues, paramsFor, templateMessage } from './campaign-template.js';
+import { skipReasonOf } from './materialise.js';
 import { estimateCost } from './rate-card.js';
 
 export interface Actor {
@@ -46,6 +47,7 @@ export class CampaignsService {
   async create(tenantId: string, body: CreateCampaignBody, actor: Actor): Promise<CampaignView> {
     const template = await this.templateOf(tenantId, body.templateId);
     checkSchedule(body.scheduleAt);
+    await this.checkThroughput(tenantId, body.throughputCap);
     const doc = await this.models.campaigns(tenantId).create({
       name: body.name,
       templateId: body.templateId,
@@ -53,7 +55,7 @@ export class CampaignsService {
       variables: body.variables,
       audience: body.audience,
       scheduleAt: body.scheduleAt ? new Date(body.scheduleAt) : null,
-      timeZone: 'UTC',
+      timeZone: await this.deps.tenantTimeZone(tenantId),
       throughputCap: body.throughputCap,
       budgetCap: body.budgetCap,
       estimate: null,
@@ -75,6 +77,7 @@ export class CampaignsService {
     const doc = await this.draft(tenantId, id);
     const template = body.templateId ? await this.templateOf(tenantId, body.templateId) : null;
     if (body.scheduleAt !== undefined) checkSchedule(body.scheduleAt);
+    if (body.throughputCap !== undefined) await this.checkThroughput(tenantId, body.throughputCap);
     const set: Partial<CampaignDoc> = {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(template ? { templateId: template.id, template: summaryOf(template) } : {}),
@@ -113,16 +116,25 @@ export class CampaignsService {
     return { currency: card.currency, rates: card.rates, fallback: card.fallback };
   }
 
+  /** The tenant's zone and its number's throughput, for people who may create campaigns but not read settings or channels. */
+  async context(tenantId: string): Promise<CampaignContext> {
+    const [timeZone, channel] = await Promise.all([this.deps.tenantTimeZone(tenantId), this.channelOf(tenantId)]);
+    const view = channel ? (await this.deps.channels.list(tenantId)).find((c) => c.phoneNumberId === channel.phoneNumberId) : undefined;
+    return { timeZone, throughput: channel?.throughput ?? null, phoneNumber: view?.displayPhoneNumber ?? null };
+  }
+
   /** Sends the rendered template to one phone (a person checking it); nothing is recorded. */
   async testSend(tenantId: string, id: string, phone: string): Promise<{ wamid: string }> {
     const doc = await this.find(tenantId, id);
     const template = await this.templateOf(tenantId, doc.templateId);
     const normalized = normalizePhone(phone, 'US');
     if ('problem' in normalized) throw AppError.validation([{ field: 'body.phone', message: 'is not a valid phone number; write it with its country code, e.g. +5511987654321' }]);
-    const channel = (await this.deps.channels.openAll(tenantId))[0];
+    const channel = await this.channelOf(tenantId);
     if (!channel) throw new AppError('CONFLICT', 'Connect a WhatsApp number first');
-    const values = valuesFor(template, doc.variables, { name: null, phone: normalized.phone, attributes: {} });
-    const body = { ...templateMessage(template, { _id: `test-${id}`, attempt: 0, phone: normalized.phone, values }), biz_opaque_callback_data: `cmptest:${id}` };
+    // A test goes to someone who is not a contact: what the mapping cannot fill, the template's example fills.
+    const { params } = paramsFor(template, doc.variables, { name: null, phone: normalized.phone, attributes: {} });
+    for (const variable of template.variables) params[variable.key] ??= variable.example;
+    const body = { ...templateMessage(template, { _id: `test-${id}`, attempt: 0, phone: normalized.phone, values: [], params }), biz_opaque_callback_data: `cmptest:${id}` };
     const outcome = await this.deps.graph.sendMessage(channel, body);
     if (outcome.ok) return { wamid: outcome.wamid };
     const message = outcome.kind === 'rejected' ? outcome.reason : `WhatsApp did not confirm the message: ${outcome.message}`;
@@ -138,8 +150,10 @@ export class CampaignsService {
     const template = await this.templateOf(tenantId, doc.templateId);
     const issues: FieldIssue[] = [];
     if (template.status !== 'APPROVED') issues.push({ field: 'body.templateId', message: `the template is ${template.status.toLowerCase()}; only approved templates can be sent` });
-    const unmapped = template.parameters.filter((p) => !doc.variables.some((v) => v.parameter === p));
-    if (unmapped.length > 0) issues.push({ field: 'body.variables', message: `map every template variable: ${unmapped.map((p) => `{{${p}}}`).join(', ')}` });
+    issues.push(...mappingIssues(template, doc.variables));
+    const channel = await this.channelOf(tenantId);
+    const ceiling = throughputIssue(channel, doc.throughputCap);
+    if (ceiling) issues.push(ceiling);
     if (doc.scheduleAt && doc.scheduleAt.getTime() <= Date.now()) issues.push({ field: 'body.scheduleAt', message: 'must be in the future' });
     if (issues.length > 0) throw AppError.validation(issues);
     const { audience, estimate } = await this.estimate(tenantId, doc.templateId, doc.audience);
@@ -148,7 +162,6 @@ export class CampaignsService {
     if (doc.budgetCap !== null && estimate.total > doc.budgetCap) {
       throw AppError.validation([{ field: 'body.budgetCap', message: `the estimate (${estimate.total} ${estimate.currency}) is above the budget` }]);
     }
-    const channel = (await this.deps.channels.openAll(tenantId))[0];
     if (!channel) throw new AppError('CONFLICT', 'Connect a WhatsApp number first');
     const event: CampaignEvent = { type: 'LAUNCH', at: Date.now(), runAt: doc.scheduleAt?.getTime() ?? null };
     if (!(await this.lifecycle.can(tenantId, id, event))) throw new AppError('CONFLICT', 'This campaign was already launched');
@@ -222,10 +235,20 @@ export class CampaignsService {
     return doc;
   }
 
-  private async templateOf(tenantId: string, templateId: string): Promise<TemplateSummary> {
-    const template = (await this.deps.templates.list(tenantId)).find((t) => t.id === templateId);
+  private async templateOf(tenantId: string, templateId: string): Promise<TemplateView> {
+    const template = await findTemplate(this.deps.templates, tenantId, templateId);
     if (!template) throw AppError.validation([{ field: 'body.templateId', message: 'is not a template of this WhatsApp account' }]);
     return template;
+  }
+
+  /** The number campaigns send from: the tenant's first. */
+  private async channelOf(tenantId: string): Promise<OpenChannel | null> {
+    return (await this.deps.channels.openAll(tenantId))[0] ?? null;
+  }
+
+  private async checkThroughput(tenantId: string, cap: number): Promise<void> {
+    const issue = throughputIssue(await this.channelOf(tenantId), cap);
+    if (issue) throw AppError.validation([issue]);
   }
 
   private async audit(tenantId: string, action: CampaignAuditAction, actor: Actor, campaign: Pick<CampaignDoc, '_id' | 'name'>, before: unknown, after: unknown): Promise<void> {
@@ -240,6 +263,12 @@ function checkSchedule(scheduleAt: string | null): void {
   if (scheduleAt && new Date(scheduleAt).getTime() <= Date.now()) throw AppError.validation([{ field: 'body.scheduleAt', message: 'must be in the future' }]);
 }
 
-function summaryOf(template: TemplateSummary): CampaignDoc['template'] {
+/** A cap above the number's own throughput could never be reached; without a number, launch says so. */
+function throughputIssue(channel: OpenChannel | null, cap: number): FieldIssue | null {
+  if (!channel || cap <= channel.throughput) return null;
+  return { field: 'body.throughputCap', message: `can be at most ${channel.throughput} messages a second, the throughput WhatsApp gives this number` };
+}
+
+function summaryOf(template: TemplateView): CampaignDoc['template'] {
   return { id: template.id, name: template.name, language: template.language, category: template.category };
 }

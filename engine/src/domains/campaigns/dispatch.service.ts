@@ -1,7 +1,8 @@
-import type { TemplateSummary } from '@parley/common';
+import type { TemplateView } from '@parley/common';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { OpenChannel } from '../channels/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
+import { findTemplate, templateMessage } from './campaign-template.js';
 import { claimIdOf, type CampaignDoc, type RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { indexOfWriteError, materialise, writeErrorsOf } from './materialise.js';
@@ -43,7 +44,7 @@ export class Dispatcher {
     if (this.stopped) return null;
     const campaign = await this.models.campaigns(tenantId).findById(campaignId).lean();
     if (!campaign || campaign.status !== 'running') return null;
-    const template = (await this.deps.templates.list(tenantId)).find((t) => t.id === campaign.templateId);
+    const template = await findTemplate(this.deps.templates, tenantId, campaign.templateId);
     if (!template || template.status !== 'APPROVED') {
       await this.lifecycle.autoPause(tenantId, campaignId, 'template', template ? `The template is ${template.status.toLowerCase()} at WhatsApp.` : 'The template no longer exists at WhatsApp.');
       return null;
@@ -139,7 +140,7 @@ export class Dispatcher {
     return recipients.filter((_, i) => !lost.has(i));
   }
 
-  private async sendAll(channel: OpenChannel, campaign: CampaignDoc, template: TemplateSummary, recipients: RecipientDoc[]): Promise<Settlement[]> {
+  private async sendAll(channel: OpenChannel, campaign: CampaignDoc, template: TemplateView, recipients: RecipientDoc[]): Promise<Settlement[]> {
     const settlements: Settlement[] = [];
     const buckets = [
       { key: `pn:${channel.phoneNumberId}`, perSecond: channel.throughput },
@@ -159,16 +160,4 @@ export class Dispatcher {
     await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, recipients.length) }, worker));
     return settlements;
   }
-}
-
-/** The Graph body of one recipient's template message; the claim id rides in biz_opaque. */
-export function templateMessage(template: TemplateSummary, recipient: Pick<RecipientDoc, '_id' | 'attempt' | 'phone' | 'values'>): Record<string, unknown> {
-  const named = template.parameterFormat === 'NAMED';
-  const parameters = recipient.values.map((text, i) => ({ type: 'text', text, ...(named ? { parameter_name: template.parameters[i] } : {}) }));
-  return {
-    to: recipient.phone,
-    type: 'template',
-    template: { name: template.name, language: { code: template.language }, components: parameters.length > 0 ? [{ type: 'body', parameters }] : [] },
-    biz_opaque_callback_data: claimIdOf(recipient._id, recipient.attempt),
-  };
 }

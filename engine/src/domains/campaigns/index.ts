@@ -1,4 +1,5 @@
 import { CampaignLifecycle } from './campaign.lifecycle.js';
+import { findTemplate } from './campaign-template.js';
 import { defineCampaignJobs, rearmRunning } from './campaigns.jobs.js';
 import { CampaignModels, type CampaignsDeps } from './campaigns.ports.js';
 import { campaignsRoutes } from './campaigns.routes.js';
@@ -27,6 +28,7 @@ export function createCampaignsDomain(deps: CampaignsDeps) {
   deps.webhooks.route('status', (item) => (item.status.biz_opaque_callback_data ?? '').startsWith(CLAIM_PREFIX), (tenantId, item) => tracking.applyStatus(tenantId, item.status));
   deps.webhooks.on('message', (tenantId, item) => tracking.applyInbound(tenantId, item));
   deps.webhooks.on('event', (tenantId, item) => tracking.applyEvent(tenantId, item));
+  deps.templates.onTemplateStatusChanged((tenantId, change) => tracking.applyTemplateStatus(tenantId, change));
   deps.customers.onConsentChanged((tenantId, change) => {
     tracking.applyConsent(tenantId, change).catch((error: unknown) => deps.logger.error({ err: error, tenantId }, 'opt-out not attributed to campaigns'));
   });
@@ -40,7 +42,7 @@ export function createCampaignsDomain(deps: CampaignsDeps) {
     /** Materialises a campaign's audience now (dispatch does it when the campaign starts). */
     async materialise(tenantId: string, campaignId: string): Promise<number> {
       const campaign = await models.campaigns(tenantId).findById(campaignId).lean();
-      const template = (await deps.templates.list(tenantId)).find((t) => t.id === campaign?.templateId);
+      const template = campaign ? await findTemplate(deps.templates, tenantId, campaign.templateId) : null;
       if (!campaign || !template) throw new Error(`campaign ${campaignId} or its template is missing`);
       return materialise(models, tenantId, campaign, template, deps.contacts.streamAudience(tenantId, campaign.audience));
     },

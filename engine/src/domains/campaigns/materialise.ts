@@ -1,27 +1,11 @@
 import type { AnyBulkWriteOperation } from 'mongoose';
-import type { AudienceMember, SkipReason, TemplateSummary, VariableMapping } from '@parley/common';
+import type { AudienceMember, SkipReason, TemplateView } from '@parley/common';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
+import { paramsFor } from './campaign-template.js';
 import type { CampaignDoc, RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels } from './campaigns.ports.js';
 
 const INSERT_BATCH = 1000;
-
-/** A member's value for one template parameter, or the mapping's fallback when it has none. */
-export function valueFor(mapping: VariableMapping | undefined, member: Pick<AudienceMember, 'name' | 'phone' | 'attributes'>): string {
-  if (!mapping) return '';
-  const source = mapping.source;
-  const raw =
-    source.kind === 'name' ? member.name
-    : source.kind === 'first_name' ? (member.name?.trim().split(/\s+/)[0] ?? null)
-    : source.kind === 'phone' ? member.phone
-    : source.kind === 'attribute' ? (member.attributes[source.key] ?? null)
-    : source.value;
-  return raw?.trim() ? raw.trim() : mapping.fallback;
-}
-
-export function valuesFor(template: TemplateSummary, variables: VariableMapping[], member: Pick<AudienceMember, 'name' | 'phone' | 'attributes'>): string[] {
-  return template.parameters.map((parameter) => valueFor(variables.find((v) => v.parameter === parameter), member));
-}
 
 /** Why a member is not sent to, decided when the audience is materialised. */
 export function skipReasonOf(member: AudienceMember, marketing: boolean): SkipReason | null {
@@ -41,7 +25,7 @@ export async function materialise(
   models: CampaignModels,
   tenantId: string,
   campaign: CampaignDoc,
-  template: TemplateSummary,
+  template: TemplateView,
   audience: AsyncIterable<AudienceMember>,
 ): Promise<number> {
   const campaignId = String(campaign._id);
@@ -60,7 +44,9 @@ export async function materialise(
     const digits = member.phone.replace(/\D/g, '');
     const duplicate = digits !== '' && seen.has(digits);
     seen.add(digits);
-    const reason: SkipReason | null = duplicate ? 'duplicate' : skipReasonOf(member, marketing);
+    const skip: SkipReason | null = duplicate ? 'duplicate' : skipReasonOf(member, marketing);
+    const { params, missing } = paramsFor(template, campaign.variables, member);
+    const reason: SkipReason | null = skip ?? (missing.length > 0 ? 'missing_value' : null);
     const key = digits === '' ? `invalid-${member.customerId}` : duplicate ? `${digits}-dup-${member.customerId}` : digits;
     batch.push({
       _id: `${campaignId}:${key}`,
@@ -70,7 +56,8 @@ export async function materialise(
       waId: member.waId,
       name: member.name,
       country: member.country,
-      values: reason ? [] : valuesFor(template, campaign.variables, member),
+      params: reason ? null : params,
+      values: [],
       status: reason ? 'skipped' : 'queued',
       statusRank: 0,
       reason,

@@ -1,5 +1,6 @@
 import { describeInbound, type StatusUpdate, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
 import { toE164, type ConsentChange } from '../customers/index.js';
+import type { TemplateStatusChange } from '../templates/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import { parseClaimId, STATUS_RANK, type RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
@@ -98,17 +99,25 @@ export class TrackingService {
     }
   }
 
-  /** Template paused or disabled, or the number's quality dropped: running campaigns pause. */
+  /**
+   * A template that can no longer be sent (paused, disabled, deleted, back in review after an
+   * edit) pauses the running campaigns that send it, found by the template's own id. Told by the
+   * templates domain once it has applied the webhook; pausing twice is harmless.
+   */
+  async applyTemplateStatus(tenantId: string, change: TemplateStatusChange): Promise<void> {
+    if (change.status === 'APPROVED') return;
+    const running = await this.models.campaigns(tenantId).find({ status: 'running', templateId: change.templateId }, { _id: 1 }).lean();
+    const why = change.reason ? ` (${change.reason})` : '';
+    const message =
+      change.status === 'PAUSED' || change.status === 'DISABLED' ? `WhatsApp ${change.status.toLowerCase()} the template${why}.`
+      : change.status === 'DELETED' ? 'The template was deleted at WhatsApp.'
+      : `The template is ${change.status.toLowerCase().replace('_', ' ')} at WhatsApp${why}; only approved templates can be sent.`;
+    for (const campaign of running) await this.lifecycle.autoPause(tenantId, String(campaign._id), 'template', message);
+  }
+
+  /** The number's quality dropped: its running campaigns pause. */
   async applyEvent(tenantId: string, item: EventItem): Promise<void> {
     const value = item.value;
-    if (item.field === 'message_template_status_update' && (value.event === 'PAUSED' || value.event === 'DISABLED')) {
-      const templateId = String(value.message_template_id ?? '');
-      const running = await this.models.campaigns(tenantId).find({ status: 'running' }).lean();
-      const hit = running.filter((c) => c.template?.id === templateId || (c.template?.name === value.message_template_name && c.template?.language === value.message_template_language));
-      for (const campaign of hit) {
-        await this.lifecycle.autoPause(tenantId, String(campaign._id), 'template', `WhatsApp ${String(value.event).toLowerCase()} the template${value.reason ? ` (${String(value.reason)})` : ''}.`);
-      }
-    }
     if (item.field === 'phone_number_quality_update' && item.phoneNumberId) {
       const signal = [value.event, value.new_quality_score, value.quality_rating].find((v) => typeof v === 'string' && QUALITY_DROPS.has(v));
       if (!signal) return;

@@ -53,6 +53,7 @@ const SKIP_REASON_LABELS: Record<SkipReason, string> = {
   budget: 'Budget cap reached',
   tier_limit: 'Messaging limit of the number reached',
   cancelled: 'Campaign cancelled before sending',
+  missing_value: 'No value for a template variable (and no fallback)',
 };
 
 function isSkipReason(reason: string): reason is SkipReason {
