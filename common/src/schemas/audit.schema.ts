@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'campaign.resumed',
   'campaign.cancelled',
   'campaign.exported',
+  'campaign.budget_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

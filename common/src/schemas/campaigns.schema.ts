@@ -60,8 +60,18 @@ const campaignFields = {
 export const createCampaignBodySchema = z.object(campaignFields).strict();
 export type CreateCampaignBody = z.infer<typeof createCampaignBodySchema>;
 
-/** Only drafts can be edited. */
-export const updateCampaignBodySchema = z.object(campaignFields).partial().strict();
+/** Only drafts can be edited; a launched campaign (scheduled, running or paused) takes a `budgetCap` alone. */
+export const updateCampaignBodySchema = z
+  .object({
+    ...campaignFields,
+    // A field left out keeps its value: no defaults here.
+    variables: campaignFields.variables.unwrap(),
+    scheduleAt: campaignFields.scheduleAt.unwrap(),
+    throughputCap: campaignFields.throughputCap.unwrap(),
+    budgetCap: campaignFields.budgetCap.unwrap(),
+  })
+  .partial()
+  .strict();
 export type UpdateCampaignBody = z.infer<typeof updateCampaignBodySchema>;
 
 export const testSendBodySchema = z.object({ phone: z.string().min(5).max(32) }).strict();

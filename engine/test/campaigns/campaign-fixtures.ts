@@ -1,5 +1,6 @@
 import type { CampaignView, CreateCampaignBody, TemplateView } from '@parley/common';
 import type { CustomerDoc } from '../../src/domains/customers/index.js';
+import type { ApiClient } from '../support/api-client.js';
 import type { TestEngine } from '../support/harness.js';
 import type { TenantFixture } from '../support/fixtures.js';
 import { eventually, PNID, type WhatsAppFixture } from '../support/whatsapp.js';
@@ -72,6 +73,15 @@ export async function seedCustomers(t: TestEngine, tenant: TenantFixture, docs: 
   for (let i = 0; i < docs.length; i += 1000) await customers.insertMany(docs.slice(i, i + 1000), { ordered: false });
 }
 
+/** A contact list of these customers (consenting unless `seed` says otherwise); returns its id. */
+export async function contactList(t: TestEngine, tenant: TenantFixture, name: string, numbers: number[], seed: (n: number) => Parameters<typeof customer>[1] = () => ({})): Promise<string> {
+  const now = new Date();
+  const list = await t.engine.services.contacts.lists(tenant.id).create({ name, nameKey: name.toLowerCase(), createdBy: 'test', createdAt: now, updatedAt: now });
+  const listId = String(list._id);
+  await seedCustomers(t, tenant, numbers.map((n) => customer(n, { listIds: [listId], ...seed(n) })));
+  return listId;
+}
+
 export function campaignBody(templateId: string, overrides: Partial<CreateCampaignBody> = {}): Record<string, unknown> {
   return {
     name: 'Fibre sale',
@@ -83,10 +93,10 @@ export function campaignBody(templateId: string, overrides: Partial<CreateCampai
   };
 }
 
-export async function launched(tenant: TenantFixture, templateId: string, overrides: Partial<CreateCampaignBody> = {}): Promise<CampaignView> {
-  const created = await tenant.admin.post<CampaignView>('/api/campaigns', campaignBody(templateId, overrides));
+export async function launched(tenant: TenantFixture, templateId: string, overrides: Partial<CreateCampaignBody> = {}, by: ApiClient = tenant.admin): Promise<CampaignView> {
+  const created = await by.post<CampaignView>('/api/campaigns', campaignBody(templateId, overrides));
   if (created.status !== 201) throw new Error(`creating the campaign failed: ${JSON.stringify(created.body)}`);
-  const launch = await tenant.admin.post<CampaignView>(`/api/campaigns/${created.body.id}/launch`);
+  const launch = await by.post<CampaignView>(`/api/campaigns/${created.body.id}/launch`);
   if (launch.status !== 200) throw new Error(`launching failed: ${JSON.stringify(launch.body)}`);
   return launch.body;
 }

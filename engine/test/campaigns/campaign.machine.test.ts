@@ -14,14 +14,14 @@ function run(events: CampaignEvent[]) {
 }
 
 describe('campaignMachine', () => {
-  it('schedules a launch for later and starts at its time, arming the dispatch job each time', () => {
+  it('schedules a launch for later, arming the dispatch job, which starts it at its time without arming itself again', () => {
     const { state, effects } = run([{ type: 'LAUNCH', at: 1000, runAt: 5000 }]);
     expect(state).to.equal('scheduled');
     expect(effects).to.deep.include({ type: 'campaign.arm', at: 5000 });
     const started = run([{ type: 'LAUNCH', at: 1000, runAt: 5000 }, { type: 'START', at: 5000 }]);
     expect(started.state).to.equal('running');
     expect(started.context.startedAt).to.equal(5000);
-    expect(started.effects.filter((e) => e.type === 'campaign.arm').map((e) => e.at)).to.deep.equal([5000, 5000]);
+    expect(started.effects.filter((e) => e.type === 'campaign.arm').map((e) => e.at)).to.deep.equal([5000]);
   });
 
   it('runs at once when launched without a schedule, and completes', () => {

@@ -4,7 +4,7 @@ import { dropTestData, startTestEngine, type TestEngine } from '../support/harne
 import { addMember, onboardTenant, type TenantFixture } from '../support/fixtures.js';
 import type { ApiClient } from '../support/api-client.js';
 import { connectWhatsApp, eventually, type WhatsAppFixture } from '../support/whatsapp.js';
-import { approvedTemplate, campaignIn, customer, launched, phoneOf, seedCustomers, sendsPerRecipient, simControl, unleashNumber, waIdOf } from './campaign-fixtures.js';
+import { approvedTemplate, campaignIn, contactList, customer, launched, phoneOf, sendsPerRecipient, simControl, unleashNumber, waIdOf } from './campaign-fixtures.js';
 
 type ErrorBody = { error: { code: string; details?: { fields: { field: string }[] } } };
 
@@ -32,13 +32,7 @@ describe('CampaignsService', function () {
     await t.close();
   });
 
-  async function listOf(name: string, numbers: number[], seed: (n: number) => Parameters<typeof customer>[1] = () => ({})): Promise<string> {
-    const now = new Date();
-    const list = await t.engine.services.contacts.lists(tenant.id).create({ name, nameKey: name.toLowerCase(), createdBy: 'test', createdAt: now, updatedAt: now });
-    const listId = String(list._id);
-    await seedCustomers(t, tenant, numbers.map((n) => customer(n, { listIds: [listId], ...seed(n) })));
-    return listId;
-  }
+  const listOf = (name: string, numbers: number[], seed?: (n: number) => Parameters<typeof customer>[1]) => contactList(t, tenant, name, numbers, seed);
 
   async function recipientsOf(id: string): Promise<RecipientView[]> {
     return (await tenant.admin.get<{ items: RecipientView[] }>(`/api/campaigns/${id}/recipients?limit=200`)).body.items;

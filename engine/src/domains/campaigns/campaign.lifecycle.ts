@@ -7,6 +7,8 @@ import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 
 export const DISPATCH_JOB = 'campaign-dispatch';
 
+const statusKey = (campaignId: string): string => `cmpstatus:${campaignId}`;
+
 const NOTICES: Partial<Record<CampaignView['status'], { title: string; severity: 'info' | 'warning' | 'error' }>> = {
   running: { title: 'Campaign started', severity: 'info' },
   paused: { title: 'Campaign paused', severity: 'warning' },
@@ -99,7 +101,15 @@ export class CampaignLifecycle {
     return this.host.sweep(tenantId, 30_000);
   }
 
+  /** Whether the campaign left `running` (paused, cancelled...): a batch under way stops sending. */
+  async halted(campaignId: string): Promise<boolean> {
+    const status = await this.deps.redis.get(statusKey(campaignId));
+    return status !== null && status !== 'running';
+  }
+
   private async onChanged(tenantId: string, campaignId: string, effectId: string, effect: Extract<CampaignEffect, { type: 'campaign.changed' }>): Promise<void> {
+    // Before the document, so that once anyone can see the pause no new message of it goes out.
+    await this.deps.redis.set(statusKey(campaignId), effect.status, 'EX', 30 * 86_400);
     const pause = effect.pause ? { ...effect.pause, at: new Date(effect.pause.at) } : null;
     const date = (ms: number | null) => (ms === null ? null : new Date(ms));
     const doc = await this.models.campaigns(tenantId).findOneAndUpdate(

@@ -72,7 +72,9 @@ export const campaignMachine = setup({
     },
     scheduled: {
       on: {
-        START: { target: 'running', actions: ['markStarted', 'armNow', { type: 'changed', params: { status: 'running' } }] },
+        // Only the dispatch job sends START, and goes on to its batches: arming the job from inside
+        // its own run would save it unlocked (Agenda's save clears lockedAt) and run it twice.
+        START: { target: 'running', actions: ['markStarted', { type: 'changed', params: { status: 'running' } }] },
         CANCEL: { target: 'cancelled', actions: ['markFinished', { type: 'changed', params: { status: 'cancelled' } }] },
       },
     },

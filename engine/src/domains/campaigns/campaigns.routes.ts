@@ -48,7 +48,7 @@ export function campaignsRoutes(campaigns: CampaignsService): RouteSpec[] {
       params: campaignIdParamsSchema,
       body: updateCampaignBodySchema,
       sample: { body: { name: 'Renamed' } },
-      handler: ({ tenantId, params, body }) => campaigns.update(tenantId, params.id, body),
+      handler: (ctx) => campaigns.update(ctx.tenantId, ctx.params.id, ctx.body, actor(ctx)),
     }),
     tenantRoute({
       method: 'delete',

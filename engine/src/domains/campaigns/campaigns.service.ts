@@ -12,6 +12,7 @@ import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { findTemplate, mappingIssues, paramsFor, templateMessage } from './campaign-template.js';
 import { skipReasonOf } from './materialise.js';
 import { estimateCost } from './rate-card.js';
+import { errorWindowKey } from './settler.js';
 
 export interface Actor {
   id: string;
@@ -73,7 +74,11 @@ export class CampaignsService {
     return this.get(tenantId, String(doc._id));
   }
 
-  async update(tenantId: string, id: string, body: UpdateCampaignBody): Promise<CampaignView> {
+  async update(tenantId: string, id: string, body: UpdateCampaignBody, actor: Actor): Promise<CampaignView> {
+    if (Object.keys(body).length === 1 && body.budgetCap !== undefined) {
+      const current = await this.find(tenantId, id);
+      if (current.status !== 'draft') return this.changeBudget(tenantId, current, body.budgetCap, actor);
+    }
     const doc = await this.draft(tenantId, id);
     const template = body.templateId ? await this.templateOf(tenantId, body.templateId) : null;
     if (body.scheduleAt !== undefined) checkSchedule(body.scheduleAt);
@@ -89,6 +94,17 @@ export class CampaignsService {
     };
     await this.models.campaigns(tenantId).updateOne({ _id: doc._id, status: 'draft' }, { $set: set });
     return this.get(tenantId, id);
+  }
+
+  /**
+   * The budget is the one thing a launched campaign lets change: a campaign paused by its budget
+   * goes on once resumed under a higher cap (a lower one pauses it at its next batch).
+   */
+  private async changeBudget(tenantId: string, doc: CampaignDoc, budgetCap: number | null, actor: Actor): Promise<CampaignView> {
+    if (!['scheduled', 'running', 'paused'].includes(doc.status)) throw new AppError('CONFLICT', `The budget of a ${doc.status} campaign cannot be changed`);
+    await this.models.campaigns(tenantId).updateOne({ _id: doc._id }, { $set: { budgetCap } });
+    await this.audit(tenantId, 'campaign.budget_changed', actor, doc, { budgetCap: doc.budgetCap }, { budgetCap });
+    return this.get(tenantId, String(doc._id));
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
@@ -179,6 +195,8 @@ export class CampaignsService {
       : action === 'resume' ? { type: 'RESUME', at }
       : { type: 'CANCEL', at };
     if (!(await this.lifecycle.can(tenantId, id, event))) throw new AppError('CONFLICT', `A ${doc.status} campaign cannot be ${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}`);
+    // Whoever resumes has dealt with what failed: the failures before it do not pause it again.
+    if (action === 'resume') await this.deps.redis.del(errorWindowKey(id));
     await this.lifecycle.send(tenantId, id, event);
     if (action === 'cancel') {
       await this.models.recipients(tenantId).updateMany({ campaignId: id, status: 'queued' }, { $set: { status: 'skipped', reason: 'cancelled' }, $push: { timeline: { status: 'skipped', at: new Date(at), detail: 'cancelled' } } });
@@ -257,7 +275,7 @@ export class CampaignsService {
   }
 }
 
-type CampaignAuditAction = 'campaign.created' | 'campaign.launched' | 'campaign.paused' | 'campaign.resumed' | 'campaign.cancelled' | 'campaign.exported';
+type CampaignAuditAction = 'campaign.created' | 'campaign.launched' | 'campaign.paused' | 'campaign.resumed' | 'campaign.cancelled' | 'campaign.exported' | 'campaign.budget_changed';
 
 function checkSchedule(scheduleAt: string | null): void {
   if (scheduleAt && new Date(scheduleAt).getTime() <= Date.now()) throw AppError.validation([{ field: 'body.scheduleAt', message: 'must be in the future' }]);

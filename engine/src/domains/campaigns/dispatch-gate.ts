@@ -32,6 +32,38 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
 return out
 `;
 
+const MICROS = 1_000_000;
+const micros = (amount: number): number => Math.round(amount * MICROS);
+const spendKeys = (campaignId: string): string[] => [`cmpspend:micros:${campaignId}`, `cmpspend:who:${campaignId}`];
+
+/**
+ * Reserves each recipient's cost (millionths) once, in queue order, while the total stays within
+ * the cap; a recipient reserved before (another process's run of the same batch, a message held
+ * back and sent again) costs nothing more. Returns a flag per recipient, then the total spent.
+ */
+const SPEND = `
+local spent = tonumber(redis.call('GET', KEYS[1]) or '0')
+local cap = tonumber(ARGV[1])
+local full = false
+local out = {}
+for i = 2, #ARGV, 2 do
+  if redis.call('SISMEMBER', KEYS[2], ARGV[i]) == 1 then
+    out[#out + 1] = 1
+  elseif not full and spent + tonumber(ARGV[i + 1]) <= cap then
+    spent = spent + tonumber(ARGV[i + 1])
+    redis.call('SADD', KEYS[2], ARGV[i])
+    out[#out + 1] = 1
+  else
+    full = true
+    out[#out + 1] = 0
+  end
+end
+redis.call('SET', KEYS[1], string.format('%.0f', spent), 'EX', 90 * 86400)
+redis.call('EXPIRE', KEYS[2], 90 * 86400)
+out[#out + 1] = string.format('%.0f', spent)
+return out
+`;
+
 /** What is checked again for each recipient right before sending: consent, budget, tier. */
 export class DispatchGate {
   constructor(
@@ -82,22 +114,22 @@ export class DispatchGate {
     return sendable;
   }
 
-  /** Spend is reserved in Redis as messages are claimed; the campaign stops before passing its cap. */
+  /**
+   * Spend is reserved in Redis, atomically for every process, as recipients are admitted; the
+   * campaign stops before passing its cap. Amounts are whole millionths, so that a cap of N times
+   * a rate covers exactly N messages.
+   */
   private async withinBudget(campaign: CampaignDoc, template: TemplateSummary, due: RecipientDoc[]): Promise<{ sendable: RecipientDoc[]; pause: { reason: PauseReason; message: string } | null }> {
     if (campaign.budgetCap === null || due.length === 0) return { sendable: due, pause: null };
-    const key = `cmpspend:${String(campaign._id)}`;
-    let spent = Number((await this.deps.redis.get(key)) ?? 0);
-    const sendable: RecipientDoc[] = [];
-    for (const recipient of due) {
-      const cost = rateOf(this.deps.rateCard, recipient.country, template.category);
-      if (spent + cost > campaign.budgetCap) break;
-      spent += cost;
-      sendable.push(recipient);
-    }
-    const reserved = sendable.reduce((sum, r) => sum + rateOf(this.deps.rateCard, r.country, template.category), 0);
-    if (reserved > 0) await this.deps.redis.incrbyfloat(key, reserved);
-    const pause = sendable.length < due.length ? { reason: 'budget' as const, message: `The next messages would pass the budget of ${campaign.budgetCap} ${this.deps.rateCard.currency}.` } : null;
-    return { sendable, pause };
+    const costs = due.flatMap((r) => [r._id, micros(rateOf(this.deps.rateCard, r.country, template.category))]);
+    const result = await this.deps.redis.eval(SPEND, 2, ...spendKeys(String(campaign._id)), micros(campaign.budgetCap), ...costs);
+    const flags = Array.isArray(result) ? result.map(Number) : [];
+    const spent = flags.pop() ?? 0;
+    const sendable = due.filter((_, i) => flags[i] === 1);
+    if (sendable.length === due.length) return { sendable, pause: null };
+    const { currency } = this.deps.rateCard;
+    const message = `The budget of ${campaign.budgetCap} ${currency} is used up (${spent / MICROS} ${currency} spent on the messages sent so far). Raise the budget to send to the people still waiting.`;
+    return { sendable, pause: { reason: 'budget', message } };
   }
 
   /** Recipients over the tier's daily unique users stay queued; the campaign pauses (`tier`). */
@@ -107,7 +139,8 @@ export class DispatchGate {
     const flags = await this.deps.redis.eval(RESERVE, 1, `tier:${channel.wabaId}`, DAY_MS, limit, ...due.map((r) => r.phone));
     const allowed = Array.isArray(flags) ? flags.map(Number) : [];
     const sendable = due.filter((_, i) => allowed[i] === 1);
-    const pause = sendable.length < due.length ? { reason: 'tier' as const, message: `The number's messaging limit (${limit} people a day) is reached; the rest waits.` } : null;
+    const message = `WhatsApp lets this number start conversations with ${limit} people a day, and that many were reached in the last 24 hours. The people still waiting stay queued: resume once the day has moved on or WhatsApp raises the number's limit.`;
+    const pause = sendable.length < due.length ? { reason: 'tier' as const, message } : null;
     return { sendable, pause };
   }
 }

@@ -147,11 +147,20 @@ export class Dispatcher {
       { key: `cmp:${String(campaign._id)}`, perSecond: Math.min(campaign.throughputCap, channel.throughput) },
     ];
     let next = 0;
+    // Paused or cancelled while the batch runs: what was claimed but not sent goes back to the
+    // queue under a new attempt (certainly never sent, so no grace period to wait).
+    let halted = false;
     const worker = async () => {
       for (let i = next++; i < recipients.length && !this.stopped; i = next++) {
         const recipient = recipients[i];
         if (!recipient) continue;
-        if (!(await this.deps.buckets.take(buckets, () => this.stopped))) return;
+        const taken = !halted && (await this.deps.buckets.take(buckets, () => this.stopped || halted));
+        if (this.stopped) return;
+        if (taken && (await this.lifecycle.halted(String(campaign._id)))) halted = true;
+        if (!taken || halted) {
+          settlements.push({ recipient, verdict: { kind: 'retry', code: 0, delayMs: 0, detail: 'The campaign stopped before this message went out; it goes out if the campaign resumes.' } });
+          continue;
+        }
         const outcome = await this.deps.graph.sendMessage(channel, templateMessage(template, recipient));
         if (!outcome.ok && outcome.kind === 'rejected' && outcome.code === 130429) await this.deps.buckets.slowDown(`pn:${channel.phoneNumberId}`, channel.throughput, 15_000);
         settlements.push({ recipient, verdict: verdictOf(outcome, recipient.attempt, this.deps.settings) });

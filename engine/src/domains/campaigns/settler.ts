@@ -5,6 +5,9 @@ import type { RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { updateFor, type Verdict } from './outcomes.js';
 
+/** The last outcomes of a campaign; a person who resumes it starts a fresh window. */
+export const errorWindowKey = (campaignId: string): string => `cmperr:${campaignId}`;
+
 export interface Settlement {
   recipient: RecipientDoc;
   verdict: Verdict;
@@ -37,7 +40,7 @@ export class Settler {
     const sent = settlements.filter((s) => s.verdict.kind === 'sent');
     await this.lifecycle.rates.record(campaignId, sent.length);
     await this.rememberRecent(tenantId, sent.map((s) => s.recipient));
-    await this.recordOutcomes(tenantId, campaignId, settlements.flatMap((s) => (s.verdict.kind === 'sent' ? [0] : s.verdict.kind === 'failed' ? [1] : [])));
+    await this.recordOutcomes(tenantId, campaignId, settlements.flatMap((s) => (s.verdict.kind === 'failed' ? [1] : [])));
     this.lifecycle.touch(tenantId, campaignId);
   }
 
@@ -54,12 +57,14 @@ export class Settler {
   }
 
   /**
-   * Keeps the last N outcomes (1 failed, 0 sent) in Redis, shared by every process, and pauses
-   * the campaign when more than the configured share failed (only once N sends were made).
+   * Keeps the last N known fates (1 failed, 0 delivered) in Redis, shared by every process, and
+   * pauses the campaign when more than the configured share failed (only once N are known). A
+   * message counts once, when its fate is known: `sent` is not one, since most failures arrive
+   * as a `failed` status after it.
    */
   async recordOutcomes(tenantId: string, campaignId: string, outcomes: number[]): Promise<void> {
     if (outcomes.length === 0) return;
-    const key = `cmperr:${campaignId}`;
+    const key = errorWindowKey(campaignId);
     const { errorWindow, errorRate } = this.deps.settings;
     const result = await this.deps.redis.multi().lpush(key, ...outcomes).ltrim(key, 0, errorWindow - 1).expire(key, 86_400).lrange(key, 0, -1).exec();
     const last = result?.[3]?.[1];
@@ -67,7 +72,7 @@ export class Settler {
     if (window.length < errorWindow) return;
     const failures = window.filter((n) => n === 1).length;
     if (failures / window.length > errorRate) {
-      await this.lifecycle.autoPause(tenantId, campaignId, 'error_rate', `${failures} of the last ${window.length} messages failed (more than ${Math.round(errorRate * 100)}%).`);
+      await this.lifecycle.autoPause(tenantId, campaignId, 'error_rate', `${failures} of the last ${window.length} messages failed, more than the ${Math.round(errorRate * 100)}% allowed. Check why in the failed recipients before resuming.`);
     }
   }
 

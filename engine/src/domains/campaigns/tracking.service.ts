@@ -11,7 +11,13 @@ type MessageItem = Extract<WebhookItem, { kind: 'message' }>;
 type EventItem = Extract<WebhookItem, { kind: 'event' }>;
 
 const RANKED = ['', 'sent', 'delivered', 'read'] as const;
-const QUALITY_DROPS = new Set(['FLAGGED', 'DOWNGRADE', 'YELLOW', 'RED']);
+/** `phone_number_quality_update` signals that pause campaigns, in a marketer's words. */
+const QUALITY_DROPS = new Map<string, string>([
+  ['FLAGGED', 'WhatsApp flagged the number for low quality'],
+  ['DOWNGRADE', `WhatsApp lowered the number's messaging limit because of its quality`],
+  ['YELLOW', `The number's quality rating dropped to medium`],
+  ['RED', `The number's quality rating dropped to low`],
+]);
 
 /**
  * What happens after a send: delivery statuses (forward only, as for conversations), replies
@@ -65,8 +71,8 @@ export class TrackingService {
     if (unsettled) {
       await this.lifecycle.rates.record(claim.campaignId, 1);
       await this.settler.rememberRecent(tenantId, [recipient]);
-      await this.settler.recordOutcomes(tenantId, claim.campaignId, [0]);
     }
+    if (recipient.statusRank < 2 && rank >= 2) await this.settler.recordOutcomes(tenantId, claim.campaignId, [0]);
     this.lifecycle.touch(tenantId, claim.campaignId);
   }
 
@@ -118,12 +124,14 @@ export class TrackingService {
   /** The number's quality dropped: its running campaigns pause. */
   async applyEvent(tenantId: string, item: EventItem): Promise<void> {
     const value = item.value;
-    if (item.field === 'phone_number_quality_update' && item.phoneNumberId) {
-      const signal = [value.event, value.new_quality_score, value.quality_rating].find((v) => typeof v === 'string' && QUALITY_DROPS.has(v));
+    if (item.field === 'phone_number_quality_update') {
+      const signal = [value.event, value.new_quality_score, value.quality_rating].find((v): v is string => typeof v === 'string' && QUALITY_DROPS.has(v));
       if (!signal) return;
-      const running = await this.models.campaigns(tenantId).find({ status: 'running', phoneNumberId: item.phoneNumberId }).lean();
+      const phoneNumberId = item.phoneNumberId ?? (await this.deps.channels.phoneNumberIdOf(tenantId, item.wabaId, value.display_phone_number));
+      if (!phoneNumberId) return;
+      const running = await this.models.campaigns(tenantId).find({ status: 'running', phoneNumberId }).lean();
       for (const campaign of running) {
-        await this.lifecycle.autoPause(tenantId, String(campaign._id), 'quality', `The number's quality dropped (${String(signal)}); check its rating before resuming.`);
+        await this.lifecycle.autoPause(tenantId, String(campaign._id), 'quality', `${QUALITY_DROPS.get(signal) ?? signal}. Sending more now could get the number restricted: check its quality rating in WhatsApp Manager before resuming.`);
       }
     }
   }

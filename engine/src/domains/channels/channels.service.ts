@@ -109,6 +109,17 @@ export class ChannelsService {
     return route ? this.byPhoneNumberId(route._id) : null;
   }
 
+  /**
+   * `phone_number_quality_update` names its number only by `display_phone_number` (digits), with
+   * no metadata. Without those digits, a WABA with a single number of this tenant is that number.
+   */
+  async phoneNumberIdOf(tenantId: string, wabaId: string, displayPhoneNumber: unknown): Promise<string | null> {
+    const docs = await this.channels(tenantId).find({ wabaId }, { displayPhoneNumber: 1 }).lean();
+    const digits = typeof displayPhoneNumber === 'string' ? displayPhoneNumber.replace(/\D/g, '') : '';
+    if (!digits) return docs.length === 1 ? (docs[0]?._id ?? null) : null;
+    return docs.find((doc) => doc.displayPhoneNumber.replace(/\D/g, '') === digits)?._id ?? null;
+  }
+
   /** The tenant's channels with secrets opened (a tenant has few numbers). */
   async openAll(tenantId: string): Promise<OpenChannel[]> {
     const docs = await this.channels(tenantId).find().lean();

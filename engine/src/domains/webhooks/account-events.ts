@@ -49,10 +49,11 @@ async function userPreferences(deps: Deps, tenantId: string, item: EventItem): P
 }
 
 async function phoneQuality(deps: Deps, tenantId: string, item: EventItem): Promise<void> {
-  if (!item.phoneNumberId) return;
+  const phoneNumberId = item.phoneNumberId ?? (await deps.channels.phoneNumberIdOf(tenantId, item.wabaId, item.value.display_phone_number));
+  if (!phoneNumberId) return;
   const tier = item.value.max_daily_conversations_per_business ?? item.value.current_limit;
   const quality = QUALITY.find((q) => q === item.value.quality_rating || q === item.value.new_quality_score);
-  await deps.channels.updateHealth(tenantId, item.phoneNumberId, {
+  await deps.channels.updateHealth(tenantId, phoneNumberId, {
     ...(typeof tier === 'string' ? { messagingTier: tier } : {}),
     ...(quality ? { qualityRating: quality } : {}),
     ...(item.value.event === 'THROUGHPUT_UPGRADE' ? { throughput: 1000 } : {}),
