@@ -171,6 +171,8 @@ describe('Campaigns in the browser', function () {
     await page.getByText('That time has passed').waitFor();
     await page.getByTestId('campaign-send-now').click();
     await page.getByTestId('cost-estimate').waitFor();
+    // A marketer may not read channels: the builder still names the number's throughput, the pace's ceiling.
+    expect(await page.getByTestId('campaign-throughput-hint').textContent()).to.contain('At most 80 per second').and.contain('+1 555 010 0001');
     await shot(page, 'campaigns-04-schedule');
     await page.getByTestId('builder-next').click();
 

@@ -43,6 +43,22 @@ export const variableMappingSchema = z
   .strict();
 export type VariableMapping = z.infer<typeof variableMappingSchema>;
 
+const LINK = /^https?:\/\/\S+$/i;
+
+/**
+ * What is wrong with the mapping of a media header (`header:media`), or null: WhatsApp fetches the
+ * file from a link for every message, so it is fixed text holding the link, or a contact
+ * attribute holding one (with a link, or nothing, as its fallback). The builder and the launch
+ * check say it in the same words.
+ */
+export function mediaLinkIssue(mapping: VariableMapping): string | null {
+  const source = mapping.source;
+  const fallback = mapping.fallback.trim();
+  if (source.kind === 'text') return LINK.test(source.value.trim()) ? null : 'needs a link to the file, starting with https://';
+  if (source.kind === 'attribute') return !fallback || LINK.test(fallback) ? null : 'needs a link as its fallback too, starting with https://';
+  return 'needs a link to the file: fixed text holding it, or a contact attribute holding one';
+}
+
 const campaignFields = {
   name: z.string().trim().min(1, 'is required').max(120),
   /** The synced template's id (must be APPROVED at launch). */

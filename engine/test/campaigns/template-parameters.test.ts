@@ -160,7 +160,7 @@ describe('Campaign template parameters', function () {
     expect(linkless.status).to.equal(400);
     expect(linkless.body.error.details?.fields).to.have.length(1);
     expect(linkless.body.error.details?.fields[0]).to.include({ field: 'body.variables' });
-    expect(linkless.body.error.details?.fields[0]?.message).to.contain('header image needs a link');
+    expect(linkless.body.error.details?.fields[0]?.message).to.equal('the header image needs a link to the file: fixed text holding it, or a contact attribute holding one');
     expect((await marketer.get<CampaignView>(`/api/campaigns/${noLink.id}`)).body.status).to.equal('draft');
   });
 

@@ -1,12 +1,10 @@
-import { MEDIA_HEADER_KEY, type AudienceMember, type FieldIssue, type TemplateValues, type TemplateView, type VariableMapping } from '@parley/common';
+import { MEDIA_HEADER_KEY, mediaLinkIssue, type AudienceMember, type FieldIssue, type TemplateValues, type TemplateView, type VariableMapping } from '@parley/common';
 import { AppError } from '../../platform/errors/app-error.js';
 import { buildTemplateMessage } from '../templates/index.js';
 import { claimIdOf, type RecipientDoc } from './campaigns.model.js';
 import type { TemplatesPort } from './campaigns.ports.js';
 
 type Member = Pick<AudienceMember, 'name' | 'phone' | 'attributes'>;
-
-const LINK = /^https?:\/\/\S+$/i;
 
 /** The campaign's template as Parley keeps it, or null when it is gone. */
 export async function findTemplate(templates: TemplatesPort, tenantId: string, templateId: string): Promise<TemplateView | null> {
@@ -58,10 +56,8 @@ export function mappingIssues(template: Pick<TemplateView, 'variables' | 'conten
   const media = variables.find((mapping) => mapping.parameter === MEDIA_HEADER_KEY);
   const header = template.content.header;
   if (media && header && header.format !== 'TEXT') {
-    const kind = header.format.toLowerCase();
-    const source = media.source;
-    const linked = source.kind === 'text' ? LINK.test(source.value.trim()) : source.kind === 'attribute' && (!media.fallback.trim() || LINK.test(media.fallback.trim()));
-    if (!linked) issues.push({ field: 'body.variables', message: `the header ${kind} needs a link to the file, starting with https:// (fixed text, or a contact attribute holding a link)` });
+    const problem = mediaLinkIssue(media);
+    if (problem) issues.push({ field: 'body.variables', message: `the header ${header.format.toLowerCase()} ${problem}` });
   }
   return issues;
 }

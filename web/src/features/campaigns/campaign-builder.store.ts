@@ -1,39 +1,26 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
-import type { CampaignView, ContactListView, SegmentView, TemplateView } from '@parley/common';
+import type { CampaignContext, CampaignView, ContactListView, SegmentView, TemplateView } from '@parley/common';
 import { campaignsApi, builderApi, type AudienceCount, type AudienceEstimate } from './campaigns.api';
 import { draftOf, emptyDraft, rowsFor, toBody, type DraftForm } from './campaign-draft';
 import type { BuilderStep } from './campaign-steps';
-import { useAuthStore } from '../auth/auth.store';
-import { botSettingsApi } from '../lookups/lookups.api';
 import { useCampaignsStore } from './campaigns.store';
 import { browserTimeZone } from './zoned-time';
 
 /** Counting an audience queries every contact: wait until the selection stops changing. */
 const ESTIMATE_DEBOUNCE_MS = 400;
 
-/** Every value a send of this template needs: body, header and button variables. */
-export function templateKeys(template: TemplateView): string[] {
-  return template.variables.length > 0 ? template.variables.map((variable) => variable.key) : template.parameters;
-}
-
-/**
- * The zone a new campaign is scheduled in: the tenant's, which the engine stamps on every campaign
- * and keeps in the bot's settings. Before the first campaign, a person who may not read those
- * settings schedules in their browser's zone, and the page names the zone it uses.
- */
-async function tenantTimeZone(): Promise<string> {
-  const known = useCampaignsStore().campaigns[0] ?? (await campaignsApi.list())[0];
-  if (known) return known.timeZone;
-  if (useAuthStore().can('read', 'Lookup')) return (await botSettingsApi.get()).timezone;
-  return browserTimeZone();
-}
-
 /** The campaign being built or edited: the form, what it picks from, and its live estimate. */
 export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
   const form = reactive<DraftForm>(emptyDraft());
   const id = ref<string | null>(null);
+  /**
+   * The zone the campaign is scheduled in: the tenant's (from the context, or stamped on a draft
+   * by the engine), never the browser's once either is known.
+   */
   const timeZone = ref(browserTimeZone());
+  /** The tenant's zone and the number's throughput, the ceiling of the pace. */
+  const context = ref<CampaignContext | null>(null);
   const lists = ref<ContactListView[]>([]);
   const segments = ref<SegmentView[]>([]);
   const templates = ref<TemplateView[]>([]);
@@ -110,8 +97,11 @@ export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
     estimate.value = null;
     estimateError.value = null;
     const sources = fetchSources();
+    const contextLoaded = campaignsApi.context().then((answer) => (context.value = answer));
     if (!draftId) {
-      timeZone.value = await tenantTimeZone();
+      const { timeZone: zone, throughput } = await contextLoaded;
+      timeZone.value = zone;
+      if (throughput !== null) form.throughputCap = Math.min(form.throughputCap, throughput);
       await sources;
       return null;
     }
@@ -120,7 +110,7 @@ export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
       const view = await campaignsApi.get(draftId);
       Object.assign(form, draftOf(view));
       take(view);
-      await sources;
+      await Promise.all([sources, contextLoaded]);
       await fetchEstimate();
       return view;
     } finally {
@@ -131,7 +121,7 @@ export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
   function chooseTemplate(templateId: string | null): void {
     form.templateId = templateId;
     const chosen = template.value;
-    form.variables = chosen ? rowsFor(templateKeys(chosen), form.variables) : [];
+    form.variables = chosen ? rowsFor(chosen.variables, form.variables) : [];
   }
 
   const body = () => toBody(form, timeZone.value);
@@ -174,5 +164,5 @@ export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
     }
   }
 
-  return { form, id, handover, timeZone, lists, segments, templates, approved, template, hasAudience, count, estimate, estimateError, loading, start, fetchSources, chooseTemplate, body, save, launch, testSend };
+  return { form, id, handover, timeZone, context, lists, segments, templates, approved, template, hasAudience, count, estimate, estimateError, loading, start, fetchSources, chooseTemplate, body, save, launch, testSend };
 });

@@ -1,4 +1,4 @@
-import type { CampaignView, CreateCampaignBody, VariableMapping, VariableSource } from '@parley/common';
+import { MEDIA_HEADER_KEY, type CampaignView, type CreateCampaignBody, type TemplateVariable, type VariableMapping, type VariableSource } from '@parley/common';
 import { pickerToIso, isoToPicker } from './zoned-time';
 
 export type SourceKind = VariableSource['kind'];
@@ -89,9 +89,18 @@ function sourceOf(row: VariableRow): VariableSource {
   }
 }
 
-/** Keeps what was mapped for parameters the new template still has; new ones start as the first name. */
-export function rowsFor(parameters: readonly string[], current: readonly VariableRow[]): VariableRow[] {
-  return parameters.map((parameter) => current.find((row) => row.parameter === parameter) ?? { parameter, kind: 'first_name', key: '', value: '', fallback: '' });
+/**
+ * Keeps what was mapped for variables the new template still has. A new text variable starts as
+ * the first name; a link, a link's end or a code is most often the same for everyone, so it
+ * starts as fixed text holding the template's own sample.
+ */
+export function rowsFor(variables: readonly Pick<TemplateVariable, 'key' | 'where' | 'example'>[], current: readonly VariableRow[]): VariableRow[] {
+  return variables.map((variable): VariableRow => {
+    const kept = current.find((row) => row.parameter === variable.key);
+    if (kept) return kept;
+    if (variable.where === 'button' || variable.key === MEDIA_HEADER_KEY) return { parameter: variable.key, kind: 'text', key: '', value: variable.example, fallback: '' };
+    return { parameter: variable.key, kind: 'first_name', key: '', value: '', fallback: '' };
+  });
 }
 
 /** The body as the form stands; the schema decides what is missing or wrong. */

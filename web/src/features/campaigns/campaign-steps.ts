@@ -1,4 +1,4 @@
-import { createCampaignBodySchema, variableMappingSchema, type CreateCampaignBody, type VariableMapping } from '@parley/common';
+import { createCampaignBodySchema, MEDIA_HEADER_KEY, mediaLinkIssue, variableMappingSchema, type CreateCampaignBody, type VariableMapping } from '@parley/common';
 
 export const BUILDER_STEPS = ['audience', 'template', 'variables', 'schedule', 'review'] as const;
 export type BuilderStep = (typeof BUILDER_STEPS)[number];
@@ -41,14 +41,18 @@ export interface StepIssue {
   message: string;
 }
 
+/** The highest throughput WhatsApp gives a number; a number's own may be lower (the engine says which). */
+export const THROUGHPUT_MAX = 1000;
+
 /** Leaves the engine a minute to start a campaign scheduled for "right about now". */
 const SCHEDULE_MARGIN_MS = 60_000;
 
 /**
  * What must be fixed before leaving `step`, from the same schema the engine validates with, plus
- * what a schema cannot know: whether a time is still in the future.
+ * what a schema cannot know: whether a time is still in the future, and the number's own
+ * throughput (`ceiling`, null when unknown).
  */
-export function stepIssues(step: BuilderStep, body: CreateCampaignBody, now: number): StepIssue[] {
+export function stepIssues(step: BuilderStep, body: CreateCampaignBody, now: number, ceiling: number | null = null): StepIssue[] {
   const fields = STEP_FIELDS[step];
   const issues: StepIssue[] = [];
   const result = createCampaignBodySchema.safeParse(body);
@@ -64,13 +68,22 @@ export function stepIssues(step: BuilderStep, body: CreateCampaignBody, now: num
   if (fields.includes('scheduleAt') && body.scheduleAt !== null && Date.parse(body.scheduleAt) < now + SCHEDULE_MARGIN_MS) {
     issues.push({ field: 'scheduleAt', message: 'That time has passed. Choose a time at least a minute from now, or send now' });
   }
+  if (fields.includes('throughputCap') && ceiling !== null && body.throughputCap > ceiling && !issues.some((issue) => issue.field === 'throughputCap')) {
+    issues.push({ field: 'throughputCap', message: `Your number sends at most ${ceiling.toLocaleString()} messages a second` });
+  }
+  if (fields.includes('variables') && body.variables.some((mapping) => variableIssue(mapping) !== null) && !issues.some((issue) => issue.field === 'variables')) {
+    issues.push({ field: 'variables', message: 'Fix the variables marked below' });
+  }
   return issues;
 }
 
 /** One variable's problem, in words, or null when it is fine. */
 export function variableIssue(mapping: VariableMapping): string | null {
   const result = variableMappingSchema.safeParse(mapping);
-  if (result.success) return null;
+  if (result.success) {
+    const media = mapping.parameter === MEDIA_HEADER_KEY ? mediaLinkIssue(mapping) : null;
+    return media ? `The header file ${media}` : null;
+  }
   const issue = result.error.issues[0];
   const where = issue?.path.at(-1);
   if (where === 'key') return 'Name the attribute: lowercase letters, digits and _, starting with a letter';

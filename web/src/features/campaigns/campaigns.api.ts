@@ -1,4 +1,4 @@
-import type { AudienceSelection, CampaignView, ContactListView, CostEstimate, CreateCampaignBody, RatePoint, RecipientStatus, RecipientView, SegmentView, TemplateView, UpdateCampaignBody } from '@parley/common';
+import type { AudienceSelection, CampaignContext, CampaignView, ContactListView, CostEstimate, CreateCampaignBody, RatePoint, RecipientStatus, RecipientView, SegmentView, TemplateView, UpdateCampaignBody } from '@parley/common';
 import { http } from '../../app/http';
 
 export interface AudienceCount {
@@ -40,6 +40,8 @@ export const campaignsApi = {
   remove: (id: string) => http.delete(`${base}/${id}`),
   estimate: (audience: AudienceSelection, templateId: string) => http.post<AudienceEstimate>(`${base}/estimate`, { audience, templateId }),
   rateCard: () => http.get<RateCard>(`${base}/rate-card`),
+  /** The tenant's time zone and the number's throughput, which a marketer cannot read elsewhere. */
+  context: () => http.get<CampaignContext>(`${base}/context`),
   testSend: (id: string, phone: string) => http.post<{ wamid: string }>(`${base}/${id}/test-send`, { phone }),
   command: (id: string, command: CampaignCommand) => http.post<CampaignView>(`${base}/${id}/${command}`),
   recipients: (id: string, query: RecipientQuery) => http.get<RecipientPage>(`${base}/${id}/recipients`, { ...query }),
