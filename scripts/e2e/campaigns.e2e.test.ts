@@ -1,45 +1,18 @@
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { CampaignView } from '@parley/common';
 import type { ApiClient } from '../../engine/test/support/api-client.js';
-import type { TestEngine } from '../../engine/test/support/harness.js';
-import type { TenantFixture } from '../../engine/test/support/fixtures.js';
 import type { WhatsAppFixture } from '../../engine/test/support/whatsapp.js';
+import { browserSuite, choose, fill, shot, TABLET } from './browser-support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../artifacts/e2e/', import.meta.url));
-const DESKTOP = { width: 1440, height: 900 };
-const TABLET = { width: 820, height: 1180 };
 const CONTACTS = 36;
 const TEMPLATE = 'spring_sale';
 const LIST = 'Spring customers';
 const OWN_PHONE = '+34 699 000 111';
 const OWN_WA_ID = '34699000111';
-
-type Support = {
-  harness: typeof import('../../engine/test/support/harness.js');
-  fixtures: typeof import('../../engine/test/support/fixtures.js');
-  whatsapp: typeof import('../../engine/test/support/whatsapp.js');
-};
-
-/** naive-ui puts the test id on an input's wrapper; the native field is inside it. */
-async function fill(page: Page, testId: string, value: string): Promise<void> {
-  await page.getByTestId(testId).locator('input, textarea').first().fill(value);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-}
-
-async function choose(page: Page, testId: string, option: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page.locator('.n-base-select-option', { hasText: option }).first().click();
-}
 
 /** Spanish mobile numbers: the simulator answers for them, nobody real is written to. */
 function contactsCsv(count: number): string {
@@ -59,54 +32,25 @@ async function count(page: Page, testId: string, stage: string): Promise<number>
 describe('Campaigns in the browser', function () {
   this.timeout(240_000);
 
+  const suite = browserSuite();
   const marketerEmail = `mia.${Date.now().toString(36)}@campaigns-e2e.test`;
-  let support: Support;
-  let engine: TestEngine | undefined;
-  let tenant: TenantFixture;
   let marketer: ApiClient;
-  let wa: WhatsAppFixture | undefined;
-  let browser: Browser | undefined;
+  let wa: WhatsAppFixture;
   let page: Page;
-  let base = '';
   let campaignId = '';
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is required at ${CHROMIUM} for the browser end-to-end test: install Debian's "chromium" package.`);
-    }
-    await mkdir(SHOTS, { recursive: true });
-    support = {
-      harness: await import('../../engine/test/support/harness.js'),
-      fixtures: await import('../../engine/test/support/fixtures.js'),
-      whatsapp: await import('../../engine/test/support/whatsapp.js'),
-    };
-    engine = await support.harness.startTestEngine();
-    base = engine.url.replace(/\/$/, '');
-    tenant = await support.fixtures.onboardTenant(engine, 'campaigns-e2e');
-    wa = await support.whatsapp.connectWhatsApp(engine, tenant);
+    const { engine, support } = suite;
+    const tenant = await support.fixtures.onboardTenant(engine, 'campaigns-e2e');
+    wa = await suite.connectWhatsApp(tenant);
     marketer = (await support.fixtures.addMember(engine, tenant, marketerEmail, ['marketer'])).client;
     // Every message is read, soon: the test watches the funnel fill, not the clock.
     await control(wa, '/settings', { readProbability: 1, statusDelays: { sentMs: [50, 150], deliveredMs: [100, 400], readMs: [200, 800] } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
-  });
-
-  after(async function () {
-    await browser?.close();
-    await wa?.close();
-    if (engine) await support.harness.dropTestData(engine.engine);
-    await engine?.close();
+    page = await suite.newPage();
   });
 
   it('signs the marketer in and shows the empty campaigns page with its call to action', async function () {
-    await page.goto(`${base}/login`);
-    await fill(page, 'login-email', marketerEmail);
-    await fill(page, 'login-password', support.fixtures.PASSWORD);
-    await page.getByTestId('login-submit').click();
+    await suite.signIn(page, marketerEmail);
     await page.getByTestId('app-shell').waitFor();
     await page.getByTestId('nav-campaigns').click();
     await page.getByTestId('campaigns-empty').waitFor();
@@ -114,7 +58,6 @@ describe('Campaigns in the browser', function () {
   });
 
   it('imports a CSV of contacts who consented through the contacts page, and syncs an approved marketing template', async function () {
-    if (!wa) throw new Error('the simulator did not start');
     const csvPath = path.join(tmpdir(), `campaign-contacts-${Date.now()}.csv`);
     await writeFile(csvPath, contactsCsv(CONTACTS));
     await page.getByTestId('nav-contacts').click();
@@ -182,16 +125,14 @@ describe('Campaigns in the browser', function () {
   });
 
   it('sends a test of the draft to the marketer’s own phone', async function () {
-    if (!wa) throw new Error('the simulator did not start');
     await fill(page, 'campaign-test-phone', OWN_PHONE);
     await page.getByTestId('campaign-test-send').click();
     await page.getByText('Test sent').waitFor();
-    const test = await support.whatsapp.eventually(async () => wa?.sends(OWN_WA_ID).find((send) => send.templateName === TEMPLATE), 'the test at the simulator');
+    const test = await suite.support.whatsapp.eventually(async () => wa.sends(OWN_WA_ID).find((send) => send.templateName === TEMPLATE), 'the test at the simulator');
     expect(JSON.stringify(test.request)).to.contain('25%');
   });
 
   it('launches the campaign and watches it reach 100% with deliveries and reads', async function () {
-    if (!wa) throw new Error('the simulator did not start');
     await page.getByTestId('builder-launch').click();
     await page.locator('.n-dialog').getByRole('button', { name: 'Send now' }).click();
     await page.getByTestId('campaign-detail').waitFor();
@@ -199,7 +140,7 @@ describe('Campaigns in the browser', function () {
     expect(campaignId).to.match(/^[a-f0-9]{24}$/);
 
     await page.locator('[data-testid="campaign-progress"][data-percent="100"]').waitFor({ timeout: 60_000 });
-    await support.whatsapp.eventually(async () => (await count(page, 'funnel-stage', 'read')) === CONTACTS, 'every message read in the funnel', 60_000);
+    await suite.support.whatsapp.eventually(async () => (await count(page, 'funnel-stage', 'read')) === CONTACTS, 'every message read in the funnel', 60_000);
     expect(await count(page, 'funnel-stage', 'delivered')).to.equal(CONTACTS);
     expect(await count(page, 'funnel-stage', 'sent')).to.equal(CONTACTS);
     expect(wa.sends().filter((send) => send.templateName === TEMPLATE && send.waId !== OWN_WA_ID)).to.have.length(CONTACTS);
@@ -209,11 +150,11 @@ describe('Campaigns in the browser', function () {
 
   it('lists recipients by status and shows one recipient’s timeline in a drawer', async function () {
     const rows = page.locator('[data-testid="recipient-row"]');
-    await support.whatsapp.eventually(async () => (await rows.count()) === 25, 'a first page of 25 recipients');
+    await suite.support.whatsapp.eventually(async () => (await rows.count()) === 25, 'a first page of 25 recipients');
     await page.getByTestId('recipients-next').click();
-    await support.whatsapp.eventually(async () => (await rows.count()) === CONTACTS - 25, 'the rest on the second page');
+    await suite.support.whatsapp.eventually(async () => (await rows.count()) === CONTACTS - 25, 'the rest on the second page');
     await page.getByTestId('recipients-previous').click();
-    await support.whatsapp.eventually(async () => (await rows.count()) === 25, 'back on the first page');
+    await suite.support.whatsapp.eventually(async () => (await rows.count()) === 25, 'back on the first page');
     await choose(page, 'recipients-filter', 'Read');
     await page.locator('[data-testid="recipient-row"][data-status="read"]').first().waitFor();
     expect(await page.locator('[data-testid="recipient-row"]:not([data-status="read"])').count()).to.equal(0);
@@ -234,7 +175,7 @@ describe('Campaigns in the browser', function () {
 
     const tablet = await page.context().newPage();
     await tablet.setViewportSize(TABLET);
-    await tablet.goto(`${base}/campaigns/${campaignId}`);
+    await tablet.goto(`${suite.base}/campaigns/${campaignId}`);
     await tablet.locator('[data-testid="campaign-progress"][data-percent="100"]').waitFor();
     await shot(tablet, 'campaigns-09-detail-tablet');
     const view = await marketer.get<CampaignView>(`/api/campaigns/${campaignId}`);

@@ -1,31 +1,13 @@
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ContactPage } from '@parley/common';
-import type { TestEngine } from '../../engine/test/support/harness.js';
-import type { TenantFixture } from '../../engine/test/support/fixtures.js';
 import type { ApiClient } from '../../engine/test/support/api-client.js';
+import { browserSuite, fill, shot } from './browser-support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../artifacts/e2e/', import.meta.url));
 const ROWS = 3000;
-
-type Support = {
-  harness: typeof import('../../engine/test/support/harness.js');
-  fixtures: typeof import('../../engine/test/support/fixtures.js');
-};
-
-async function fill(page: Page, testId: string, value: string): Promise<void> {
-  await page.getByTestId(testId).locator('input, textarea').first().fill(value);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-}
 
 /** A file like a marketer's export: a few thousand people, three bad rows, one duplicate. */
 function marketerCsv(): string {
@@ -41,44 +23,23 @@ function marketerCsv(): string {
 describe('Contact import in the browser', function () {
   this.timeout(180_000);
 
+  const suite = browserSuite();
   const marketerEmail = `mia.${Date.now().toString(36)}@contacts-e2e.test`;
-  let support: Support;
-  let engine: TestEngine | undefined;
-  let tenant: TenantFixture;
   let marketer: ApiClient;
-  let browser: Browser | undefined;
   let page: Page;
-  let base = '';
   let csvPath = '';
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required at ${CHROMIUM} for the browser end-to-end test: install Debian's "chromium" package.`);
-    await mkdir(SHOTS, { recursive: true });
-    support = {
-      harness: await import('../../engine/test/support/harness.js'),
-      fixtures: await import('../../engine/test/support/fixtures.js'),
-    };
-    engine = await support.harness.startTestEngine();
-    base = engine.url.replace(/\/$/, '');
-    tenant = await support.fixtures.onboardTenant(engine, 'contacts-e2e');
+    const { engine, support } = suite;
+    const tenant = await support.fixtures.onboardTenant(engine, 'contacts-e2e');
     marketer = (await support.fixtures.addMember(engine, tenant, marketerEmail, ['marketer'])).client;
     csvPath = path.join(tmpdir(), `spring-customers-${Date.now()}.csv`);
     await writeFile(csvPath, marketerCsv());
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  });
-
-  after(async function () {
-    await browser?.close();
-    if (engine) await support.harness.dropTestData(engine.engine);
-    await engine?.close();
+    page = await suite.newPage();
   });
 
   it('opens the empty Contacts page from the sidebar', async function () {
-    await page.goto(`${base}/login`);
-    await fill(page, 'login-email', marketerEmail);
-    await fill(page, 'login-password', support.fixtures.PASSWORD);
-    await page.getByTestId('login-submit').click();
+    await suite.signIn(page, marketerEmail);
     await page.getByTestId('nav-contacts').click();
     await page.getByTestId('contacts-page').waitFor();
     await page.getByText('No contacts here yet').waitFor();
@@ -120,7 +81,7 @@ describe('Contact import in the browser', function () {
   });
 
   it('shows the imported people with their list, and fits a phone screen', async function () {
-    await page.goto(`${base}/contacts`);
+    await page.goto(`${suite.base}/contacts`);
     await page.getByTestId('contacts-table').getByText('Person 2999', { exact: true }).waitFor();
     await page.getByTestId('contacts-tab-lists').click();
     await page.getByRole('button', { name: 'Spring customers' }).waitFor();

@@ -1,33 +1,11 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { AgentView } from '@parley/common';
-import type { TestEngine } from '../../engine/test/support/harness.js';
 import type { TenantFixture } from '../../engine/test/support/fixtures.js';
 import type { WhatsAppFixture } from '../../engine/test/support/whatsapp.js';
+import { browserSuite, choose, DESKTOP, fill, shot, TABLET } from './browser-support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../artifacts/e2e/', import.meta.url));
-const DESKTOP = { width: 1440, height: 900 };
-const TABLET = { width: 820, height: 1180 };
 const CUSTOMER = { waId: '447700900101', name: 'Ana Live' };
-
-type Support = {
-  harness: typeof import('../../engine/test/support/harness.js');
-  fixtures: typeof import('../../engine/test/support/fixtures.js');
-  whatsapp: typeof import('../../engine/test/support/whatsapp.js');
-};
-
-/** naive-ui puts the test id on an input's wrapper; the native field is inside it. */
-async function fill(page: Page, testId: string, value: string): Promise<void> {
-  await page.getByTestId(testId).locator('input, textarea').first().fill(value);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-}
 
 function row(page: Page, conversationId: string) {
   return page.locator(`[data-testid="conversation-row"][data-conversation-id="${conversationId}"]`);
@@ -40,62 +18,33 @@ function outbound(page: Page, text: string) {
 describe('Live inbox in the browser', function () {
   this.timeout(180_000);
 
+  const suite = browserSuite();
   const agentEmail = `carla.${Date.now().toString(36)}@inbox-e2e.test`;
-  let support: Support;
-  let engine: TestEngine | undefined;
   let tenant: TenantFixture;
-  let wa: WhatsAppFixture | undefined;
-  let browser: Browser | undefined;
+  let wa: WhatsAppFixture;
   let agentContext: BrowserContext;
   let agent: Page;
   let admin: Page;
-  let base = '';
   let conversationId = '';
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is required at ${CHROMIUM} for the browser end-to-end test: install Debian's "chromium" package.`);
-    }
-    await mkdir(SHOTS, { recursive: true });
-    // Loaded here so that a missing or failing harness fails this suite only, not the whole run.
-    support = {
-      harness: await import('../../engine/test/support/harness.js'),
-      fixtures: await import('../../engine/test/support/fixtures.js'),
-      whatsapp: await import('../../engine/test/support/whatsapp.js'),
-    };
-    engine = await support.harness.startTestEngine();
-    base = engine.url.replace(/\/$/, '');
+    const { engine, support } = suite;
     tenant = await support.fixtures.onboardTenant(engine, 'inbox-e2e');
-    wa = await support.whatsapp.connectWhatsApp(engine, tenant);
+    wa = await suite.connectWhatsApp(tenant);
     await support.fixtures.addMember(engine, tenant, agentEmail, ['care_agent']);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    agentContext = await browser.newContext({ viewport: DESKTOP });
+    agentContext = await suite.browser.newContext({ viewport: DESKTOP });
     agent = await agentContext.newPage();
   });
 
-  after(async function () {
-    await browser?.close();
-    await wa?.close();
-    if (engine) await support.harness.dropTestData(engine.engine);
-    await engine?.close();
-  });
-
   it('signs the agent in to the inbox and sets them online from the header', async function () {
-    await agent.goto(`${base}/login`);
-    await fill(agent, 'login-email', agentEmail);
-    await fill(agent, 'login-password', support.fixtures.PASSWORD);
-    await agent.getByTestId('login-submit').click();
+    await suite.signIn(agent, agentEmail);
     await agent.getByTestId('app-shell').waitFor();
     await agent.getByTestId('nav-inbox').click();
     await agent.getByTestId('inbox-page').waitFor();
     await agent.locator('[data-testid="realtime-status"][data-status="online"]').waitFor();
     await agent.locator('[data-testid="presence-switch"][data-presence="online"]').waitFor();
     // The engine assigns only to agents it knows are online: the header must have told it.
-    await support.whatsapp.eventually(async () => {
+    await suite.support.whatsapp.eventually(async () => {
       const agents = await tenant.admin.get<AgentView[]>('/api/agents');
       return agents.body.find((a) => a.name === agentEmail)?.presence === 'online';
     }, 'the agent online at the engine');
@@ -104,7 +53,6 @@ describe('Live inbox in the browser', function () {
   });
 
   it('shows a message injected into the simulator live, and the hand-off to a person', async function () {
-    if (!wa) throw new Error('the simulator did not start');
     await wa.inject({ from: CUSTOMER.waId, name: CUSTOMER.name, type: 'text', text: { body: 'Hello, my order has not arrived' } });
     const live = agent.locator('[data-testid="conversation-row"]', { hasText: CUSTOMER.name });
     await live.waitFor({ timeout: 15_000 });
@@ -113,11 +61,10 @@ describe('Live inbox in the browser', function () {
     await shot(agent, 'inbox-02-live-row');
 
     await wa.inject({ from: CUSTOMER.waId, type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'human', title: 'Talk to a person' } } });
-    await support.whatsapp.eventually(async () => ['queued', 'assigned'].includes((await row(agent, conversationId).getAttribute('data-state')) ?? ''), 'the hand-off in the list');
+    await suite.support.whatsapp.eventually(async () => ['queued', 'assigned'].includes((await row(agent, conversationId).getAttribute('data-state')) ?? ''), 'the hand-off in the list');
   });
 
   it('lets the agent take the conversation and reply; the simulator receives it and the ticks move forward', async function () {
-    if (!wa) throw new Error('the simulator did not start');
     await row(agent, conversationId).click();
     await agent.locator('[data-testid="message"][data-direction="inbound"]', { hasText: 'my order has not arrived' }).waitFor();
     // An online agent may already have been given it by the engine; otherwise they take it.
@@ -132,14 +79,13 @@ describe('Live inbox in the browser', function () {
     await fill(agent, 'composer-input', reply);
     await agent.getByTestId('composer-send').click();
     await outbound(agent, reply).waitFor();
-    const received = await support.whatsapp.eventually(async () => wa?.sends(CUSTOMER.waId).find((send) => JSON.stringify(send.request).includes('Carla here')), 'the reply at the simulator');
+    const received = await suite.support.whatsapp.eventually(async () => wa.sends(CUSTOMER.waId).find((send) => JSON.stringify(send.request).includes('Carla here')), 'the reply at the simulator');
     expect(received.type).to.equal('text');
-    await support.whatsapp.eventually(async () => ['delivered', 'read'].includes((await outbound(agent, reply).getAttribute('data-status')) ?? ''), 'the delivered ticks');
+    await suite.support.whatsapp.eventually(async () => ['delivered', 'read'].includes((await outbound(agent, reply).getAttribute('data-status')) ?? ''), 'the delivered ticks');
     await shot(agent, 'inbox-03-replied');
   });
 
   it('keeps internal notes inside Parley', async function () {
-    if (!wa) throw new Error('the simulator did not start');
     const before = wa.sends(CUSTOMER.waId).length;
     await agent.getByTestId('composer-note-toggle').click();
     await fill(agent, 'composer-input', 'Customer seems upset, be gentle');
@@ -150,8 +96,8 @@ describe('Live inbox in the browser', function () {
   });
 
   it('offers only approved templates once the 24-hour window has closed, and sends one', async function () {
-    if (!engine || !wa) throw new Error('the test engine did not start');
-    const conversation = await support.whatsapp.conversationOf(tenant, CUSTOMER.waId);
+    const { engine } = suite;
+    const conversation = await suite.support.whatsapp.conversationOf(tenant, CUSTOMER.waId);
     const lastWrote = new Date(Date.now() - 25 * 3600_000);
     await engine.engine.db.tenant(tenant.id).collection('conversations').updateOne({ customerId: conversation?.customer.id }, { $set: { lastInboundAt: lastWrote } });
     await fetch(`${wa.sim.url}/__sim/templates`, {
@@ -176,24 +122,19 @@ describe('Live inbox in the browser', function () {
     expect(await agent.getByTestId('composer-input').count()).to.equal(0);
 
     await agent.getByTestId('templates-sync').click();
-    await agent.getByTestId('template-select').click();
-    await agent.locator('.n-base-select-option', { hasText: 'order_update' }).click();
+    await choose(agent, 'template-select', 'order_update');
     await fill(agent, 'template-param-1', 'Ana');
     await fill(agent, 'template-param-2', 'A-1');
     expect(await agent.getByTestId('template-preview').textContent()).to.equal('Hi Ana, your order A-1 is on its way.');
     await shot(agent, 'inbox-04-window-closed-template');
     await agent.getByTestId('template-send').click();
-    await support.whatsapp.eventually(async () => wa?.sends(CUSTOMER.waId).find((send) => send.templateName === 'order_update'), 'the template at the simulator');
+    await suite.support.whatsapp.eventually(async () => wa.sends(CUSTOMER.waId).find((send) => send.templateName === 'order_update'), 'the template at the simulator');
     await agent.locator('[data-testid="message"][data-direction="outbound"][data-type="template"]').waitFor();
   });
 
   it('shows the tenant admin the agent, the traffic and the conversation on the monitoring screen', async function () {
-    if (!browser) throw new Error('the browser did not start');
-    admin = await (await browser.newContext({ viewport: DESKTOP })).newPage();
-    await admin.goto(`${base}/login`);
-    await fill(admin, 'login-email', tenant.adminEmail);
-    await fill(admin, 'login-password', support.fixtures.PASSWORD);
-    await admin.getByTestId('login-submit').click();
+    admin = await suite.newPage();
+    await suite.signIn(admin, tenant.adminEmail);
     await admin.getByTestId('nav-monitoring').click();
     await admin.getByTestId('monitoring-page').waitFor();
     await admin.locator('[data-testid="agent-row"][data-presence="online"]', { hasText: agentEmail }).waitFor();
@@ -202,7 +143,7 @@ describe('Live inbox in the browser', function () {
     await shot(admin, 'inbox-06-monitoring');
 
     await admin.getByTestId('nav-channels').click();
-    await admin.locator(`[data-testid="channel-row"][data-phone-number-id="${support.whatsapp.PNID}"]`).waitFor();
+    await admin.locator(`[data-testid="channel-row"][data-phone-number-id="${suite.support.whatsapp.PNID}"]`).waitFor();
     await shot(admin, 'inbox-07-channels');
   });
 
@@ -226,7 +167,7 @@ describe('Live inbox in the browser', function () {
   it('keeps the conversation list in a drawer on a tablet', async function () {
     const tablet = await agentContext.newPage();
     await tablet.setViewportSize(TABLET);
-    await tablet.goto(`${base}/inbox/${conversationId}`);
+    await tablet.goto(`${suite.base}/inbox/${conversationId}`);
     await tablet.getByTestId('conversation-timeline').waitFor();
     expect(await tablet.getByTestId('conversation-list').count()).to.equal(0);
     await tablet.getByTestId('inbox-list-open').click();

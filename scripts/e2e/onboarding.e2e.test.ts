@@ -1,27 +1,11 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { TestEngine } from '../../engine/test/support/harness.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { browserSuite, choose, DESKTOP, fill, shot, TABLET } from './browser-support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../artifacts/e2e/', import.meta.url));
-const DESKTOP = { width: 1440, height: 900 };
-const TABLET = { width: 820, height: 1180 };
 const PASSWORD = 'correct horse battery';
-
-/** naive-ui puts the test id on an input's wrapper; the native field is inside it. */
-async function fill(page: Page, testId: string, value: string): Promise<void> {
-  await page.getByTestId(testId).locator('input, textarea').first().fill(value);
-}
 
 async function valueOf(page: Page, testId: string): Promise<string> {
   return page.getByTestId(testId).locator('input').first().inputValue();
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
 }
 
 /**
@@ -51,10 +35,7 @@ describe('Onboarding a tenant through the admin console and the web app', functi
   const adminEmail = `admin.${suffix}@clinic.example.com`;
   const agentEmail = `agent.${suffix}@clinic.example.com`;
 
-  let engine: TestEngine | undefined;
-  let dropData: (() => Promise<void>) | undefined;
-  let browser: Browser | undefined;
-  let base = '';
+  const suite = browserSuite();
   let platform: Page;
   let tenantAdminContext: BrowserContext;
   let tenantAdmin: Page;
@@ -63,37 +44,15 @@ describe('Onboarding a tenant through the admin console and the web app', functi
   let agentInvitation = '';
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is required at ${CHROMIUM} for the browser end-to-end test: install Debian's "chromium" package.`);
-    }
-    await mkdir(SHOTS, { recursive: true });
-    // Loaded here so that a missing or failing harness fails this suite only, not the whole run.
-    const harness = await import('../../engine/test/support/harness.js');
-    const started = await harness.startTestEngine();
-    engine = started;
-    dropData = () => harness.dropTestData(started.engine);
-    base = started.url.replace(/\/$/, '');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    // Each person gets their own context: their own cookie jar, as on their own machine.
-    platform = await (await browser.newContext({ viewport: DESKTOP })).newPage();
-    tenantAdminContext = await browser.newContext({ viewport: DESKTOP });
+    platform = await suite.newPage();
+    tenantAdminContext = await suite.browser.newContext({ viewport: DESKTOP });
     tenantAdmin = await tenantAdminContext.newPage();
-    agent = await (await browser.newContext({ viewport: DESKTOP })).newPage();
-  });
-
-  after(async function () {
-    await browser?.close();
-    await dropData?.();
-    await engine?.close();
+    agent = await suite.newPage();
   });
 
   it('lets the platform admin sign in to the admin console', async function () {
-    if (!engine) throw new Error('the test engine did not start');
-    await platform.goto(`${base}/admin/`);
+    const { engine } = suite;
+    await platform.goto(`${suite.base}/admin/`);
     await platform.getByTestId('admin-login-form').waitFor();
     await shot(platform, '01-admin-login');
     await fill(platform, 'admin-login-email', engine.platformAdmin.email);
@@ -108,12 +67,11 @@ describe('Onboarding a tenant through the admin console and the web app', functi
     await platform.getByTestId('onboard-dialog').waitFor();
     await fill(platform, 'onboard-name', tenantName);
     expect(await valueOf(platform, 'onboard-slug')).to.equal(tenantSlug);
-    await platform.getByTestId('onboard-plan').click();
-    await platform.locator('.n-base-select-option', { hasText: 'Starter' }).click();
+    await choose(platform, 'onboard-plan', 'Starter');
     await fill(platform, 'onboard-admin-email', adminEmail);
     await platform.getByTestId('onboard-submit').click();
     await platform.getByTestId('onboard-link').waitFor();
-    adminInvitation = onServer(await valueOf(platform, 'onboard-link'), base);
+    adminInvitation = onServer(await valueOf(platform, 'onboard-link'), suite.base);
     await shot(platform, '03-admin-onboard-link');
     await platform.getByTestId('onboard-done').click();
     await platform.getByTestId('onboard-dialog').waitFor({ state: 'detached' });
@@ -144,7 +102,7 @@ describe('Onboarding a tenant through the admin console and the web app', functi
     await tenantAdmin.getByTestId('invite-role-care_agent').click();
     await tenantAdmin.getByTestId('invite-submit').click();
     await tenantAdmin.getByTestId('invite-link').waitFor();
-    agentInvitation = onServer(await valueOf(tenantAdmin, 'invite-link'), base);
+    agentInvitation = onServer(await valueOf(tenantAdmin, 'invite-link'), suite.base);
     await shot(tenantAdmin, '08-team-invite-link');
     await tenantAdmin.getByTestId('invite-done').click();
     await tenantAdmin.getByTestId('invite-dialog').waitFor({ state: 'detached' });
@@ -177,7 +135,7 @@ describe('Onboarding a tenant through the admin console and the web app', functi
     expect(await agent.getByTestId('nav-overview').count()).to.equal(1);
     expect(await agent.getByTestId('nav-team').count()).to.equal(0);
     expect(await agent.getByTestId('nav-audit').count()).to.equal(0);
-    await agent.goto(`${base}/team`);
+    await agent.goto(`${suite.base}/team`);
     await agent.getByTestId('not-allowed').waitFor();
     expect(await agent.getByTestId('team-page').count()).to.equal(0);
     await shot(agent, '13-agent-team-not-allowed');
@@ -192,7 +150,7 @@ describe('Onboarding a tenant through the admin console and the web app', functi
   it('collapses the sidebar of the app shell on a tablet', async function () {
     const tablet = await tenantAdminContext.newPage();
     await tablet.setViewportSize(TABLET);
-    await tablet.goto(`${base}/team`);
+    await tablet.goto(`${suite.base}/team`);
     await tablet.locator(`[data-testid="user-row"][data-email="${agentEmail}"]`).waitFor();
     const sidebar = await tablet.getByTestId('sidebar').boundingBox();
     expect(sidebar?.width ?? Infinity).to.be.at.most(80);
@@ -200,7 +158,7 @@ describe('Onboarding a tenant through the admin console and the web app', functi
   });
 
   it('tells someone who is not a platform admin that the admin console is not for them', async function () {
-    await agent.goto(`${base}/admin/login`);
+    await agent.goto(`${suite.base}/admin/login`);
     await fill(agent, 'admin-login-email', agentEmail);
     await fill(agent, 'admin-login-password', PASSWORD);
     await agent.getByTestId('admin-login-submit').click();

@@ -1,86 +1,31 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TemplateView } from '@parley/common';
-import type { TestEngine } from '../../engine/test/support/harness.js';
 import type { TenantFixture } from '../../engine/test/support/fixtures.js';
 import type { WhatsAppFixture } from '../../engine/test/support/whatsapp.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../artifacts/e2e/', import.meta.url));
-const DESKTOP = { width: 1440, height: 900 };
-const TABLET = { width: 820, height: 1180 };
-
-type Support = {
-  harness: typeof import('../../engine/test/support/harness.js');
-  fixtures: typeof import('../../engine/test/support/fixtures.js');
-  whatsapp: typeof import('../../engine/test/support/whatsapp.js');
-};
-
-/** naive-ui puts the test id on an input's wrapper; the native field is inside it. */
-async function fill(page: Page, testId: string, value: string): Promise<void> {
-  await page.getByTestId(testId).locator('input, textarea').first().fill(value);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-}
+import { browserSuite, fill, shot, TABLET } from './browser-support.js';
 
 describe('Message templates in the browser', function () {
   this.timeout(180_000);
 
+  const suite = browserSuite();
   const marketerEmail = `mia.${Date.now().toString(36)}@templates-e2e.test`;
-  let support: Support;
-  let engine: TestEngine | undefined;
   let tenant: TenantFixture;
-  let wa: WhatsAppFixture | undefined;
-  let browser: Browser | undefined;
+  let wa: WhatsAppFixture;
   let page: Page;
-  let base = '';
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is required at ${CHROMIUM} for the browser end-to-end test: install Debian's "chromium" package.`);
-    }
-    await mkdir(SHOTS, { recursive: true });
-    support = {
-      harness: await import('../../engine/test/support/harness.js'),
-      fixtures: await import('../../engine/test/support/fixtures.js'),
-      whatsapp: await import('../../engine/test/support/whatsapp.js'),
-    };
-    engine = await support.harness.startTestEngine();
-    base = engine.url.replace(/\/$/, '');
+    const { engine, support } = suite;
     tenant = await support.fixtures.onboardTenant(engine, 'templates-e2e');
-    wa = await support.whatsapp.connectWhatsApp(engine, tenant);
+    wa = await suite.connectWhatsApp(tenant);
     // WhatsApp reviews when the test says so, not on a timer.
     await fetch(`${wa.sim.url}/__sim/settings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ templateReviewMs: null }) });
     await support.fixtures.addMember(engine, tenant, marketerEmail, ['marketer']);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
-  });
-
-  after(async function () {
-    await browser?.close();
-    await wa?.close();
-    if (engine) {
-      // By name: listing every database waits on whatever other suites sharing the server hold open.
-      await engine.engine.db.dropTenant(tenant.id);
-      await engine.engine.db.platform.dropDatabase();
-    }
-    await engine?.close();
+    page = await suite.newPage();
   });
 
   it('opens an empty template page for the marketer', async function () {
-    await page.goto(`${base}/login`);
-    await fill(page, 'login-email', marketerEmail);
-    await fill(page, 'login-password', support.fixtures.PASSWORD);
-    await page.getByTestId('login-submit').click();
+    await suite.signIn(page, marketerEmail);
     await page.getByTestId('app-shell').waitFor();
     await page.getByTestId('nav-templates').click();
     await page.getByTestId('templates-page').waitFor();
@@ -111,7 +56,6 @@ describe('Message templates in the browser', function () {
   });
 
   it('turns the row APPROVED live when WhatsApp approves the template', async function () {
-    if (!wa) throw new Error('the simulator did not start');
     const [template] = (await tenant.admin.get<TemplateView[]>('/api/templates')).body;
     expect(template?.name).to.equal('spring_offer');
     const review = await fetch(`${wa.sim.url}/__sim/templates/${template?.graphId ?? ''}/review`, { method: 'POST' });
