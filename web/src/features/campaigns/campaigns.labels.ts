@@ -1,8 +1,7 @@
 import type { CampaignCounters, CampaignStatus, PauseReason, RecipientStatus, SkipReason } from '@parley/common';
+import type { StatusLabels } from '../../app/status-labels';
 
-type Tone = 'default' | 'info' | 'success' | 'warning' | 'error' | 'primary';
-
-export const CAMPAIGN_STATUS_LABELS: Record<CampaignStatus, { label: string; tone: Tone }> = {
+export const CAMPAIGN_STATUS_LABELS: StatusLabels<CampaignStatus> = {
   draft: { label: 'Draft', tone: 'default' },
   scheduled: { label: 'Scheduled', tone: 'info' },
   running: { label: 'Sending', tone: 'primary' },
@@ -22,7 +21,7 @@ export const PAUSE_REASON_LABELS: Record<PauseReason, string> = {
   tier: 'Paused because the number reached its daily limit of new customers (its messaging tier).',
 };
 
-export const RECIPIENT_STATUS_LABELS: Record<RecipientStatus, { label: string; tone: Tone }> = {
+export const RECIPIENT_STATUS_LABELS: StatusLabels<RecipientStatus> = {
   queued: { label: 'Queued', tone: 'default' },
   sending: { label: 'Sending', tone: 'info' },
   sent: { label: 'Sent', tone: 'info' },

@@ -1,7 +1,11 @@
 import type { ConsentState, SegmentCondition } from '@parley/common';
+import type { StatusLabels } from '../../app/status-labels';
 
-export const CONSENT_LABELS: Record<ConsentState, string> = { granted: 'Opted in', revoked: 'Opted out', unknown: 'Unknown' };
-export const CONSENT_TAG_TYPES: Record<ConsentState, 'success' | 'error' | 'default'> = { granted: 'success', revoked: 'error', unknown: 'default' };
+export const CONSENT_LABELS: StatusLabels<ConsentState> = {
+  granted: { label: 'Opted in', tone: 'success' },
+  revoked: { label: 'Opted out', tone: 'error' },
+  unknown: { label: 'Unknown', tone: 'default' },
+};
 
 /** Where a consent change came from, in words (the ledger's `source`). */
 export const CONSENT_SOURCE_LABELS: Record<string, string> = {

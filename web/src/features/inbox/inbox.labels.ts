@@ -1,10 +1,9 @@
 import type { ConversationState, DeliveryStatus, PresenceStatus, Queue } from '@parley/common';
+import type { StatusLabels } from '../../app/status-labels';
 
 export const QUEUE_LABELS: Record<Queue, string> = { care: 'Customer care', sales: 'Sales' };
 
-type Tone = 'default' | 'info' | 'success' | 'warning' | 'error' | 'primary';
-
-export const STATE_LABELS: Record<ConversationState, { label: string; tone: Tone }> = {
+export const STATE_LABELS: StatusLabels<ConversationState> = {
   bot: { label: 'With the bot', tone: 'default' },
   queued: { label: 'Waiting', tone: 'warning' },
   assigned: { label: 'Assigned', tone: 'info' },

@@ -1,8 +1,7 @@
 import type { TemplateQuality, TemplateStatus } from '@parley/common';
+import type { StatusLabels } from '../../app/status-labels';
 
-type Tone = 'default' | 'info' | 'success' | 'warning' | 'error';
-
-export const STATUS_LABELS: Record<TemplateStatus, { label: string; tone: Tone; hint: string }> = {
+export const STATUS_LABELS: StatusLabels<TemplateStatus, { hint: string }> = {
   DRAFT: { label: 'Draft', tone: 'default', hint: 'Kept in Parley only; WhatsApp has not seen it yet.' },
   PENDING: { label: 'In review', tone: 'info', hint: 'WhatsApp is reviewing it: usually minutes, at most 24 hours.' },
   APPROVED: { label: 'Approved', tone: 'success', hint: 'Ready to send.' },
@@ -17,7 +16,7 @@ export const STATUS_LABELS: Record<TemplateStatus, { label: string; tone: Tone; 
   LIMIT_EXCEEDED: { label: 'Over the limit', tone: 'error', hint: 'The account holds too many templates.' },
 };
 
-export const QUALITY_LABELS: Record<TemplateQuality, { label: string; tone: Tone }> = {
+export const QUALITY_LABELS: StatusLabels<TemplateQuality> = {
   GREEN: { label: 'High', tone: 'success' },
   YELLOW: { label: 'Medium', tone: 'warning' },
   RED: { label: 'Low', tone: 'error' },
