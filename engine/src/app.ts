@@ -71,7 +71,7 @@ export interface Engine {
 
 export async function createEngine(config: Config): Promise<Engine> {
   const logger = createLogger(config.logLevel);
-  const db = await Database.connect(config.mongodbUri, config.dbPrefix);
+  const db = await Database.connect(config.mongodbUri, config.dbPrefix, config.mongodbPoolSize);
   const redis = createRedis(config.redisUrl, 'main', config.dbPrefix);
   const pub = createRedis(config.redisUrl, 'socket-pub');
   const sub = pub.duplicate();

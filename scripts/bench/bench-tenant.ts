@@ -27,9 +27,7 @@ export async function benchTenant(options: { logLevel?: string } = {}): Promise<
     close: async () => {
       await sim.close();
       await engine.services.webhooks.idle();
-      const client = engine.db.platform.getClient();
-      const { databases } = await client.db().admin().listDatabases();
-      for (const { name } of databases) if (name.startsWith(`${prefix}_`)) await client.db(name).dropDatabase();
+      await engine.db.dropAll();
       await engine.close();
     },
   };

@@ -11,6 +11,12 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: z.string().url().default('http://localhost:8080'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
+  /**
+   * Connections to the database per engine process. FerretDB's SQLite backend deadlocks when one
+   * database's 100 connections are all busy while it creates a collection or an index, so a
+   * process stays well below that; MongoDB in production may take more.
+   */
+  MONGODB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
   /** Prefix of every database name: `<prefix>_platform`, `<prefix>_t_<tenantId>`. */
   DB_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _').default('parley'),
@@ -65,6 +71,7 @@ export interface Config {
   host: string;
   publicUrl: string;
   mongodbUri: string;
+  mongodbPoolSize: number;
   redisUrl: string;
   dbPrefix: string;
   encryptionKey: Buffer;
@@ -116,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
     mongodbUri: e.MONGODB_URI,
+    mongodbPoolSize: e.MONGODB_POOL_SIZE,
     redisUrl: e.REDIS_URL,
     dbPrefix: e.DB_PREFIX,
     // Outside production a missing key gets a random one: secrets stored in that run cannot be

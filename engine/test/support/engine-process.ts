@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,13 @@ export async function spawnEngine(env: Record<string, string>): Promise<{ url: s
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
+  // TEST_ENGINE_LOG=<file> keeps the spawned engines' logs, to read what a failed run did.
+  const logFile = process.env.TEST_ENGINE_LOG;
+  if (logFile) {
+    const log = createWriteStream(logFile, { flags: 'a' });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+  }
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });

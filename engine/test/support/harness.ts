@@ -53,9 +53,5 @@ async function ensurePlatformAdmin(engine: Engine, admin: { email: string; passw
 
 /** Drops every database a test engine made (Redis of the test profile keeps no data). */
 export async function dropTestData(engine: Engine): Promise<void> {
-  const client = engine.db.platform.getClient();
-  const { databases } = await client.db().admin().listDatabases();
-  for (const { name } of databases) {
-    if (name.startsWith(`${engine.config.dbPrefix}_`)) await client.db(name).dropDatabase();
-  }
+  await engine.db.dropAll();
 }

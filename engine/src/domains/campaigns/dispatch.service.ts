@@ -9,6 +9,7 @@ import { indexOfWriteError, materialise, writeErrorsOf } from './materialise.js'
 import { verdictOf } from './outcomes.js';
 import { DispatchGate } from './dispatch-gate.js';
 import type { Settler, Settlement } from './settler.js';
+import { updateById } from '../../platform/db/bulk.js';
 
 const SEND_CONCURRENCY = 32;
 
@@ -133,7 +134,7 @@ export class Dispatcher {
       // Claimed by a process that is sending it now, or that died: either way it waits for its
       // status webhook or the grace period, as an unconfirmed send.
       await this.models.recipients(tenantId).bulkWrite(
-        others.map((r) => ({ updateOne: { filter: { _id: r._id, attempt: r.attempt, status: 'queued' }, update: { $set: { status: 'sending', claimedAt } } } })),
+        others.map((r) => updateById<RecipientDoc>({ _id: r._id, attempt: r.attempt, status: 'queued' }, { $set: { status: 'sending', claimedAt } })),
         { ordered: false },
       );
     }

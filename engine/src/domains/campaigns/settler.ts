@@ -4,6 +4,7 @@ import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import type { RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { updateFor, type Verdict } from './outcomes.js';
+import { updateById } from '../../platform/db/bulk.js';
 
 /** The last outcomes of a campaign; a person who resumes it starts a fresh window. */
 export const errorWindowKey = (campaignId: string): string => `cmperr:${campaignId}`;
@@ -28,13 +29,10 @@ export class Settler {
   async apply(tenantId: string, campaignId: string, settlements: Settlement[]): Promise<void> {
     if (settlements.length === 0) return;
     const now = new Date();
-    const writes: AnyBulkWriteOperation<RecipientDoc>[] = settlements.map(({ recipient, verdict }) => ({
-      updateOne: {
-        // Only the attempt this is about, and never back from what a status webhook already said.
-        filter: { _id: recipient._id, attempt: recipient.attempt, status: { $in: ['queued', 'sending'] } },
-        update: updateFor(verdict, recipient, now),
-      },
-    }));
+    const writes: AnyBulkWriteOperation<RecipientDoc>[] = settlements.map(({ recipient, verdict }) =>
+      // Only the attempt this is about, and never back from what a status webhook already said.
+      updateById<RecipientDoc>({ _id: recipient._id, attempt: recipient.attempt, status: { $in: ['queued', 'sending'] } }, updateFor(verdict, recipient, now)),
+    );
     await this.models.recipients(tenantId).bulkWrite(writes, { ordered: false });
     await this.consequences(tenantId, campaignId, settlements);
     const sent = settlements.filter((s) => s.verdict.kind === 'sent');

@@ -2,6 +2,7 @@ import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { ConsentChange, ConsentEntryDoc, CustomerDoc } from '../customers/index.js';
 import type { ImportPlan, PlannedPerson } from './import-plan.js';
+import { updateById } from '../../platform/db/bulk.js';
 
 export interface ImportTarget {
   importId: string;
@@ -81,12 +82,7 @@ function updateOf(target: ImportTarget, person: PlannedPerson, at: Date): AnyBul
   const addToSet: Record<string, { $each: string[] }> = {};
   if (tags.length > 0) addToSet.tags = { $each: tags };
   if (target.listIds.length > 0) addToSet.listIds = { $each: target.listIds };
-  return {
-    updateOne: {
-      filter: { _id: person.id },
-      update: { ...(Object.keys(set).length > 0 ? { $set: set } : {}), ...(Object.keys(addToSet).length > 0 ? { $addToSet: addToSet } : {}) },
-    },
-  };
+  return updateById<CustomerDoc>({ _id: person.id }, { ...(Object.keys(set).length > 0 ? { $set: set } : {}), ...(Object.keys(addToSet).length > 0 ? { $addToSet: addToSet } : {}) });
 }
 
 function writeErrorIndexes(error: unknown): number[] {

@@ -16,16 +16,27 @@ export class Database {
     this.platform = root.useDb(`${prefix}_platform`, { useCache: true });
   }
 
-  static async connect(uri: string, prefix: string): Promise<Database> {
+  static async connect(uri: string, prefix: string, poolSize = 20): Promise<Database> {
     // Indexes are created explicitly (platform at boot, tenants at provisioning), never lazily
     // by mongoose on first use, so a missing index is an error we see rather than a race.
-    const root = mongoose.createConnection(uri, { autoIndex: false, autoCreate: false, serverSelectionTimeoutMS: 10_000 });
+    const root = mongoose.createConnection(uri, { autoIndex: false, autoCreate: false, serverSelectionTimeoutMS: 10_000, maxPoolSize: poolSize });
     await root.asPromise();
     return new Database(root, prefix);
   }
 
   tenantDbName(tenantId: string): string {
     return `${this.prefix}_t_${tenantId}`;
+  }
+
+  /**
+   * Drops every tenant database the platform names, then the platform database (tests and
+   * benchmarks clean up with it). It never lists databases: FerretDB's listDatabases waits on
+   * every database file of the server, and stalls while other processes write to theirs.
+   */
+  async dropAll(): Promise<void> {
+    const tenants = await this.platform.collection<{ _id: unknown }>('tenants').find({}, { projection: { _id: 1 } }).toArray();
+    for (const tenant of tenants) await this.tenant(String(tenant._id)).dropDatabase();
+    await this.platform.dropDatabase();
   }
 
   tenant(tenantId: string): Connection {

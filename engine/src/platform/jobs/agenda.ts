@@ -1,5 +1,6 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, type Job } from 'agenda';
+import type { Collection } from 'mongodb';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger/logger.js';
 
@@ -12,27 +13,51 @@ export type JobHandler<D> = (data: D, job: Job<D>) => Promise<void>;
  * the first job is armed: an engine with nothing scheduled leaves the database alone (FerretDB
  * cannot drop a database that is being polled).
  */
+const LOCK_LIFETIME_MS = 30_000;
+
 export class Jobs {
   private readonly agenda: Agenda;
+  private readonly collection: Collection;
   private started: Promise<void> | null = null;
   private closed = false;
 
   constructor(db: Database, logger: Logger, processEveryMs: number) {
     const mongo = db.platform.db;
     if (!mongo) throw new Error('the platform database is not connected');
-    this.agenda = new Agenda({ backend: new MongoBackend({ mongo, collection: 'agenda_jobs' }), processEvery: processEveryMs, defaultLockLifetime: 30_000 });
+    this.collection = mongo.collection('agenda_jobs');
+    this.agenda = new Agenda({ backend: new MongoBackend({ mongo, collection: 'agenda_jobs' }), processEvery: processEveryMs, defaultLockLifetime: LOCK_LIFETIME_MS });
     this.agenda.on('error', (error: unknown) => logger.error({ err: error }, 'job scheduler error'));
   }
 
   define<D>(name: string, handler: JobHandler<D>, concurrency = 8): void {
-    this.agenda.define<D>(name, (job) => handler(job.attrs.data, job), { concurrency });
+    this.agenda.define<D>(
+      name,
+      async (job) => {
+        // The run keeps its lock however slow the database is; a dead process's lock expires.
+        const heartbeat = setInterval(() => void job.touch().catch(() => undefined), LOCK_LIFETIME_MS / 4);
+        try {
+          await handler(job.attrs.data, job);
+        } finally {
+          clearInterval(heartbeat);
+        }
+      },
+      { concurrency },
+    );
   }
 
-  /** One pending run per `key`: arming again moves the run, never adds a second job. */
+  /**
+   * One pending run per `key`: arming again moves the run, never adds a second job. A run that
+   * holds its lock now is left alone: saving the job would clear the lock and start a second run
+   * beside it. Such a run re-arms itself when it finishes; a lock left by a dead process expires
+   * and the job runs again.
+   */
   async arm<D extends Record<string, unknown>>(name: string, data: D, key: Record<string, unknown>, at: Date): Promise<void> {
     if (this.closed) return;
     await this.start();
     const unique = Object.fromEntries(Object.entries(key).map(([k, v]) => [`data.${k}`, v]));
+    const current = await this.collection.findOne({ name, ...unique }, { projection: { lockedAt: 1 } });
+    const lockedAt: unknown = current?.lockedAt;
+    if (lockedAt instanceof Date && lockedAt.getTime() > Date.now() - LOCK_LIFETIME_MS) return;
     await this.agenda.create(name, data).unique(unique).schedule(at).save();
   }
 
