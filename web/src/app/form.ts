@@ -9,6 +9,31 @@ export interface FormSchema<T> {
     | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 }
 
+/**
+ * One remote operation started from a form or dialog: a busy flag while it runs, and a failure
+ * handed to `report` (a field error, a message) instead of escaping as an exception. `run`
+ * resolves true once the operation succeeded and false when it failed, which an NModal's
+ * positive-click handler returns to stay open after a failure.
+ */
+export function useSubmission(report: (error: unknown) => void) {
+  const busy = ref(false);
+
+  async function run(operation: () => Promise<unknown>): Promise<boolean> {
+    busy.value = true;
+    try {
+      await operation();
+      return true;
+    } catch (error) {
+      report(error);
+      return false;
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  return reactive({ busy, run });
+}
+
 /** Server field paths carry where the value was sent (`body.email`); forms only know `email`. */
 function formKey(field: string): string {
   return field.replace(/^(body|query|params)\./, '').split('.')[0] ?? field;
