@@ -137,7 +137,7 @@ describe('Campaign auto-pauses', function () {
     const budgetCap = Number((rate * 5).toFixed(6));
     const numbers = range(1000, 8);
     const listId = await contactList(t, tenant, 'Budget', numbers.slice(0, 3));
-    const scheduleAt = new Date(Date.now() + 3000).toISOString();
+    const scheduleAt = new Date(Date.now() + 8000).toISOString();
     const campaign = await launched(tenant, template.id, { audience: audienceOf(listId), budgetCap, scheduleAt }, marketer);
     expect(campaign.status).to.equal('scheduled');
     // The list grows past the budget between scheduling (within budget) and sending.

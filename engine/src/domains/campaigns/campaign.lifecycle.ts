@@ -103,8 +103,13 @@ export class CampaignLifecycle {
 
   /** Whether the campaign left `running` (paused, cancelled...): a batch under way stops sending. */
   async halted(campaignId: string): Promise<boolean> {
-    const status = await this.deps.redis.get(statusKey(campaignId));
+    const status = await this.status(campaignId);
     return status !== null && status !== 'running';
+  }
+
+  /** The status as its last transition left it (null when Redis no longer knows). */
+  status(campaignId: string): Promise<string | null> {
+    return this.deps.redis.get(statusKey(campaignId));
   }
 
   private async onChanged(tenantId: string, campaignId: string, effectId: string, effect: Extract<CampaignEffect, { type: 'campaign.changed' }>): Promise<void> {

@@ -12,7 +12,7 @@ import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { findTemplate, mappingIssues, paramsFor, templateMessage } from './campaign-template.js';
 import { skipReasonOf } from './materialise.js';
 import { estimateCost } from './rate-card.js';
-import { errorWindowKey } from './settler.js';
+import { errorWindowKey, skipQueuedAsCancelled } from './settler.js';
 
 export interface Actor {
   id: string;
@@ -198,9 +198,7 @@ export class CampaignsService {
     // Whoever resumes has dealt with what failed: the failures before it do not pause it again.
     if (action === 'resume') await this.deps.redis.del(errorWindowKey(id));
     await this.lifecycle.send(tenantId, id, event);
-    if (action === 'cancel') {
-      await this.models.recipients(tenantId).updateMany({ campaignId: id, status: 'queued' }, { $set: { status: 'skipped', reason: 'cancelled' }, $push: { timeline: { status: 'skipped', at: new Date(at), detail: 'cancelled' } } });
-    }
+    if (action === 'cancel') await skipQueuedAsCancelled(this.models, tenantId, id, new Date(at));
     await this.audit(tenantId, `campaign.${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}`, actor, doc, { status: doc.status }, { action });
     return this.get(tenantId, id);
   }

@@ -9,6 +9,11 @@ import { updateById } from '../../platform/db/bulk.js';
 /** The last outcomes of a campaign; a person who resumes it starts a fresh window. */
 export const errorWindowKey = (campaignId: string): string => `cmperr:${campaignId}`;
 
+/** Everyone still queued of a cancelled campaign is skipped, with the reason `cancelled`. */
+export async function skipQueuedAsCancelled(models: CampaignModels, tenantId: string, campaignId: string, at: Date): Promise<void> {
+  await models.recipients(tenantId).updateMany({ campaignId, status: 'queued' }, { $set: { status: 'skipped', reason: 'cancelled' }, $push: { timeline: { status: 'skipped', at, detail: 'cancelled' } } });
+}
+
 export interface Settlement {
   recipient: RecipientDoc;
   verdict: Verdict;
@@ -34,6 +39,10 @@ export class Settler {
       updateById<RecipientDoc>({ _id: recipient._id, attempt: recipient.attempt, status: { $in: ['queued', 'sending'] } }, updateFor(verdict, recipient, now)),
     );
     await this.models.recipients(tenantId).bulkWrite(writes, { ordered: false });
+    // A cancel that came while this batch was under way: what the batch put back is skipped too.
+    if (settlements.some((s) => s.verdict.kind === 'retry' || s.verdict.kind === 'template') && (await this.lifecycle.status(campaignId)) === 'cancelled') {
+      await skipQueuedAsCancelled(this.models, tenantId, campaignId, now);
+    }
     await this.consequences(tenantId, campaignId, settlements);
     const sent = settlements.filter((s) => s.verdict.kind === 'sent');
     await this.lifecycle.rates.record(campaignId, sent.length);
