@@ -127,7 +127,7 @@ export async function createEngine(config: Config): Promise<Engine> {
   const graph = new GraphClient();
   const channels = new ChannelsService(db, config.encryptionKey, audit);
   const customers = new CustomersService(db);
-  const contacts = new ContactsService({ db, customers, realtime: realtime.emitter, notifications, logger });
+  const contacts = new ContactsService({ db, customers, realtime: realtime.emitter, notifications, logger, importStallMs: config.contactImportStallMs });
   const templates = new TemplatesService(db, channels, graph, audit, notifications, realtime.emitter);
   const tickets = new TicketsService(db);
   const quotations = new QuotationsService(db);
@@ -220,6 +220,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     for (const tenantId of active) {
       await webhooks.sweep(tenantId, 30_000);
       await conversations.sweep(tenantId);
+      await contacts.imports.failStalled(tenantId);
     }
     await campaigns.sweep(active);
   };

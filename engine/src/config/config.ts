@@ -63,6 +63,8 @@ const envSchema = z.object({
   JOBS_POLL_MS: z.coerce.number().int().min(50).default(1000),
   /** The rate card (JSON, see engine/src/domains/campaigns/rate-card.ts); the default card is in code. */
   CAMPAIGN_RATE_CARD: z.string().optional(),
+  /** A running contact import whose engine has not reported for this long is marked failed (its engine went down). */
+  CONTACT_IMPORT_STALL_SECONDS: z.coerce.number().min(1).default(120),
 });
 
 export interface Config {
@@ -98,6 +100,7 @@ export interface Config {
     settleMs: number;
   };
   jobsPollMs: number;
+  contactImportStallMs: number;
 }
 
 export class ConfigError extends Error {
@@ -156,5 +159,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       settleMs: e.CAMPAIGN_SETTLE_SECONDS * 1000,
     },
     jobsPollMs: e.JOBS_POLL_MS,
+    contactImportStallMs: e.CONTACT_IMPORT_STALL_SECONDS * 1000,
   };
 }

@@ -20,6 +20,8 @@ export interface ContactsDeps {
   realtime: RealtimeEmitter;
   notifications: NotificationsService;
   logger: Logger;
+  /** A running import whose engine has not said it is alive for this long is marked failed. */
+  importStallMs: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export class ContactsService {
     this.imports = new ImportsService({
       ...deps,
       lists: this.listsService,
+      stallMs: deps.importStallMs,
       defaultCountry: async (tenantId) => (await this.directory.getSettings(tenantId)).defaultCountry,
     });
   }

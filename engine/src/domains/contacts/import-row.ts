@@ -1,4 +1,5 @@
-import { emailSchema, type ConsentState, type ImportMapping } from '@parley/common';
+import { emailSchema, type ConsentState, type FieldIssue, type ImportMapping, type ImportRunBody } from '@parley/common';
+import { AppError } from '../../platform/errors/app-error.js';
 import { normalizePhone } from '../customers/index.js';
 import type { CsvRow } from './csv-read.js';
 
@@ -129,4 +130,27 @@ function readConsent(cell: (i: number) => string, cols: ColumnIndexes, line: num
     if (i >= 0 && header !== undefined) values.push({ column: header, value: cell(i) });
   }
   return { to, time, source: source || null, line, values };
+}
+
+/** Mapped columns must be in the file, and a phone column is required. */
+export function checkMapping(headers: string[], body: ImportRunBody): void {
+  const issues: FieldIssue[] = [];
+  const { mapping } = body;
+  const fields = ['phone', 'name', 'email', 'tags', 'consentStatus', 'consentSource', 'consentTime'] as const;
+  for (const field of fields) {
+    const column = mapping[field];
+    if (column !== null && !headers.includes(column)) issues.push({ field: `body.mapping.${field}`, message: `the file has no column "${column}"` });
+  }
+  mapping.attributes.forEach((a, i) => {
+    if (!headers.includes(a.column)) issues.push({ field: `body.mapping.attributes.${i}.column`, message: `the file has no column "${a.column}"` });
+  });
+  const keys = mapping.attributes.map((a) => a.key);
+  keys.forEach((key, i) => {
+    if (keys.indexOf(key) !== i) issues.push({ field: `body.mapping.attributes.${i}.key`, message: `the attribute "${key}" is mapped twice` });
+  });
+  if ((mapping.consentSource || mapping.consentTime) && !mapping.consentStatus) {
+    issues.push({ field: 'body.mapping.consentStatus', message: 'map the consent status column to import consent source or time' });
+  }
+  if (body.listId && body.newListName) issues.push({ field: 'body.newListName', message: 'choose an existing list or a new one, not both' });
+  if (issues.length > 0) throw AppError.validation(issues);
 }

@@ -20,6 +20,8 @@ export interface ContactImportDoc {
   createdBy: string;
   createdAt: Date;
   startedAt: Date | null;
+  /** When the engine running the import last said it was alive; a run that falls silent lost its engine. */
+  progressAt: Date | null;
   finishedAt: Date | null;
 }
 
@@ -41,6 +43,7 @@ export const contactImportSchema = new Schema<ContactImportDoc>(
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
     startedAt: { type: Date, default: null },
+    progressAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
   },
   { collection: 'contact_imports', versionKey: false, minimize: false },
@@ -78,6 +81,32 @@ export interface ImportRunClaimDoc {
 export const importRunClaimSchema = new Schema<ImportRunClaimDoc>(
   { _id: { type: String, required: true }, at: { type: Date, required: true } },
   { collection: 'contact_import_runs', versionKey: false },
+);
+
+/**
+ * How a run ended, decided once: the run itself and the sweep that finds it stalled both insert
+ * with the import's id as key, and the loser adopts the winner's outcome. The import document
+ * only shows it, since FerretDB updates are not atomic (DESIGN §4).
+ */
+export interface ImportEndDoc {
+  _id: string;
+  status: 'completed' | 'failed';
+  processed: number;
+  counts: ImportCounts;
+  error: string | null;
+  finishedAt: Date;
+}
+
+export const importEndSchema = new Schema<ImportEndDoc>(
+  {
+    _id: { type: String, required: true },
+    status: { type: String, required: true },
+    processed: { type: Number, required: true },
+    counts: { type: Schema.Types.Mixed, required: true },
+    error: { type: String, default: null },
+    finishedAt: { type: Date, required: true },
+  },
+  { collection: 'contact_import_ends', versionKey: false, minimize: false },
 );
 
 export interface ImportRejectionDoc {

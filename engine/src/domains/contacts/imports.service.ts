@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Types, type Model } from 'mongoose';
-import { ROOMS, type ContactImportView, type FieldIssue, type ImportCounts, type ImportReport, type ImportRunBody } from '@parley/common';
+import { ROOMS, type ContactImportView, type ImportCounts, type ImportReport, type ImportRunBody } from '@parley/common';
 import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import { toSafeCsv } from '../../platform/csv/csv-safe.js';
 import type { Database } from '../../platform/db/database.js';
@@ -8,9 +8,21 @@ import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import type { CustomersService } from '../customers/index.js';
 import type { NotificationsService } from '../notifications/index.js';
-import { contactImportSchema, importChunkSchema, importRejectionSchema, importRunClaimSchema, type ContactImportDoc, type ImportChunkDoc, type ImportRejectionDoc, type ImportRunClaimDoc } from './imports.model.js';
+import {
+  contactImportSchema,
+  importChunkSchema,
+  importEndSchema,
+  importRejectionSchema,
+  importRunClaimSchema,
+  type ContactImportDoc,
+  type ImportChunkDoc,
+  type ImportEndDoc,
+  type ImportRejectionDoc,
+  type ImportRunClaimDoc,
+} from './imports.model.js';
+import { startHeartbeat, type Heartbeat } from './import-heartbeat.js';
 import { readCsvRows, readCsvUpload } from './csv-read.js';
-import { indexesOf, readRow } from './import-row.js';
+import { checkMapping, indexesOf, readRow } from './import-row.js';
 import { countOutcomes, planImport, type KnownContact } from './import-plan.js';
 import { writePlan } from './import-writer.js';
 import type { ContactListsService } from './lists.service.js';
@@ -20,6 +32,9 @@ const CHUNK_CHARS = 1024 * 1024;
 /** Progress events at most this often: a few a second is smooth for a bar and cheap for Redis. */
 const PROGRESS_EVERY_MS = 250;
 const NO_COUNTS: ImportCounts = { created: 0, updated: 0, merged: 0, rejected: 0, consentKept: 0 };
+const STALLED = 'The import stopped because the server running it went down; upload the file again to finish it (people already imported are not duplicated)';
+
+type ImportOutcome = Omit<ImportEndDoc, '_id' | 'finishedAt'>;
 
 export interface ImportsDeps {
   db: Database;
@@ -29,6 +44,8 @@ export interface ImportsDeps {
   notifications: NotificationsService;
   logger: Logger;
   defaultCountry: (tenantId: string) => Promise<string>;
+  /** A running import whose engine has not said it is alive for this long is marked failed. */
+  stallMs: number;
 }
 
 /**
@@ -36,13 +53,15 @@ export interface ImportsDeps {
  * stored under a new import id; the answer shows its columns and first rows. Run: with the
  * columns mapped, every row is validated and the whole import decided in memory first
  * (nothing is written for a file that cannot be read); then people are written in batches,
- * with live progress, and the import is marked complete at the end.
+ * with live progress, and the import is marked complete at the end. A run beats while it lives;
+ * the periodic sweep marks failed a run whose engine went down mid-way.
  */
 export class ImportsService {
   private readonly imports: (tenantId: string) => Model<ContactImportDoc>;
   private readonly chunks: (tenantId: string) => Model<ImportChunkDoc>;
   private readonly claims: (tenantId: string) => Model<ImportRunClaimDoc>;
   private readonly rejections: (tenantId: string) => Model<ImportRejectionDoc>;
+  private readonly ends: (tenantId: string) => Model<ImportEndDoc>;
   private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly deps: ImportsDeps) {
@@ -50,6 +69,7 @@ export class ImportsService {
     this.chunks = deps.db.defineTenantModel('ContactImportChunk', importChunkSchema);
     this.claims = deps.db.defineTenantModel('ContactImportRun', importRunClaimSchema);
     this.rejections = deps.db.defineTenantModel('ContactImportRejection', importRejectionSchema);
+    this.ends = deps.db.defineTenantModel('ContactImportEnd', importEndSchema);
   }
 
   async upload(tenantId: string, body: Readable, fileName: string, userId: string): Promise<ContactImportView> {
@@ -78,6 +98,7 @@ export class ImportsService {
       createdBy: userId,
       createdAt: new Date(),
       startedAt: null,
+      progressAt: null,
       finishedAt: null,
     };
     await this.imports(tenantId).create(doc);
@@ -121,7 +142,8 @@ export class ImportsService {
       if (isDuplicateKeyError(error)) throw new AppError('CONFLICT', 'This import is already running');
       throw error;
     }
-    const update = { status: 'running' as const, mapping: body.mapping, listId, startedAt: new Date() };
+    const startedAt = new Date();
+    const update = { status: 'running' as const, mapping: body.mapping, listId, startedAt, progressAt: startedAt };
     await this.imports(tenantId).updateOne({ _id: doc._id }, { $set: update });
     const task = this.execute(tenantId, { ...doc, ...update }, body.addTags, userId).finally(() => this.running.delete(task));
     this.running.add(task);
@@ -133,30 +155,61 @@ export class ImportsService {
     await Promise.all([...this.running]);
   }
 
+  /**
+   * Marks failed every running import whose engine has not beaten for the stall time: it went
+   * down mid-run and nothing else would ever end the import.
+   */
+  async failStalled(tenantId: string, stallMs = this.deps.stallMs): Promise<number> {
+    const silentSince = new Date(Date.now() - stallMs);
+    const stalled = await this.imports(tenantId).find({ status: 'running', progressAt: { $lt: silentSince } }).lean();
+    for (const doc of stalled) {
+      this.deps.logger.warn({ tenantId, importId: String(doc._id), processed: doc.processed, progressAt: doc.progressAt }, 'a contact import fell silent; marking it failed');
+      await this.end(tenantId, doc, { status: 'failed', processed: doc.processed, counts: doc.counts, error: STALLED });
+    }
+    return stalled.length;
+  }
+
   private async execute(tenantId: string, doc: ContactImportDoc, addTags: string[], userId: string): Promise<void> {
     const id = String(doc._id);
+    const heartbeat = startHeartbeat(
+      (progress) => this.beat(tenantId, doc, progress),
+      Math.min(10_000, this.deps.stallMs / 4),
+      this.deps.logger,
+      { processed: 0, counts: doc.counts },
+    );
+    let outcome: ImportOutcome;
     try {
-      const counts = await this.process(tenantId, doc, addTags);
-      await this.finish(tenantId, doc, { status: 'completed', processed: doc.rowCount, counts, error: null });
-      await this.deps.notifications.notify(tenantId, {
-        key: `contact-import:${id}:completed`,
-        kind: 'contacts.import-completed',
-        severity: counts.rejected > 0 ? 'warning' : 'success',
-        title: `Import of ${doc.fileName} finished`,
-        body: `${counts.created} created, ${counts.updated} updated, ${counts.merged} merged, ${counts.rejected} rejected`,
-        link: `/contacts/imports/${id}`,
-        to: { userIds: [userId] },
-      });
+      const counts = await this.process(tenantId, doc, addTags, heartbeat);
+      outcome = { status: 'completed', processed: doc.rowCount, counts, error: null };
     } catch (error) {
       this.deps.logger.error({ err: error, tenantId, importId: id }, 'contact import failed');
       const message = error instanceof AppError ? error.message : 'The import stopped on a database error; import the file again to finish it';
-      await this.finish(tenantId, doc, { status: 'failed', processed: doc.processed, counts: doc.counts, error: message }).catch((e: unknown) =>
-        this.deps.logger.error({ err: e, tenantId, importId: id }, 'marking the import failed did not work'),
-      );
+      outcome = { status: 'failed', ...heartbeat.latest, error: message };
+    } finally {
+      await heartbeat.stop();
+    }
+    try {
+      const end = await this.end(tenantId, doc, outcome);
+      if (end.status === 'completed') await this.notifyCompleted(tenantId, doc, end.counts, userId);
+    } catch (error) {
+      this.deps.logger.error({ err: error, tenantId, importId: id }, 'ending the import did not work');
     }
   }
 
-  private async process(tenantId: string, doc: ContactImportDoc, addTags: string[]): Promise<ImportCounts> {
+  private async notifyCompleted(tenantId: string, doc: ContactImportDoc, counts: ImportCounts, userId: string): Promise<void> {
+    const id = String(doc._id);
+    await this.deps.notifications.notify(tenantId, {
+      key: `contact-import:${id}:completed`,
+      kind: 'contacts.import-completed',
+      severity: counts.rejected > 0 ? 'warning' : 'success',
+      title: `Import of ${doc.fileName} finished`,
+      body: `${counts.created} created, ${counts.updated} updated, ${counts.merged} merged, ${counts.rejected} rejected`,
+      link: `/contacts/imports/${id}`,
+      to: { userIds: [userId] },
+    });
+  }
+
+  private async process(tenantId: string, doc: ContactImportDoc, addTags: string[], heartbeat: Heartbeat): Promise<ImportCounts> {
     const id = String(doc._id);
     const mapping = doc.mapping;
     if (!mapping) throw new AppError('CONFLICT', 'The import has no column mapping');
@@ -178,6 +231,7 @@ export class ImportsService {
     const target = { importId: id, fileName: doc.fileName, customers: this.deps.customers.customers(tenantId), ledger: this.deps.customers.ledger(tenantId), listIds: doc.listId ? [doc.listId] : [], addTags };
     await writePlan(target, plan, (done, changes) => {
       this.deps.customers.announceConsentChanges(tenantId, changes);
+      heartbeat.report({ processed: done, counts: countOutcomes(plan, done) });
       progress(done, done === rows.length);
     });
     await this.chunks(tenantId).deleteMany({ importId: id });
@@ -205,32 +259,28 @@ export class ImportsService {
     }
   }
 
-  private async finish(tenantId: string, doc: ContactImportDoc, result: Pick<ContactImportDoc, 'status' | 'processed' | 'counts' | 'error'>): Promise<void> {
-    const finishedAt = new Date();
-    await this.imports(tenantId).updateOne({ _id: doc._id }, { $set: { ...result, finishedAt } });
-    this.deps.realtime.toRooms([ROOMS.readers(tenantId, 'Contact')], 'contacts:import-finished', toImportView({ ...doc, ...result, finishedAt }));
+  private async beat(tenantId: string, doc: ContactImportDoc, progress: { processed: number; counts: ImportCounts }): Promise<void> {
+    await this.imports(tenantId).updateOne({ _id: doc._id, status: 'running' }, { $set: { ...progress, progressAt: new Date() } });
   }
-}
 
-/** Mapped columns must be in the file, and a phone column is required. */
-function checkMapping(headers: string[], body: ImportRunBody): void {
-  const issues: FieldIssue[] = [];
-  const { mapping } = body;
-  const fields = ['phone', 'name', 'email', 'tags', 'consentStatus', 'consentSource', 'consentTime'] as const;
-  for (const field of fields) {
-    const column = mapping[field];
-    if (column !== null && !headers.includes(column)) issues.push({ field: `body.mapping.${field}`, message: `the file has no column "${column}"` });
+  /**
+   * Ends the run once: the first end stored wins, whether the run's own or the stall sweep's, and
+   * the import document is brought to it even when a late write of the run had overwritten it.
+   */
+  private async end(tenantId: string, doc: ContactImportDoc, outcome: ImportOutcome): Promise<ImportEndDoc> {
+    const id = String(doc._id);
+    let end: ImportEndDoc = { _id: id, ...outcome, finishedAt: new Date() };
+    try {
+      await this.ends(tenantId).create(end);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const stored = await this.ends(tenantId).findById(id).lean();
+      if (!stored) throw error;
+      end = stored;
+    }
+    const { status, processed, counts, error, finishedAt } = end;
+    await this.imports(tenantId).updateOne({ _id: doc._id }, { $set: { status, processed, counts, error, finishedAt } });
+    this.deps.realtime.toRooms([ROOMS.readers(tenantId, 'Contact')], 'contacts:import-finished', toImportView({ ...doc, status, processed, counts, error, finishedAt }));
+    return end;
   }
-  mapping.attributes.forEach((a, i) => {
-    if (!headers.includes(a.column)) issues.push({ field: `body.mapping.attributes.${i}.column`, message: `the file has no column "${a.column}"` });
-  });
-  const keys = mapping.attributes.map((a) => a.key);
-  keys.forEach((key, i) => {
-    if (keys.indexOf(key) !== i) issues.push({ field: `body.mapping.attributes.${i}.key`, message: `the attribute "${key}" is mapped twice` });
-  });
-  if ((mapping.consentSource || mapping.consentTime) && !mapping.consentStatus) {
-    issues.push({ field: 'body.mapping.consentStatus', message: 'map the consent status column to import consent source or time' });
-  }
-  if (body.listId && body.newListName) issues.push({ field: 'body.newListName', message: 'choose an existing list or a new one, not both' });
-  if (issues.length > 0) throw AppError.validation(issues);
 }
