@@ -161,3 +161,6 @@ export function parseClaimId(claimId: string): { campaignId: string; recipientId
 
 export const ACTIVE_STATUSES: RecipientStatus[] = ['queued', 'sending'];
 export const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, played: 3 };
+
+/** The recipient status a delivery rank stands for (0: not confirmed yet). */
+export const RANKED_STATUSES = ['sending', 'sent', 'delivered', 'read'] as const satisfies readonly RecipientStatus[];

@@ -4,7 +4,7 @@ import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import type { CampaignDoc, RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { rateOf } from './rate-card.js';
-import { updateById } from '../../platform/db/bulk.js';
+import { writeGuarded } from './recipient-writes.js';
 
 const TIER_LIMITS: Record<string, number> = { TIER_50: 50, TIER_250: 250, TIER_1K: 1000, TIER_2K: 2000, TIER_10K: 10_000, TIER_100K: 100_000 };
 const DAY_MS = 24 * 3600_000;
@@ -101,11 +101,11 @@ export class DispatchGate {
     }
     if (skips.length > 0) {
       const now = new Date();
-      await this.models.recipients(tenantId).bulkWrite(
-        skips.map(({ recipient, reason }) =>
-          updateById<RecipientDoc>({ _id: recipient._id, status: 'queued' }, { $set: { status: 'skipped', reason }, $push: { timeline: { status: 'skipped', at: now, detail: reason } } }),
-        ),
-        { ordered: false },
+      await writeGuarded(
+        this.deps.db,
+        this.models,
+        tenantId,
+        skips.map(({ recipient, reason }) => ({ id: recipient._id, guard: { statuses: ['queued'] }, update: { $set: { status: 'skipped', reason }, $push: { timeline: { status: 'skipped', at: now, detail: reason } } } })),
       );
       this.lifecycle.touch(tenantId, campaignId);
     }

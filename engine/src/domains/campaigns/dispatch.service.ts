@@ -3,13 +3,13 @@ import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { OpenChannel } from '../channels/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import { findTemplate, templateMessage } from './campaign-template.js';
-import { claimIdOf, type CampaignDoc, type RecipientDoc } from './campaigns.model.js';
+import { claimIdOf, RANKED_STATUSES, type CampaignDoc, type RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { indexOfWriteError, materialise, writeErrorsOf } from './materialise.js';
 import { verdictOf } from './outcomes.js';
 import { DispatchGate } from './dispatch-gate.js';
 import type { Settler, Settlement } from './settler.js';
-import { updateById } from '../../platform/db/bulk.js';
+import { checkedFilter, writeGuarded } from './recipient-writes.js';
 
 const SEND_CONCURRENCY = 32;
 
@@ -82,7 +82,8 @@ export class Dispatcher {
     const expired = await recipients.find({ campaignId, status: 'sending', claimedAt: { $lt: cutoff } }, { _id: 1 }).limit(500).lean();
     if (expired.length === 0) return;
     await this.deps.webhooks.sweep(tenantId, 5_000);
-    const still = await recipients.find({ _id: { $in: expired.map((r) => r._id) }, status: 'sending' }).lean();
+    await this.keepConfirmed(tenantId, expired.map((r) => r._id));
+    const still = await recipients.find({ _id: { $in: expired.map((r) => r._id) }, status: 'sending', statusRank: 0 }).lean();
     const detail = 'WhatsApp never confirmed the previous attempt; it is sent again under a new attempt.';
     await this.settler.apply(tenantId, campaignId, still.map((recipient) => ({ recipient, verdict: { kind: 'retry', code: 0, delayMs: 0, detail } })));
   }
@@ -133,12 +134,23 @@ export class Dispatcher {
     if (others.length > 0) {
       // Claimed by a process that is sending it now, or that died: either way it waits for its
       // status webhook or the grace period, as an unconfirmed send.
-      await this.models.recipients(tenantId).bulkWrite(
-        others.map((r) => updateById<RecipientDoc>({ _id: r._id, attempt: r.attempt, status: 'queued' }, { $set: { status: 'sending', claimedAt } })),
-        { ordered: false },
-      );
+      await writeGuarded(this.deps.db, this.models, tenantId, others.map((r) => ({ id: r._id, guard: { attempt: r.attempt, statuses: ['queued'] }, update: { $set: { status: 'sending', claimedAt } } })));
+      await this.keepConfirmed(tenantId, others.map((r) => r._id));
     }
     return recipients.filter((_, i) => !lost.has(i));
+  }
+
+  /**
+   * The winner's send may have been confirmed by a status webhook before the mark above landed
+   * (the guard is checked apart from the write on FerretDB): such a recipient is settled, and
+   * gets back the status its confirmed rank stands for instead of waiting as unconfirmed.
+   */
+  private async keepConfirmed(tenantId: string, ids: string[]): Promise<void> {
+    const recipients = this.models.recipients(tenantId);
+    const confirmed = await recipients.find({ _id: { $in: ids }, status: 'sending', statusRank: { $gte: 1 } }, { statusRank: 1 }).lean();
+    for (const recipient of confirmed) {
+      await recipients.updateOne(checkedFilter(this.deps.db, recipient._id, { statuses: ['sending'], rankBelow: recipient.statusRank + 1 }), { $set: { status: RANKED_STATUSES[recipient.statusRank] ?? 'read', claimedAt: null } });
+    }
   }
 
   private async sendAll(channel: OpenChannel, campaign: CampaignDoc, template: TemplateView, recipients: RecipientDoc[]): Promise<Settlement[]> {

@@ -1,10 +1,9 @@
-import type { AnyBulkWriteOperation } from 'mongoose';
 import type { PauseReason } from '@parley/common';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
-import type { RecipientDoc } from './campaigns.model.js';
+import { ACTIVE_STATUSES, type RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { updateFor, type Verdict } from './outcomes.js';
-import { updateById } from '../../platform/db/bulk.js';
+import { writeGuarded } from './recipient-writes.js';
 
 /** The last outcomes of a campaign; a person who resumes it starts a fresh window. */
 export const errorWindowKey = (campaignId: string): string => `cmperr:${campaignId}`;
@@ -34,11 +33,9 @@ export class Settler {
   async apply(tenantId: string, campaignId: string, settlements: Settlement[]): Promise<void> {
     if (settlements.length === 0) return;
     const now = new Date();
-    const writes: AnyBulkWriteOperation<RecipientDoc>[] = settlements.map(({ recipient, verdict }) =>
-      // Only the attempt this is about, and never back from what a status webhook already said.
-      updateById<RecipientDoc>({ _id: recipient._id, attempt: recipient.attempt, status: { $in: ['queued', 'sending'] } }, updateFor(verdict, recipient, now)),
-    );
-    await this.models.recipients(tenantId).bulkWrite(writes, { ordered: false });
+    // Only the attempt this is about, and never back from what a status webhook already said.
+    const writes = settlements.map(({ recipient, verdict }) => ({ id: recipient._id, guard: { attempt: recipient.attempt, statuses: ACTIVE_STATUSES }, update: updateFor(verdict, recipient, now) }));
+    await writeGuarded(this.deps.db, this.models, tenantId, writes);
     // A cancel that came while this batch was under way: what the batch put back is skipped too.
     if (settlements.some((s) => s.verdict.kind === 'retry' || s.verdict.kind === 'template') && (await this.lifecycle.status(campaignId)) === 'cancelled') {
       await skipQueuedAsCancelled(this.models, tenantId, campaignId, now);

@@ -6,6 +6,7 @@ import { parseClaimId, STATUS_RANK, type RecipientDoc } from './campaigns.model.
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { verdictForCode } from './outcomes.js';
 import type { Settler } from './settler.js';
+import { checkedFilter } from './recipient-writes.js';
 
 type MessageItem = Extract<WebhookItem, { kind: 'message' }>;
 type EventItem = Extract<WebhookItem, { kind: 'event' }>;
@@ -64,8 +65,9 @@ export class TrackingService {
     if (rank === undefined || rank <= recipient.statusRank || recipient.status === 'skipped') return;
     const at = status.timestamp ? new Date(Number(status.timestamp) * 1000) : new Date();
     const name = RANKED[rank] ?? 'sent';
+    // The guard was just checked on the document read above (see checkedFilter).
     await this.models.recipients(tenantId).updateOne(
-      { _id: recipient._id, attempt: recipient.attempt, statusRank: { $lt: rank } },
+      checkedFilter(this.deps.db, recipient._id, { attempt: recipient.attempt, rankBelow: rank }),
       { $set: { status: name, statusRank: rank, wamid: status.id, sentAt: recipient.sentAt ?? at, reason: null, errorCode: null }, $push: { timeline: { status: name, at, detail: unsettled ? 'confirmed by its status webhook' : null } } },
     );
     if (unsettled) {

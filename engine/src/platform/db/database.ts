@@ -12,6 +12,12 @@ export class Database {
   private constructor(
     private readonly root: Connection,
     readonly prefix: string,
+    /**
+     * Whether the server evaluates a write's filter atomically with the write and through its
+     * indexes (MongoDB). FerretDB 1.x reads the whole collection and checks the filter in its
+     * own code, except for a filter that is a bare `_id`, which it looks up directly.
+     */
+    readonly guardsOnServer: boolean,
   ) {
     this.platform = root.useDb(`${prefix}_platform`, { useCache: true });
   }
@@ -21,7 +27,8 @@ export class Database {
     // by mongoose on first use, so a missing index is an error we see rather than a race.
     const root = mongoose.createConnection(uri, { autoIndex: false, autoCreate: false, serverSelectionTimeoutMS: 10_000, maxPoolSize: poolSize });
     await root.asPromise();
-    return new Database(root, prefix);
+    const info = (await root.db?.admin().command({ buildInfo: 1 })) ?? {};
+    return new Database(root, prefix, !('ferretdbVersion' in info));
   }
 
   tenantDbName(tenantId: string): string {
