@@ -61,8 +61,9 @@ export class CampaignLifecycle {
     await this.send(tenantId, campaignId, event);
   }
 
-  async arm(tenantId: string, campaignId: string, at: Date): Promise<void> {
-    await this.deps.jobs.arm(DISPATCH_JOB, { tenantId, campaignId }, { tenantId, campaignId }, at);
+  /** `onlyIfIdle`: re-arming after a possible crash, which leaves a run under way alone. */
+  async arm(tenantId: string, campaignId: string, at: Date, onlyIfIdle = false): Promise<void> {
+    await this.deps.jobs.arm(DISPATCH_JOB, { tenantId, campaignId }, { tenantId, campaignId }, at, onlyIfIdle);
   }
 
   async view(tenantId: string, campaignId: string): Promise<CampaignView | null> {

@@ -43,6 +43,6 @@ export function defineCampaignJobs(jobs: Jobs, models: CampaignModels, lifecycle
 export async function rearmRunning(tenantIds: string[], models: CampaignModels, lifecycle: CampaignLifecycle): Promise<void> {
   for (const tenantId of tenantIds) {
     const running = await models.campaigns(tenantId).find({ status: 'running' }, { _id: 1 }).lean();
-    for (const campaign of running) await lifecycle.arm(tenantId, String(campaign._id), new Date());
+    for (const campaign of running) await lifecycle.arm(tenantId, String(campaign._id), new Date(), true);
   }
 }

@@ -27,7 +27,7 @@ function guardFilter(id: string, guard: RecipientGuard): QueryFilter<RecipientDo
   };
 }
 
-export function guardHolds(doc: Pick<RecipientDoc, 'attempt' | 'status' | 'statusRank'>, guard: RecipientGuard): boolean {
+function guardHolds(doc: Pick<RecipientDoc, 'attempt' | 'status' | 'statusRank'>, guard: RecipientGuard): boolean {
   return (
     (guard.attempt === undefined || doc.attempt === guard.attempt) &&
     (!guard.statuses || guard.statuses.includes(doc.status)) &&

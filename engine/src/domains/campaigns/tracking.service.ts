@@ -57,7 +57,7 @@ export class TrackingService {
       }
       // Failed after `sent`: the recipient is back to an open state for the settler's guard.
       const open: RecipientDoc = { ...recipient, status: 'sending' };
-      if (!unsettled) await this.models.recipients(tenantId).updateOne({ _id: recipient._id, attempt: recipient.attempt, statusRank: { $lt: 2 } }, { $set: { status: 'sending' } });
+      if (!unsettled) await this.models.recipients(tenantId).updateOne(checkedFilter(this.deps.db, recipient._id, { attempt: recipient.attempt, rankBelow: 2 }), { $set: { status: 'sending' } });
       await this.settler.apply(tenantId, claim.campaignId, [{ recipient: open, verdict }]);
       return;
     }

@@ -46,18 +46,20 @@ export class Jobs {
   }
 
   /**
-   * One pending run per `key`: arming again moves the run, never adds a second job. A run that
-   * holds its lock now is left alone: saving the job would clear the lock and start a second run
-   * beside it. Such a run re-arms itself when it finishes; a lock left by a dead process expires
-   * and the job runs again.
+   * One pending run per `key`: arming again moves the run, never adds a second job. With
+   * `onlyIfIdle` (a sweep re-arming jobs a crash may have lost) a run that holds its lock now is
+   * left alone, since saving the job clears the lock and starts a second run beside it; a lock left
+   * by a dead process expires and the job runs again. An arm that asks for new work (a resume, a
+   * launch) always saves: a second run beside one that is finishing is harmless, a lost arm is not.
    */
-  async arm<D extends Record<string, unknown>>(name: string, data: D, key: Record<string, unknown>, at: Date): Promise<void> {
+  async arm<D extends Record<string, unknown>>(name: string, data: D, key: Record<string, unknown>, at: Date, onlyIfIdle = false): Promise<void> {
     if (this.closed) return;
     await this.start();
     const unique = Object.fromEntries(Object.entries(key).map(([k, v]) => [`data.${k}`, v]));
-    const current = await this.collection.findOne({ name, ...unique }, { projection: { lockedAt: 1 } });
-    const lockedAt: unknown = current?.lockedAt;
-    if (lockedAt instanceof Date && lockedAt.getTime() > Date.now() - LOCK_LIFETIME_MS) return;
+    if (onlyIfIdle) {
+      const locked = await this.collection.findOne({ name, ...unique, lockedAt: { $gt: new Date(Date.now() - LOCK_LIFETIME_MS) } }, { projection: { _id: 1 } });
+      if (locked) return;
+    }
     await this.agenda.create(name, data).unique(unique).schedule(at).save();
   }
 
