@@ -15,8 +15,10 @@ interface DispatchData {
 
 /**
  * One job per campaign: at its schedule it starts the campaign, then it runs dispatch batches and
- * re-arms itself while work remains (a retry later, a send awaiting its status). Running it twice
- * is harmless: START is applied once per campaign and every send is claimed.
+ * re-arms itself while work remains (a retry later, a send awaiting its status). Within a process
+ * a campaign's runs never overlap (they would lose claims to each other and leave sends waiting
+ * out their grace); across processes running it twice is harmless: START is applied once per
+ * campaign and every send is claimed.
  */
 export function defineCampaignJobs(jobs: Jobs, models: CampaignModels, lifecycle: CampaignLifecycle, dispatcher: Dispatcher, logger: Logger): void {
   jobs.define<DispatchData>(DISPATCH_JOB, async (data, job: Job<DispatchData>) => {
@@ -36,7 +38,7 @@ export function defineCampaignJobs(jobs: Jobs, models: CampaignModels, lifecycle
       }
     }
     if (next && dispatcher.running) job.schedule(next);
-  });
+  }, { exclusiveBy: ({ tenantId, campaignId }) => `${tenantId}/${campaignId}` });
 }
 
 /** Re-arms running campaigns whose job was lost (a crash while it was locked, a dropped save). */

@@ -1,10 +1,27 @@
+import { createHash } from 'node:crypto';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, type Job } from 'agenda';
-import type { Collection } from 'mongodb';
+import { ObjectId, type Collection } from 'mongodb';
+import { isDuplicateKeyError } from '../errors/app-error.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger/logger.js';
 
 export type JobHandler<D> = (data: D, job: Job<D>) => Promise<void>;
+
+export interface JobOptions<D> {
+  concurrency?: number;
+  /**
+   * Runs with the same key never overlap in this process: a run that starts while another is under
+   * way asks that one to run again at once when it ends, and returns.
+   */
+  exclusiveBy?: (data: D) => string;
+}
+
+/** The `_id` of the one job document of `name` and `key`, the same in every process. */
+export function jobIdOf(name: string, key: Record<string, unknown>): ObjectId {
+  const canonical = JSON.stringify([name, Object.entries(key).sort(([a], [b]) => a.localeCompare(b))]);
+  return new ObjectId(createHash('sha256').update(canonical).digest('hex').slice(0, 24));
+}
 
 /**
  * Agenda on the platform database. Its locks are findOneAndUpdate calls, which FerretDB 1.x does
@@ -29,24 +46,38 @@ export class Jobs {
     this.agenda.on('error', (error: unknown) => logger.error({ err: error }, 'job scheduler error'));
   }
 
-  define<D>(name: string, handler: JobHandler<D>, concurrency = 8): void {
+  define<D>(name: string, handler: JobHandler<D>, options: JobOptions<D> = {}): void {
+    const active = new Map<string, { again: boolean }>();
     this.agenda.define<D>(
       name,
       async (job) => {
+        const key = options.exclusiveBy?.(job.attrs.data);
+        const underWay = key === undefined ? undefined : active.get(key);
+        if (underWay) {
+          underWay.again = true;
+          return;
+        }
+        const run = { again: false };
+        if (key !== undefined) active.set(key, run);
         // The run keeps its lock however slow the database is; a dead process's lock expires.
         const heartbeat = setInterval(() => void job.touch().catch(() => undefined), LOCK_LIFETIME_MS / 4);
         try {
           await handler(job.attrs.data, job);
         } finally {
           clearInterval(heartbeat);
+          if (key !== undefined) active.delete(key);
         }
+        if (run.again) job.schedule(new Date());
       },
-      { concurrency },
+      { concurrency: options.concurrency ?? 8 },
     );
   }
 
   /**
-   * One pending run per `key`: arming again moves the run, never adds a second job. With
+   * One pending run per `key`: arming again moves the run, never adds a second job. The job's
+   * document is first created by a unique insert under an `_id` derived from `name` and `key`, so
+   * that two processes arming at once share it (Agenda's own unique upsert is a find then an
+   * insert on FerretDB, which can leave two documents and so two runs). With
    * `onlyIfIdle` (a sweep re-arming jobs a crash may have lost) a run that holds its lock now is
    * left alone, since saving the job clears the lock and starts a second run beside it; a lock left
    * by a dead process expires and the job runs again. An arm that asks for new work (a resume, a
@@ -59,6 +90,12 @@ export class Jobs {
     if (onlyIfIdle) {
       const locked = await this.collection.findOne({ name, ...unique, lockedAt: { $gt: new Date(Date.now() - LOCK_LIFETIME_MS) } }, { projection: { _id: 1 } });
       if (locked) return;
+    }
+    try {
+      // No `nextRunAt` yet: nothing polls it before the save below has filled it in.
+      await this.collection.insertOne({ _id: jobIdOf(name, key), name, data, type: 'normal', priority: 0, nextRunAt: null, lockedAt: null });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
     }
     await this.agenda.create(name, data).unique(unique).schedule(at).save();
   }
