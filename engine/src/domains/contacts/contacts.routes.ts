@@ -100,9 +100,10 @@ function importRoutes(contacts: ContactsService): RouteSpec[] {
       query: importUploadQuerySchema,
       status: 201,
       handler: (ctx) => {
-        // The file is the raw body (text/csv), streamed through the parser rather than buffered by a body parser.
-        if ((ctx.req.headers['content-type'] ?? '').includes('json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file itself as the body, with Content-Type: text/csv');
-        return imports.upload(ctx.tenantId, ctx.req, ctx.query.fileName, ctx.auth.user.id);
+        // The file is the raw body (text/csv or xlsx), streamed through the reader rather than buffered by a body parser.
+        const contentType = ctx.req.headers['content-type'] ?? '';
+        if (contentType.includes('json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file itself as the body, with Content-Type: text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+        return imports.upload(ctx.tenantId, ctx.req, ctx.query.fileName, ctx.auth.user.id, contentType);
       },
     }),
     tenantRoute({

@@ -23,7 +23,7 @@ export interface CsvRow {
   cells: string[];
 }
 
-function badFile(message: string, line: number | null): AppError {
+export function badFile(message: string, line: number | null): AppError {
   const where = line === null ? '' : ` (line ${line})`;
   return new AppError('VALIDATION_FAILED', `${message}${where}`, { fields: [{ field: 'body', message: `${message}${where}` }], line });
 }
@@ -46,11 +46,16 @@ function describeParseError(error: unknown, lastGoodLine: number): AppError {
   return badFile(`The file is not valid CSV: ${error instanceof Error ? error.message : String(error)}`, line);
 }
 
-function checkHeaders(headers: string[]): void {
-  if (headers.every((h) => h === '')) throw badFile('The first line must name the columns', 1);
+export function tooLarge(subject: string, maxBytes: number): AppError {
+  return new AppError('PAYLOAD_TOO_LARGE', `${subject} is larger than ${maxBytes / 1024 / 1024} MB: split it into smaller files`);
+}
+
+/** The header names the columns, each once; `line` is where it is in the file. */
+export function checkHeaders(headers: string[], line = 1): void {
+  if (headers.every((h) => h === '')) throw badFile('The first line must name the columns', line);
   const seen = new Set<string>();
   for (const header of headers) {
-    if (header !== '' && seen.has(header)) throw badFile(`The column "${header}" appears twice in the header`, 1);
+    if (header !== '' && seen.has(header)) throw badFile(`The column "${header}" appears twice in the header`, line);
     seen.add(header);
   }
 }
@@ -100,7 +105,7 @@ export async function readCsvUpload(body: Readable, maxBytes = MAX_IMPORT_BYTES)
     const buffer = chunk as Buffer;
     bytes += buffer.length;
     if (bytes > maxBytes) {
-      failure ??= new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes / 1024 / 1024} MB: split it into smaller files`);
+      failure ??= tooLarge('The file', maxBytes);
       // Keep reading (and discarding) so the client gets the answer instead of a reset
       // connection; a client that goes on far past the limit is cut off.
       if (bytes > maxBytes * 4) body.destroy();

@@ -21,7 +21,8 @@ import {
   type ImportRunClaimDoc,
 } from './imports.model.js';
 import { startHeartbeat, type Heartbeat } from './import-heartbeat.js';
-import { readCsvRows, readCsvUpload } from './csv-read.js';
+import { readCsvRows } from './csv-read.js';
+import { readUpload } from './upload-read.js';
 import { checkMapping, indexesOf, readRow } from './import-row.js';
 import { countOutcomes, planImport, type KnownContact } from './import-plan.js';
 import { writePlan } from './import-writer.js';
@@ -72,8 +73,9 @@ export class ImportsService {
     this.ends = deps.db.defineTenantModel('ContactImportEnd', importEndSchema);
   }
 
-  async upload(tenantId: string, body: Readable, fileName: string, userId: string): Promise<ContactImportView> {
-    const csv = await readCsvUpload(body);
+  /** A CSV or an .xlsx (read into the same stored form, so the run does not know which it was). */
+  async upload(tenantId: string, body: Readable, fileName: string, userId: string, contentType = ''): Promise<ContactImportView> {
+    const csv = await readUpload(body, contentType);
     const _id = new Types.ObjectId();
     const pieces: ImportChunkDoc[] = [];
     for (let n = 0; n * CHUNK_CHARS < csv.text.length; n += 1) {
@@ -126,7 +128,7 @@ export class ImportsService {
     const doc = await this.get(tenantId, id);
     const rejections = await this.rejections(tenantId).find({ importId: id }).sort({ row: 1 }).lean();
     const csv = toSafeCsv(['row', 'value', 'reason'], rejections.map((r) => [r.row, r.value, r.reason]));
-    return { fileName: `${doc.fileName.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_')}-rejected.csv`, csv };
+    return { fileName: `${doc.fileName.replace(/\.(csv|xlsx)$/i, '').replace(/[^\w.-]+/g, '_')}-rejected.csv`, csv };
   }
 
   /** Starts the run and answers at once; progress and the end arrive over Socket.IO. */
