@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import type { ContactPage } from '@parley/common';
 import type { ApiClient } from '../../engine/test/support/api-client.js';
@@ -20,6 +21,18 @@ function marketerCsv(): string {
   return `${lines.join('\n')}\n`;
 }
 
+const SHEET_ROWS = 40;
+
+/** The same kind of list saved from Excel: phones typed as numbers, consent dates as date cells, one bad row. */
+async function marketerWorkbook(file: string): Promise<void> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('Trade fair');
+  sheet.addRow(['Phone', 'Full name', 'Consent', 'Consent date']);
+  for (let i = 0; i < SHEET_ROWS; i++) sheet.addRow([14155556000 + i, `Visitor ${i}`, 'yes', new Date(Date.UTC(2024, 5, 1 + (i % 28)))]);
+  sheet.getRow(5).values = ['+1 415 CALL ME', 'Broken visitor', 'yes', new Date(Date.UTC(2024, 5, 1))];
+  await book.xlsx.writeFile(file);
+}
+
 describe('Contact import in the browser', function () {
   this.timeout(180_000);
 
@@ -28,6 +41,7 @@ describe('Contact import in the browser', function () {
   let marketer: ApiClient;
   let page: Page;
   let csvPath = '';
+  let xlsxPath = '';
 
   before(async function () {
     const { engine, support } = suite;
@@ -35,6 +49,8 @@ describe('Contact import in the browser', function () {
     marketer = (await support.fixtures.addMember(engine, tenant, marketerEmail, ['marketer'])).client;
     csvPath = path.join(tmpdir(), `spring-customers-${Date.now()}.csv`);
     await writeFile(csvPath, marketerCsv());
+    xlsxPath = path.join(tmpdir(), `trade-fair-${Date.now()}.xlsx`);
+    await marketerWorkbook(xlsxPath);
     page = await suite.newPage();
   });
 
@@ -90,5 +106,25 @@ describe('Contact import in the browser', function () {
     const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
     expect(overflow).to.be.at.most(1);
     await shot(page, 'contacts-04-phone');
+  });
+
+  it('imports an Excel workbook chosen with the same file picker, and reads its report', async function () {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${suite.base}/contacts/import`);
+    await page.getByTestId('contact-import-page').waitFor();
+    expect(await page.getByTestId('import-file').getAttribute('accept')).to.contain('.xlsx');
+    await page.getByTestId('import-file').setInputFiles(xlsxPath);
+    await page.getByTestId('import-mapping').waitFor();
+    expect(await page.getByTestId('map-phone').textContent()).to.contain('Phone');
+    await shot(page, 'contacts-05-xlsx-mapping');
+    await page.getByTestId('import-run').click();
+    await page.getByTestId('import-report').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('report-created').textContent()).to.contain(String(SHEET_ROWS - 1));
+    expect(await page.getByTestId('report-rejected').textContent()).to.contain('1');
+    await page.getByText('the phone number has letters or symbols').waitFor();
+    await shot(page, 'contacts-06-xlsx-report');
+
+    const visitor = await marketer.get<ContactPage>(`/api/contacts?q=${encodeURIComponent('+14155556000')}`);
+    expect(visitor.body.items.map((c) => [c.phone, c.name, c.marketingConsent])).to.deep.equal([['+14155556000', 'Visitor 0', 'granted']]);
   });
 });

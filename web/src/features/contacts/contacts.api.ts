@@ -58,9 +58,18 @@ export const segmentsApi = {
   remove: (id: string) => http.delete(`/api/segments/${id}`),
 };
 
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** What the import page's file picker and drop zone take. */
+export const IMPORT_ACCEPT = `.csv,text/csv,.xlsx,${XLSX_TYPE}`;
+
+/** The engine goes by the file's bytes; the type is only a courtesy, from the name (browsers disagree on a .csv's type). */
+function importType(file: File): string {
+  return /\.xlsx$/i.test(file.name) || file.type === XLSX_TYPE ? XLSX_TYPE : 'text/csv';
+}
+
 export const importsApi = {
   list: () => http.get<ContactImportView[]>('/api/contact-imports'),
-  upload: (file: File) => http.upload<ContactImportView>('/api/contact-imports', file, 'text/csv', { fileName: file.name }),
+  upload: (file: File) => http.upload<ContactImportView>('/api/contact-imports', file, importType(file), { fileName: file.name }),
   run: (id: string, body: ImportRunInput) => http.post<ContactImportView>(`/api/contact-imports/${id}/run`, body),
   report: (id: string) => http.get<ImportReport>(`/api/contact-imports/${id}`, { limit: 200 }),
   /** A plain link: the browser downloads it with the session cookie. */
