@@ -24,7 +24,11 @@ const NOTICES: Partial<Record<CampaignView['status'], { title: string; severity:
 export class CampaignLifecycle {
   private readonly host: ActorHost<typeof campaignMachine>;
   readonly rates: RateSeries;
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** Per campaign, the update scheduled (`timer`) or being published (no timer). */
+  private readonly pending = new Map<string, { timer?: NodeJS.Timeout; again: boolean }>();
+  /** How long the last update of each campaign took to read, to space the next one. */
+  private readonly took = new Map<string, number>();
+  private closed = false;
 
   constructor(
     private readonly deps: CampaignsDeps,
@@ -73,16 +77,33 @@ export class CampaignLifecycle {
     return toCampaignView(doc, counters, await this.rates.pace(campaignId, counters.queued));
   }
 
-  /** Schedules one `campaign:updated` (and new rate points) for this campaign within a second. */
+  /**
+   * Schedules one `campaign:updated` (and new rate points) for this campaign within a second, or
+   * twice as long as the last one took to read: updates never pile up on a busy database. A
+   * change while an update is being read is published by another one after it.
+   */
   touch(tenantId: string, campaignId: string): void {
     const key = `${tenantId}/${campaignId}`;
-    if (this.pending.has(key)) return;
-    const timer = setTimeout(() => {
-      this.pending.delete(key);
-      this.publish(tenantId, campaignId).catch((error: unknown) => this.deps.logger.warn({ err: error, campaignId }, 'campaign update not published'));
-    }, 1000);
-    timer.unref();
-    this.pending.set(key, timer);
+    const scheduled = this.pending.get(key);
+    if (scheduled) {
+      if (!scheduled.timer) scheduled.again = true;
+      return;
+    }
+    if (this.closed) return;
+    const entry: { timer?: NodeJS.Timeout; again: boolean } = { again: false };
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      const started = Date.now();
+      this.publish(tenantId, campaignId)
+        .catch((error: unknown) => this.deps.logger.warn({ err: error, campaignId }, 'campaign update not published'))
+        .finally(() => {
+          this.took.set(key, Date.now() - started);
+          this.pending.delete(key);
+          if (entry.again) this.touch(tenantId, campaignId);
+        });
+    }, Math.max(1000, 2 * (this.took.get(key) ?? 0)));
+    entry.timer.unref();
+    this.pending.set(key, entry);
   }
 
   async publish(tenantId: string, campaignId: string): Promise<void> {
@@ -94,7 +115,8 @@ export class CampaignLifecycle {
   }
 
   close(): void {
-    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.closed = true;
+    for (const { timer } of this.pending.values()) clearTimeout(timer);
     this.pending.clear();
   }
 

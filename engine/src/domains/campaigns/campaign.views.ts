@@ -10,31 +10,35 @@ export function emptyCounters(): CampaignCounters {
 }
 
 /**
- * Counters are derived from the recipient documents themselves ($group/$sum, which FerretDB
- * supports), so they always equal what the recipients' statuses say: no counter to drift.
+ * Counters are derived from the recipient documents themselves, so they always equal what the
+ * recipients' statuses say: no counter to drift. One read of the campaigns' recipients (filtered
+ * counts would read them once each on FerretDB, which filters outside its storage).
  */
+export async function countersOfMany(models: CampaignModels, tenantId: string, campaignIds: string[]): Promise<Map<string, CampaignCounters>> {
+  const tallies = new Map(campaignIds.map((id) => [id, { by: new Map<string, number>(), total: 0, replied: 0, optedOut: 0 }]));
+  if (campaignIds.length === 0) return new Map();
+  const filter = campaignIds.length === 1 ? { campaignId: campaignIds[0] } : { campaignId: { $in: campaignIds } };
+  const cursor = models.recipients(tenantId).find(filter, { _id: 0, campaignId: 1, status: 1, repliedAt: 1, optedOutAt: 1 }).lean().cursor();
+  for await (const recipient of cursor) {
+    const tally = tallies.get(recipient.campaignId);
+    if (!tally) continue;
+    tally.total++;
+    tally.by.set(recipient.status, (tally.by.get(recipient.status) ?? 0) + 1);
+    if (recipient.repliedAt) tally.replied++;
+    if (recipient.optedOutAt) tally.optedOut++;
+  }
+  return new Map(
+    [...tallies].map(([id, { by, total, replied, optedOut }]) => {
+      const n = (status: string) => by.get(status) ?? 0;
+      const read = n('read');
+      const delivered = n('delivered') + read;
+      return [id, { total, queued: n('queued') + n('sending'), sent: n('sent') + delivered, delivered, read, replied, failed: n('failed'), skipped: n('skipped'), optedOut }];
+    }),
+  );
+}
+
 export async function countersOf(models: CampaignModels, tenantId: string, campaignId: string): Promise<CampaignCounters> {
-  const recipients = models.recipients(tenantId);
-  const [groups, replied, optedOut] = await Promise.all([
-    recipients.aggregate<{ _id: string; n: number }>([{ $match: { campaignId } }, { $group: { _id: '$status', n: { $sum: 1 } } }]),
-    recipients.countDocuments({ campaignId, repliedAt: { $ne: null } }),
-    recipients.countDocuments({ campaignId, optedOutAt: { $ne: null } }),
-  ]);
-  const by = new Map(groups.map((g) => [g._id, g.n]));
-  const n = (status: string) => by.get(status) ?? 0;
-  const read = n('read');
-  const delivered = n('delivered') + read;
-  return {
-    total: groups.reduce((sum, g) => sum + g.n, 0),
-    queued: n('queued') + n('sending'),
-    sent: n('sent') + delivered,
-    delivered,
-    read,
-    replied,
-    failed: n('failed'),
-    skipped: n('skipped'),
-    optedOut,
-  };
+  return (await countersOfMany(models, tenantId, [campaignId])).get(campaignId) ?? emptyCounters();
 }
 
 /** Sends accepted per second, kept in Redis for ten minutes (one hash field per second). */

@@ -6,7 +6,7 @@ import type { OpenChannel } from '../channels/index.js';
 import { normalizePhone } from '../customers/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import type { CampaignEvent } from './campaign.machine.js';
-import { emptyCounters, toCampaignView, toRecipientView } from './campaign.views.js';
+import { countersOfMany, emptyCounters, toCampaignView, toRecipientView } from './campaign.views.js';
 import type { CampaignDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { findTemplate, mappingIssues, paramsFor, templateMessage } from './campaign-template.js';
@@ -31,12 +31,13 @@ export class CampaignsService {
 
   async list(tenantId: string): Promise<CampaignView[]> {
     const docs = await this.models.campaigns(tenantId).find({}).sort({ createdAt: -1 }).limit(200).lean();
-    const views: CampaignView[] = [];
-    for (const doc of docs) {
-      const view = doc.status === 'draft' ? toCampaignView(doc, emptyCounters(), { perSecond: 0, etaSeconds: null }) : await this.lifecycle.view(tenantId, String(doc._id));
-      if (view) views.push(view);
-    }
-    return views;
+    const counters = await countersOfMany(this.models, tenantId, docs.filter((d) => d.status !== 'draft').map((d) => String(d._id)));
+    return Promise.all(
+      docs.map(async (doc) => {
+        const counted = counters.get(String(doc._id));
+        return counted ? toCampaignView(doc, counted, await this.lifecycle.rates.pace(String(doc._id), counted.queued)) : toCampaignView(doc, emptyCounters(), { perSecond: 0, etaSeconds: null });
+      }),
+    );
   }
 
   async get(tenantId: string, id: string): Promise<CampaignView> {
