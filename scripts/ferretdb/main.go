@@ -56,6 +56,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	go keepIDIndexes(ctx, dir, logger)
+
 	logger.Info("ferretdb listening", "addr", *listen, "data", dir)
 	if err := server.Run(ctx); err != nil {
 		fail(err)

@@ -6,7 +6,7 @@ import { aptInstall, findExecutable, runOrThrow } from './host.mjs';
 import { localBin, repoRoot } from './profile.js';
 
 const ferretdbModule = join(repoRoot, 'scripts', 'ferretdb');
-const ferretdbSources = ['main.go', 'go.mod', 'go.sum'].map((name) => join(ferretdbModule, name));
+const ferretdbSources = ['main.go', 'idindex.go', 'go.mod', 'go.sum'].map((name) => join(ferretdbModule, name));
 // Go's official tarball installs here without always being on PATH.
 const goDirs = ['/usr/local/go/bin'];
 // Debian puts redis-server in /usr/bin; some distributions use sbin, which is not on a user's PATH.
