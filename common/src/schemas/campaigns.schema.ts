@@ -136,6 +136,8 @@ export interface CampaignView {
   timeZone: string;
   throughputCap: number;
   budgetCap: number | null;
+  /** What the budget cap has reserved so far (messages sent or being sent), in the estimate's currency; 0 while there is no cap. */
+  spent: number;
   estimate: CostEstimate | null;
   counters: CampaignCounters;
   /** Sends per second over the last minute, and seconds left at that pace (null when unknown). */

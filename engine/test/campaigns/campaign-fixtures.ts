@@ -2,8 +2,8 @@ import type { CampaignView, CreateCampaignBody, TemplateView } from '@parley/com
 import type { CustomerDoc } from '../../src/domains/customers/index.js';
 import type { ApiClient } from '../support/api-client.js';
 import type { TestEngine } from '../support/harness.js';
-import type { TenantFixture } from '../support/fixtures.js';
-import { eventually, PNID, type WhatsAppFixture } from '../support/whatsapp.js';
+import { addMember, onboardTenant, type TenantFixture } from '../support/fixtures.js';
+import { connectWhatsApp, eventually, PNID, type WhatsAppFixture } from '../support/whatsapp.js';
 
 export const TEMPLATE_NAME = 'fibre_offer';
 
@@ -116,4 +116,15 @@ export function sendsPerRecipient(wa: WhatsAppFixture, template = TEMPLATE_NAME)
     counts.set(send.waId, (counts.get(send.waId) ?? 0) + 1);
   }
   return counts;
+}
+
+/** A tenant whose simulated number sends fast (messages left unread), with the approved template and a marketer. */
+export async function campaignTenant(t: TestEngine, slug: string): Promise<{ tenant: TenantFixture; wa: WhatsAppFixture; template: TemplateView; marketer: ApiClient }> {
+  const tenant = await onboardTenant(t, slug);
+  const wa = await connectWhatsApp(t, tenant);
+  await simControl(wa, 'POST', '/settings', { readProbability: 0 });
+  await unleashNumber(t, wa, tenant);
+  const template = await approvedTemplate(wa, tenant);
+  const marketer = (await addMember(t, tenant, `marketing@${slug}.test`, ['marketer'])).client;
+  return { tenant, wa, template, marketer };
 }

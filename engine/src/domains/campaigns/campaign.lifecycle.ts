@@ -3,6 +3,7 @@ import { ROOMS, type CampaignView, type PauseReason } from '@parley/common';
 import { ActorHost } from '../../platform/actors/actor-host.js';
 import { campaignMachine, CAMPAIGN_MACHINE_VERSION, type CampaignEffect, type CampaignEvent } from './campaign.machine.js';
 import { countersOf, RateSeries, toCampaignView } from './campaign.views.js';
+import { spentOf } from './dispatch-gate.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 
 export const DISPATCH_JOB = 'campaign-dispatch';
@@ -74,7 +75,7 @@ export class CampaignLifecycle {
     const doc = await this.models.campaigns(tenantId).findById(campaignId).lean();
     if (!doc) return null;
     const counters = await countersOf(this.models, tenantId, campaignId);
-    return toCampaignView(doc, counters, await this.rates.pace(campaignId, counters.queued));
+    return toCampaignView(doc, counters, await this.rates.pace(campaignId, counters.queued), await spentOf(this.deps.redis, campaignId));
   }
 
   /**

@@ -69,7 +69,7 @@ export class RateSeries {
   }
 }
 
-export function toCampaignView(doc: CampaignDoc, counters: CampaignCounters, rate: CampaignView['rate']): CampaignView {
+export function toCampaignView(doc: CampaignDoc, counters: CampaignCounters, rate: CampaignView['rate'], spent = 0): CampaignView {
   return {
     id: String(doc._id),
     name: doc.name,
@@ -83,6 +83,7 @@ export function toCampaignView(doc: CampaignDoc, counters: CampaignCounters, rat
     timeZone: doc.timeZone,
     throughputCap: doc.throughputCap,
     budgetCap: doc.budgetCap,
+    spent,
     estimate: doc.estimate,
     counters,
     rate,

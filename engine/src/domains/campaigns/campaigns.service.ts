@@ -12,6 +12,7 @@ import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { findTemplate, mappingIssues, paramsFor, templateMessage } from './campaign-template.js';
 import { skipReasonOf } from './materialise.js';
 import { estimateCost } from './rate-card.js';
+import { spentOf } from './dispatch-gate.js';
 import { errorWindowKey, skipQueuedAsCancelled } from './settler.js';
 
 export interface Actor {
@@ -35,7 +36,8 @@ export class CampaignsService {
     return Promise.all(
       docs.map(async (doc) => {
         const counted = counters.get(String(doc._id));
-        return counted ? toCampaignView(doc, counted, await this.lifecycle.rates.pace(String(doc._id), counted.queued)) : toCampaignView(doc, emptyCounters(), { perSecond: 0, etaSeconds: null });
+        if (!counted) return toCampaignView(doc, emptyCounters(), { perSecond: 0, etaSeconds: null });
+        return toCampaignView(doc, counted, await this.lifecycle.rates.pace(String(doc._id), counted.queued), await spentOf(this.deps.redis, String(doc._id)));
       }),
     );
   }
@@ -99,10 +101,15 @@ export class CampaignsService {
 
   /**
    * The budget is the one thing a launched campaign lets change: a campaign paused by its budget
-   * goes on once resumed under a higher cap (a lower one pauses it at its next batch).
+   * goes on once resumed under a higher cap (a lower one pauses it at its next batch). A cap
+   * below what is already spent could never be kept, so it is refused.
    */
   private async changeBudget(tenantId: string, doc: CampaignDoc, budgetCap: number | null, actor: Actor): Promise<CampaignView> {
     if (!['scheduled', 'running', 'paused'].includes(doc.status)) throw new AppError('CONFLICT', `The budget of a ${doc.status} campaign cannot be changed`);
+    const spent = await spentOf(this.deps.redis, String(doc._id));
+    if (budgetCap !== null && budgetCap < spent) {
+      throw AppError.validation([{ field: 'body.budgetCap', message: `is below the ${spent} ${this.deps.rateCard.currency} this campaign has already spent` }]);
+    }
     await this.models.campaigns(tenantId).updateOne({ _id: doc._id }, { $set: { budgetCap } });
     await this.audit(tenantId, 'campaign.budget_changed', actor, doc, { budgetCap: doc.budgetCap }, { budgetCap });
     return this.get(tenantId, String(doc._id));

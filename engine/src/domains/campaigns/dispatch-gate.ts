@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { PauseReason, SkipReason, TemplateSummary } from '@parley/common';
 import type { OpenChannel } from '../channels/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
@@ -5,6 +6,7 @@ import type { CampaignDoc, RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { rateOf } from './rate-card.js';
 import { writeGuarded } from './recipient-writes.js';
+import { findByIds } from '../../platform/db/by-id.js';
 
 const TIER_LIMITS: Record<string, number> = { TIER_50: 50, TIER_250: 250, TIER_1K: 1000, TIER_2K: 2000, TIER_10K: 10_000, TIER_100K: 100_000 };
 const DAY_MS = 24 * 3600_000;
@@ -36,6 +38,12 @@ return out
 const MICROS = 1_000_000;
 const micros = (amount: number): number => Math.round(amount * MICROS);
 const spendKeys = (campaignId: string): string[] => [`cmpspend:micros:${campaignId}`, `cmpspend:who:${campaignId}`];
+
+/** What the budget has reserved so far (messages sent or being sent), in the rate card's currency. */
+export async function spentOf(redis: Redis, campaignId: string): Promise<number> {
+  const [key] = spendKeys(campaignId);
+  return key ? Number((await redis.get(key)) ?? 0) / MICROS : 0;
+}
 
 /**
  * Reserves each recipient's cost (millionths) once, in queue order, while the total stays within
@@ -84,7 +92,7 @@ export class DispatchGate {
   /** Marketing consent is checked at dispatch, not only when the audience was built (DESIGN §8). */
   private async checkConsent(tenantId: string, campaignId: string, template: TemplateSummary, due: RecipientDoc[]): Promise<RecipientDoc[]> {
     const ids = due.flatMap((r) => (r.customerId ? [r.customerId] : []));
-    const customers = await this.deps.customers.customers(tenantId).find({ _id: { $in: ids } }, { marketingConsent: 1, unreachable: 1 }).lean();
+    const customers = await findByIds(this.deps.db, this.deps.customers.customers(tenantId), ids, { marketingConsent: 1, unreachable: 1 });
     const byId = new Map(customers.map((c) => [String(c._id), c]));
     const skips: { recipient: RecipientDoc; reason: SkipReason }[] = [];
     const sendable: RecipientDoc[] = [];

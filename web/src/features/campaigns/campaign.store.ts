@@ -26,7 +26,7 @@ export const useCampaignStore = defineStore('campaign', () => {
   const cursor = ref<string | undefined>(undefined);
   const next = ref<string | null>(null);
   const recipient = ref<RecipientView | null>(null);
-  const loading = reactive({ campaign: false, recipients: false, recipient: false, command: false });
+  const loading = reactive({ campaign: false, recipients: false, recipient: false, command: false, budget: false });
   let openId: string | null = null;
   let ticket = 0;
   let recipientsTicket = 0;
@@ -135,6 +135,20 @@ export const useCampaignStore = defineStore('campaign', () => {
     }
   }
 
+  /** The one change a launched campaign takes: its budget cap. */
+  async function changeBudget(budgetCap: number): Promise<CampaignView> {
+    const id = openId;
+    if (!id) throw new Error('no campaign is open');
+    loading.budget = true;
+    try {
+      const view = await campaignsApi.update(id, { budgetCap });
+      receive(view);
+      return view;
+    } finally {
+      loading.budget = false;
+    }
+  }
+
   async function showRecipient(recipientId: string): Promise<void> {
     const id = openId;
     if (!id) return;
@@ -173,6 +187,7 @@ export const useCampaignStore = defineStore('campaign', () => {
     nextPage,
     previousPage,
     command,
+    changeBudget,
     showRecipient,
     hideRecipient,
   };
