@@ -3,7 +3,7 @@ import type { ContactImportView, ContactPage, ImportReport, ImportRunInput } fro
 import { dropTestData, startTestEngine, type TestEngine } from '../support/harness.js';
 import { addMember, onboardTenant, type TenantFixture } from '../support/fixtures.js';
 import type { ApiClient } from '../support/api-client.js';
-import { cellText, readXlsxUpload } from '../../src/domains/contacts/xlsx-read.js';
+import { cellText, readXlsxUpload, unpackedSize } from '../../src/domains/contacts/xlsx-read.js';
 import { importCsv, uploadCsv, XLSX_TYPE } from './import-client.js';
 import { oleFile, workbook } from './workbooks.js';
 
@@ -144,7 +144,19 @@ describe('Contact imports from Excel', function () {
         (error: unknown) => error,
       );
       expect(refused).to.have.property('code', 'PAYLOAD_TOO_LARGE');
+      expect(refused).to.have.property('message').that.matches(/text of the first worksheet/);
       expect((await readXlsxUpload(file, 100_000)).rowCount).to.equal(200);
+    });
+
+    it('refuses a workbook that unpacks to far more than the limit before unpacking it', async () => {
+      const file = await workbook([{ name: 'S', rows: [['phone', 'note'], ...Array.from({ length: 500 }, (_, i) => [5511987650000 + i, `${'y'.repeat(200)} ${i}`])] }]);
+      expect(unpackedSize(file)).to.be.above(100_000);
+      const refused = await readXlsxUpload(file, 5_000).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).to.have.property('code', 'PAYLOAD_TOO_LARGE');
+      expect(refused).to.have.property('message').that.matches(/unpacked/);
     });
   });
 

@@ -7,6 +7,10 @@ import { badFile, checkHeaders, tooLarge, type CsvUpload } from './csv-read.js';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const SAMPLE_ROWS = 5;
+/** A sheet's XML is several times the CSV it amounts to; past this many times the limit nothing could fit anyway. */
+const UNPACKED_RATIO = 20;
+const END_OF_DIRECTORY = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+const DIRECTORY_ENTRY = 0x02014b50;
 
 /** What the first bytes say a file is: an xlsx is a zip; Excel wraps an encrypted one (and an old .xls) in OLE. */
 export function spreadsheetKind(head: Buffer): 'zip' | 'ole' | null {
@@ -126,11 +130,33 @@ function describeZipError(error: unknown): AppError {
 }
 
 /**
+ * The size the zip says its files unpack to, from its central directory (a file cut short has
+ * none). exceljs unpacks each worksheet to a temporary file before reading it, so a small zip
+ * that unpacks to gigabytes is refused here, before it reaches the disk. Zip64 sizes (over 4 GB)
+ * count as too large.
+ */
+export function unpackedSize(file: Buffer): number {
+  const end = file.lastIndexOf(END_OF_DIRECTORY);
+  if (end < 0 || end + 22 > file.length) throw describeZipError('its table of contents is missing');
+  const entries = file.readUInt16LE(end + 10);
+  let at = file.readUInt32LE(end + 16);
+  let total = 0;
+  for (let i = 0; i < entries; i++) {
+    if (at + 46 > file.length || file.readUInt32LE(at) !== DIRECTORY_ENTRY) throw describeZipError('its table of contents is broken');
+    const size = file.readUInt32LE(at + 24);
+    total += size === 0xffffffff ? Infinity : size;
+    at += 46 + file.readUInt16LE(at + 28) + file.readUInt16LE(at + 30) + file.readUInt16LE(at + 32);
+  }
+  return total;
+}
+
+/**
  * Reads the first visible worksheet of an .xlsx upload with exceljs's streaming reader (the
  * sheet's XML, often ten times the size of the zip, is never held whole) into the same stored
  * form as a CSV upload, so the run, its chunks and its report are the CSV path's own.
  */
 export async function readXlsxUpload(file: Buffer, maxChars: number): Promise<CsvUpload> {
+  if (unpackedSize(file) > maxChars * UNPACKED_RATIO) throw tooLarge('The workbook, unpacked,', maxChars * UNPACKED_RATIO);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   const out = new SheetText(maxChars);
   let read = false;
