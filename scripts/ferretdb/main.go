@@ -40,9 +40,9 @@ func main() {
 	}
 
 	server, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Logger:   logger,
+		Handler:  "sqlite",
 		// BEGIN IMMEDIATE: FerretDB updates read then write inside one transaction, and a deferred
 		// transaction that upgrades to a writer fails at once with SQLITE_BUSY under concurrent
 		// writers instead of waiting for busy_timeout. synchronous(normal) is SQLite's advice for

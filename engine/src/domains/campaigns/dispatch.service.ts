@@ -1,4 +1,5 @@
 import type { TemplateView } from '@parley/common';
+import { findByIds } from '../../platform/db/by-id.js';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { OpenChannel } from '../channels/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
@@ -12,6 +13,9 @@ import type { Settler, Settlement } from './settler.js';
 import { checkedFilter, writeGuarded } from './recipient-writes.js';
 
 const SEND_CONCURRENCY = 32;
+/** A batch holds at least this many seconds of sending at the campaign's pace. */
+const BATCH_SECONDS = 3;
+const MAX_BATCH = 5000;
 
 /**
  * Runs dispatch batches. Any number of processes may run the same batch at once (Agenda's lock
@@ -21,6 +25,8 @@ const SEND_CONCURRENCY = 32;
 export class Dispatcher {
   private readonly gate: DispatchGate;
   private stopped = false;
+  /** When this process last looked for unconfirmed sends past their grace, per campaign. */
+  private readonly lookedForUnconfirmed = new Map<string, number>();
 
   constructor(
     private readonly deps: CampaignsDeps,
@@ -57,7 +63,9 @@ export class Dispatcher {
       return null;
     }
     await this.requeueUnconfirmed(tenantId, campaignId);
-    const due = await this.models.recipients(tenantId).find({ campaignId, status: 'queued', notBefore: { $lte: new Date() } }).sort({ notBefore: 1 }).limit(this.deps.settings.batchSize).lean();
+    const pace = Math.min(campaign.throughputCap, channel.throughput);
+    const size = Math.min(MAX_BATCH, Math.max(this.deps.settings.batchSize, Math.ceil(pace * BATCH_SECONDS)));
+    const due = await this.models.recipients(tenantId).find({ campaignId, status: 'queued', notBefore: { $lte: new Date() } }).sort({ notBefore: 1 }).limit(size).lean();
     if (due.length === 0) return this.whenNext(tenantId, campaignId);
     const { sendable, pause } = await this.gate.admit(tenantId, campaign, template, channel, due);
     const claimed = await this.claim(tenantId, campaignId, sendable);
@@ -74,18 +82,27 @@ export class Dispatcher {
    * Sends claimed but never confirmed (the process died between claim and answer, or the answer
    * was lost) wait for their status webhook, which names the claim in biz_opaque_callback_data.
    * Only when none came within the grace period are they taken as never accepted and queued
-   * again under a new attempt id. Statuses stored but not yet processed are applied first.
+   * again under a new attempt id. Statuses stored but not yet processed are applied first. The
+   * search reads many recipients, so it runs at most every half grace period (30 s at most).
    */
   private async requeueUnconfirmed(tenantId: string, campaignId: string): Promise<void> {
+    if (Date.now() < this.unconfirmedCheckAt(campaignId)) return;
+    this.lookedForUnconfirmed.set(campaignId, Date.now());
     const recipients = this.models.recipients(tenantId);
     const cutoff = new Date(Date.now() - this.deps.settings.ambiguousGraceMs);
     const expired = await recipients.find({ campaignId, status: 'sending', claimedAt: { $lt: cutoff } }, { _id: 1 }).limit(500).lean();
     if (expired.length === 0) return;
     await this.deps.webhooks.sweep(tenantId, 5_000);
     await this.keepConfirmed(tenantId, expired.map((r) => r._id));
-    const still = await recipients.find({ _id: { $in: expired.map((r) => r._id) }, status: 'sending', statusRank: 0 }).lean();
+    const current = await findByIds(this.deps.db, recipients, expired.map((r) => r._id));
+    const still = current.filter((r) => r.status === 'sending' && r.statusRank === 0);
     const detail = 'WhatsApp never confirmed the previous attempt; it is sent again under a new attempt.';
     await this.settler.apply(tenantId, campaignId, still.map((recipient) => ({ recipient, verdict: { kind: 'retry', code: 0, delayMs: 0, detail } })));
+  }
+
+  private unconfirmedCheckAt(campaignId: string): number {
+    const last = this.lookedForUnconfirmed.get(campaignId);
+    return last === undefined ? 0 : last + Math.min(30_000, this.deps.settings.ambiguousGraceMs / 2);
   }
 
   private async channelOf(tenantId: string, campaign: CampaignDoc): Promise<(OpenChannel & { messagingTier: string }) | null> {
@@ -110,7 +127,7 @@ export class Dispatcher {
     }
     const times = [
       queued?.notBefore.getTime(),
-      sending?.claimedAt ? sending.claimedAt.getTime() + this.deps.settings.ambiguousGraceMs : undefined,
+      sending?.claimedAt ? Math.max(sending.claimedAt.getTime() + this.deps.settings.ambiguousGraceMs, this.unconfirmedCheckAt(campaignId)) : undefined,
       fresh?.sentAt ? fresh.sentAt.getTime() + this.deps.settings.settleMs : undefined,
     ].filter((t): t is number => t !== undefined);
     return new Date(Math.max(Date.now(), Math.min(...times)));
@@ -147,7 +164,7 @@ export class Dispatcher {
    */
   private async keepConfirmed(tenantId: string, ids: string[]): Promise<void> {
     const recipients = this.models.recipients(tenantId);
-    const confirmed = await recipients.find({ _id: { $in: ids }, status: 'sending', statusRank: { $gte: 1 } }, { statusRank: 1 }).lean();
+    const confirmed = (await findByIds(this.deps.db, recipients, ids, { status: 1, statusRank: 1 })).filter((r) => r.status === 'sending' && r.statusRank >= 1);
     for (const recipient of confirmed) {
       await recipients.updateOne(checkedFilter(this.deps.db, recipient._id, { statuses: ['sending'], rankBelow: recipient.statusRank + 1 }), { $set: { status: RANKED_STATUSES[recipient.statusRank] ?? 'read', claimedAt: null } });
     }

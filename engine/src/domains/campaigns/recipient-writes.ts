@@ -1,6 +1,7 @@
 import type { QueryFilter, UpdateQuery } from 'mongoose';
 import type { RecipientStatus } from '@parley/common';
 import { updateById } from '../../platform/db/bulk.js';
+import { eachLimited } from '../../platform/db/by-id.js';
 import type { Database } from '../../platform/db/database.js';
 import type { RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels } from './campaigns.ports.js';
@@ -61,14 +62,8 @@ export async function writeGuarded(db: Database, models: CampaignModels, tenantI
     await recipients.bulkWrite(items.map((item) => updateById<RecipientDoc>(checkedFilter(db, item.id, item.guard), item.update)), { ordered: false });
     return;
   }
-  let next = 0;
-  const writer = async () => {
-    for (let i = next++; i < items.length; i = next++) {
-      const item = items[i];
-      if (!item) continue;
-      const current = await recipients.findById(item.id, { attempt: 1, status: 1, statusRank: 1 }).lean();
-      if (current && guardHolds(current, item.guard)) await recipients.updateOne({ _id: item.id }, item.update);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(FERRETDB_WRITERS, items.length) }, writer));
+  await eachLimited(items, FERRETDB_WRITERS, async (item) => {
+    const current = await recipients.findById(item.id, { attempt: 1, status: 1, statusRank: 1 }).lean();
+    if (current && guardHolds(current, item.guard)) await recipients.updateOne({ _id: item.id }, item.update);
+  });
 }
