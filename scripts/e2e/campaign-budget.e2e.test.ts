@@ -18,6 +18,7 @@ describe('Raising a campaign budget in the browser', function () {
 
   const suite = browserSuite();
   const marketerEmail = `mia.${Date.now().toString(36)}@budget-e2e.test`;
+  const managerEmail = `max.${Date.now().toString(36)}@budget-e2e.test`;
   let fx: Fixtures;
   let tenant: TenantFixture;
   let marketer: ApiClient;
@@ -32,6 +33,7 @@ describe('Raising a campaign budget in the browser', function () {
     tenant = await support.fixtures.onboardTenant(engine, 'budget-e2e');
     const wa = await suite.connectWhatsApp(tenant);
     marketer = (await support.fixtures.addMember(engine, tenant, marketerEmail, ['marketer'])).client;
+    await support.fixtures.addMember(engine, tenant, managerEmail, ['manager']);
     const template = await fx.approvedTemplate(wa, tenant);
     const card = await marketer.get<{ rates: { country: string; marketing: number }[] }>('/api/campaigns/rate-card');
     rate = card.body.rates.find((r) => r.country === 'IN')?.marketing ?? 0;
@@ -43,6 +45,16 @@ describe('Raising a campaign budget in the browser', function () {
     campaign = await fx.campaignIn(tenant, launched.id, ['paused']);
     expect(campaign.pause?.reason).to.equal('budget');
     page = await suite.newPage();
+  });
+
+  it('shows a manager, who may read campaigns but not change them, the budget without the control to raise it', async function () {
+    const managerPage = await suite.newPage();
+    await suite.signIn(managerPage, managerEmail);
+    await managerPage.getByTestId('app-shell').waitFor();
+    await managerPage.goto(`${suite.base}/campaigns/${campaign.id}`);
+    await managerPage.getByTestId('campaign-budget-spent').getByText(digits(rate * AFFORDABLE)).waitFor();
+    expect(await managerPage.getByTestId('campaign-budget-raise').count()).to.equal(0);
+    await managerPage.context().close();
   });
 
   it('shows the budget used up and what was spent on the paused campaign', async function () {
