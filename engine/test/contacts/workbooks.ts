@@ -5,6 +5,8 @@ export interface SheetSpec {
   state?: 'visible' | 'hidden';
   /** Rows from row 1; null leaves the row empty. */
   rows: (CellValue[] | null)[];
+  /** Columns (from 1) shown as a date and time, as Excel formats a column of dates. */
+  dateColumns?: number[];
 }
 
 /** An .xlsx as Excel would save it, built with exceljs (which writes sheets before shared strings, as Excel does). */
@@ -15,6 +17,7 @@ export async function workbook(sheets: SheetSpec[]): Promise<Buffer> {
     spec.rows.forEach((cells, i) => {
       if (cells) sheet.getRow(i + 1).values = cells;
     });
+    for (const column of spec.dateColumns ?? []) sheet.getColumn(column).numFmt = 'yyyy-mm-dd hh:mm';
   }
   return Buffer.from(await book.xlsx.writeBuffer());
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ContactImportView, ContactPage, ImportReport, ImportRunInput } from '@parley/common';
+import type { ContactDetail, ContactImportView, ContactPage, ImportReport, ImportRunInput } from '@parley/common';
 import { dropTestData, startTestEngine, type TestEngine } from '../support/harness.js';
 import { addMember, onboardTenant, type TenantFixture } from '../support/fixtures.js';
 import type { ApiClient } from '../support/api-client.js';
@@ -15,7 +15,7 @@ const RUN: ImportRunInput = {
 };
 const HEADER = ['Phone', 'Name', 'Email', 'Consent', 'Consent time', 'Plan'];
 
-/** A marketer's sheet: phones typed as numbers, a date cell, formulas, rich text, a link, an empty row, bad rows. */
+/** A marketer's sheet: phones typed as numbers, date cells, formulas (one giving a date), rich text, a link, an empty row, bad rows. */
 const SHEET = [
   HEADER,
   [5511987654321, { richText: [{ text: 'Ana ', font: { bold: true } }, { text: 'Souza' }] }, 'ana@example.com', 'granted', new Date('2024-03-01T10:00:00Z'), 'Fibre 500'],
@@ -25,7 +25,7 @@ const SHEET = [
   ['call me', 'Letters'],
   [5511987650010, 'Bad Email', 'not-an-email'],
   [5511987650011, 'Bad Consent', null, 'maybe'],
-  [5511987650012, { text: 'Site Person', hyperlink: 'https://example.com/p' }, null, true],
+  [5511987650012, { text: 'Site Person', hyperlink: 'https://example.com/p' }, null, true, { formula: 'DATE(2024,2,1)+0.5', result: 45323.5 }],
 ];
 
 /** The same data as Excel's "CSV UTF-8" export of that sheet. */
@@ -38,7 +38,7 @@ const SAME_AS_CSV = [
   'call me,Letters,,,,',
   '5511987650010,Bad Email,not-an-email,,,',
   '5511987650011,Bad Consent,,maybe,,',
-  '5511987650012,Site Person,,TRUE,,',
+  '5511987650012,Site Person,,TRUE,2024-02-01T12:00:00Z,',
 ].join('\n');
 
 describe('Contact imports from Excel', function () {
@@ -166,7 +166,7 @@ describe('Contact imports from Excel', function () {
 
     before(async () => {
       csvReport = await importCsv(fromCsv.marketer, SAME_AS_CSV, RUN);
-      xlsxReport = await importCsv(fromXlsx.marketer, await workbook([{ name: 'Contacts', rows: SHEET }]), RUN, { name: 'contacts.xlsx', type: XLSX_TYPE });
+      xlsxReport = await importCsv(fromXlsx.marketer, await workbook([{ name: 'Contacts', rows: SHEET, dateColumns: [5] }]), RUN, { name: 'contacts.xlsx', type: XLSX_TYPE });
     });
 
     it('counts created, updated, merged and rejected rows exactly as the same data in CSV', () => {
@@ -196,9 +196,13 @@ describe('Contact imports from Excel', function () {
       expect(imported.find((p) => p.phone === '+5511987650012')).to.deep.include({ name: 'Site Person', marketingConsent: 'granted' });
       const ana = imported.find((p) => p.phone === '+5511987654321');
       expect(ana).to.not.equal(undefined);
-      const page = await fromXlsx.marketer.get<ContactPage>('/api/contacts?q=%2B5511987654321');
-      const detail = await fromXlsx.marketer.get<{ consentHistory: { evidence: unknown }[] }>(`/api/contacts/${page.body.items[0]?.id}`);
-      expect(detail.body.consentHistory[0]?.evidence).to.deep.include({ fileName: 'contacts.xlsx', row: 2, consentedAt: '2024-03-01T10:00:00.000Z' });
+      const evidenceOf = async (phone: string) => {
+        const page = await fromXlsx.marketer.get<ContactPage>(`/api/contacts?q=${encodeURIComponent(phone)}`);
+        return (await fromXlsx.marketer.get<ContactDetail>(`/api/contacts/${page.body.items[0]?.id}`)).body.consentHistory[0]?.evidence;
+      };
+      expect(await evidenceOf('+5511987654321')).to.deep.include({ fileName: 'contacts.xlsx', row: 2, consentedAt: '2024-03-01T10:00:00.000Z' });
+      // A formula's result shown as a date is a date too.
+      expect(await evidenceOf('+5511987650012')).to.deep.include({ row: 9, consentedAt: '2024-02-01T12:00:00.000Z' });
     });
 
     it('names the rejected rows file after the workbook', async () => {

@@ -109,10 +109,28 @@ class SheetText {
   }
 }
 
+/** A number format that shows a date or a time (quoted text and [colour]/[locale] sections aside), as Excel decides. */
+function isDateFormat(numFmt: string | undefined): boolean {
+  return !!numFmt && /[ymdhsb]/i.test(numFmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
+}
+
+/**
+ * exceljs turns a plain cell shown as a date into a Date, but leaves a formula's cached result a
+ * serial number (days since 1899-12-30): only the cell's format says it is a date.
+ */
+function formulaDate(value: CellValue, numFmt: string | undefined): CellValue {
+  if (typeof value !== 'object' || value === null || !('result' in value) || typeof value.result !== 'number' || !isDateFormat(numFmt)) return value;
+  return { ...value, result: new Date(Math.round((value.result - 25569) * 86_400_000)) };
+}
+
 async function readSheet(sheet: AsyncIterable<Row>, out: SheetText): Promise<boolean> {
   for await (const row of sheet) {
-    const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-    if (!out.add(row.number, Array.from(values, cellText))) return false;
+    const cells: string[] = [];
+    for (let c = 1; c <= row.cellCount; c++) {
+      const cell = row.getCell(c);
+      cells.push(cellText(formulaDate(cell.value, cell.numFmt)));
+    }
+    if (!out.add(row.number, cells)) return false;
   }
   return true;
 }
