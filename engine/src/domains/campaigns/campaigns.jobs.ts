@@ -6,7 +6,7 @@ import type { Dispatcher } from './dispatch.service.js';
 import type { CampaignModels } from './campaigns.ports.js';
 
 /** A job run sends batches for this long at most, then re-arms itself (a run holds a lock). */
-const RUN_FOR_MS = 15_000;
+const RUN_FOR_MS = 60_000;
 
 interface DispatchData {
   tenantId: string;
@@ -28,14 +28,16 @@ export function defineCampaignJobs(jobs: Jobs, models: CampaignModels, lifecycle
     if (campaign.status === 'scheduled') await lifecycle.send(tenantId, campaignId, { type: 'START', at: Date.now() }, 'start');
     const started = Date.now();
     let next: Date | null = new Date();
-    while (next && dispatcher.running && next.getTime() <= Date.now() && Date.now() - started < RUN_FOR_MS) {
-      try {
+    try {
+      while (next && dispatcher.running && next.getTime() <= Date.now() && Date.now() - started < RUN_FOR_MS) {
         next = await dispatcher.runBatch(tenantId, campaignId);
-      } catch (error) {
-        logger.error({ err: error, tenantId, campaignId }, 'dispatch batch failed; trying again shortly');
-        next = new Date(Date.now() + 2000);
-        break;
       }
+      // The run (and its lock) lasts until the batches it started have sent and settled.
+      await dispatcher.drain(campaignId);
+    } catch (error) {
+      logger.error({ err: error, tenantId, campaignId }, 'dispatch batch failed; trying again shortly');
+      await dispatcher.drain(campaignId).catch(() => undefined);
+      next = new Date(Date.now() + 2000);
     }
     if (next && dispatcher.running) job.schedule(next);
   }, { exclusiveBy: ({ tenantId, campaignId }) => `${tenantId}/${campaignId}` });

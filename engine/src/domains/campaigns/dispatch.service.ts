@@ -13,9 +13,17 @@ import type { Settler, Settlement } from './settler.js';
 import { checkedFilter, writeGuarded } from './recipient-writes.js';
 
 const SEND_CONCURRENCY = 32;
-/** A batch holds at least this many seconds of sending at the campaign's pace. */
-const BATCH_SECONDS = 3;
+/** A batch holds at least this many seconds of sending at the campaign's pace: every batch reads the queue once, which FerretDB does by reading every recipient. */
+const BATCH_SECONDS = 5;
 const MAX_BATCH = 5000;
+/** Batches of one campaign sending (and settling) at once in a process, while the next is prepared. */
+const IN_FLIGHT = 2;
+
+/** A batch whose sends and settlement run while the next batch is prepared. */
+interface InFlight {
+  ids: string[];
+  done: Promise<void>;
+}
 
 /**
  * Runs dispatch batches. Any number of processes may run the same batch at once (Agenda's lock
@@ -25,6 +33,8 @@ const MAX_BATCH = 5000;
 export class Dispatcher {
   private readonly gate: DispatchGate;
   private stopped = false;
+  /** Per campaign, the batches of this process now sending or settling, oldest first. */
+  private readonly inFlight = new Map<string, InFlight[]>();
   /** When this process last looked for unconfirmed sends past their grace, per campaign. */
   private readonly lookedForUnconfirmed = new Map<string, number>();
 
@@ -46,7 +56,12 @@ export class Dispatcher {
     return !this.stopped;
   }
 
-  /** One batch. Returns when to run again, or null when there is nothing more to do now. */
+  /**
+   * Prepares one batch (the queue read, the dispatch gate, the claims) and starts sending it, at
+   * most IN_FLIGHT batches of a campaign at once: the next batch is prepared while earlier ones
+   * send, so the pace never waits for the database between batches. Returns when to run again,
+   * or null when there is nothing more to do now; `drain` waits for the batches under way.
+   */
   async runBatch(tenantId: string, campaignId: string): Promise<Date | null> {
     if (this.stopped) return null;
     const campaign = await this.models.campaigns(tenantId).findById(campaignId).lean();
@@ -65,17 +80,42 @@ export class Dispatcher {
     await this.requeueUnconfirmed(tenantId, campaignId);
     const pace = Math.min(campaign.throughputCap, channel.throughput);
     const size = Math.min(MAX_BATCH, Math.max(this.deps.settings.batchSize, Math.ceil(pace * BATCH_SECONDS)));
-    const due = await this.models.recipients(tenantId).find({ campaignId, status: 'queued', notBefore: { $lte: new Date() } }).sort({ notBefore: 1 }).limit(size).lean();
-    if (due.length === 0) return this.whenNext(tenantId, campaignId);
+    const busy = (this.inFlight.get(campaignId) ?? []).flatMap((batch) => batch.ids);
+    const due = await this.models.recipients(tenantId).find({ campaignId, status: 'queued', notBefore: { $lte: new Date() }, ...(busy.length > 0 ? { _id: { $nin: busy } } : {}) }).sort({ notBefore: 1 }).limit(size).lean();
+    if (due.length === 0) {
+      // What the batches under way settle decides what comes next.
+      if (busy.length > 0) return this.drain(campaignId).then(() => new Date());
+      return this.whenNext(tenantId, campaignId);
+    }
     const { sendable, pause } = await this.gate.admit(tenantId, campaign, template, channel, due);
     const claimed = await this.claim(tenantId, campaignId, sendable);
-    const settlements = await this.sendAll(channel, campaign, template, claimed);
-    await this.settler.apply(tenantId, campaignId, settlements);
-    if (pause) {
-      await this.lifecycle.autoPause(tenantId, campaignId, pause.reason, pause.message);
-      return null;
-    }
-    return new Date();
+    while ((this.inFlight.get(campaignId)?.length ?? 0) >= IN_FLIGHT) await this.inFlight.get(campaignId)?.[0]?.done;
+    this.start(campaignId, claimed, async () => {
+      const settlements = await this.sendAll(channel, campaign, template, claimed);
+      await this.settler.apply(tenantId, campaignId, settlements);
+      if (pause) await this.lifecycle.autoPause(tenantId, campaignId, pause.reason, pause.message);
+    });
+    return pause ? null : new Date();
+  }
+
+  /** Waits for this process's batches of the campaign under way; throws what one of them threw. */
+  async drain(campaignId: string): Promise<void> {
+    const batches = this.inFlight.get(campaignId) ?? [];
+    await Promise.all(batches.map((batch) => batch.done));
+  }
+
+  private start(campaignId: string, recipients: RecipientDoc[], work: () => Promise<void>): void {
+    const batches = this.inFlight.get(campaignId) ?? [];
+    this.inFlight.set(campaignId, batches);
+    const batch: InFlight = { ids: recipients.map((r) => r._id), done: Promise.resolve() };
+    batch.done = work().finally(() => {
+      const left = (this.inFlight.get(campaignId) ?? []).filter((b) => b !== batch);
+      if (left.length > 0) this.inFlight.set(campaignId, left);
+      else this.inFlight.delete(campaignId);
+    });
+    // Its failure is reported by whoever drains it; until then it must not count as unhandled.
+    batch.done.catch(() => undefined);
+    batches.push(batch);
   }
 
   /**
