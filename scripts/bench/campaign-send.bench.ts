@@ -2,7 +2,7 @@
  * Campaign sending: achieved send rate over the configured cap, for N recipients
  * (BENCH_RECIPIENTS, default 100,000) at 80/s and at 1,000/s, from the simulator's own log of
  * accepted sends (first to last acceptance). Also counts the 130429s Parley caused by sending
- * faster than the number allows (target: zero) as the attempts beyond one per recipient. The
+ * faster than the number allows (target: zero), from the simulator's count of refusals. The
  * baseline, same run: the cap itself (a ratio of 1.00 is a campaign paced exactly at its cap).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,8 +39,11 @@ for (const cap of [80, 1000]) {
     const rate = (sends.length - 1) / Math.max((last - first) / 1000, 0.001);
     const attempts = await engine.services.campaigns.models.claims(tenantId).countDocuments({ campaignId: created.id });
     const waIds = new Set(sends.map((s) => s.waId));
-    process.stdout.write(`cap ${cap}/s: ${sends.length.toLocaleString()} sent to ${waIds.size.toLocaleString()} people in ${fmt((last - first) / 1000, 1)} s, ${fmt(rate, 1)}/s = ${fmt(rate / cap, 3)} of the cap; ${attempts - RECIPIENTS} attempts beyond one per recipient (130429 and retries)\n`);
-    process.stdout.write(`${verdict(attempts === RECIPIENTS && waIds.size === RECIPIENTS, `every recipient once, no 130429 caused by Parley at ${cap}/s`)}\n`);
+    const throttled = sim.state.refusals.get(130429) ?? 0;
+    const refused = [...sim.state.refusals].map(([code, n]) => `${code}×${n}`).join(', ') || 'none';
+    process.stdout.write(`cap ${cap}/s: ${sends.length.toLocaleString()} sent to ${waIds.size.toLocaleString()} people in ${fmt((last - first) / 1000, 1)} s, ${fmt(rate, 1)}/s = ${fmt(rate / cap, 3)} of the cap; ${attempts - RECIPIENTS} attempts beyond one per recipient; Graph refusals: ${refused}\n`);
+    process.stdout.write(`${verdict(sends.length === RECIPIENTS && waIds.size === RECIPIENTS && throttled === 0, `every recipient sent once, no 130429 caused by Parley at ${cap}/s`)}\n`);
+    process.stdout.write(`${verdict(rate / cap >= 0.98, `at least 0.98 of the cap at ${cap}/s`)}\n`);
   } finally {
     await bench.engine.services.campaigns.stop();
     await bench.close();

@@ -120,6 +120,7 @@ export function graphRouter(ctx: SimContext): Router {
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const graphError = toGraphError(error, ctx);
+    ctx.refusals.set(graphError.code, (ctx.refusals.get(graphError.code) ?? 0) + 1);
     res.status(graphError.httpStatus).json(graphError.toBody(ctx.ids.fbtrace()));
   });
   return router;

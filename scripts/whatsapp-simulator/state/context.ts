@@ -53,6 +53,8 @@ export class SimContext {
   readonly timeline: StatusTimeline;
   /** Users reached outside a window, per portfolio, for the messaging limit (§7.2.6). */
   readonly reached = new Map<string, Map<string, number>>();
+  /** Graph requests refused, by error code (130429 tells a sender that outran the throughput). */
+  readonly refusals = new Map<number, number>();
   baseUrl = '';
   readonly log: (line: string) => void;
 
@@ -126,6 +128,7 @@ export class SimContext {
     this.inbound.clear();
     this.deliveries.clear();
     this.reached.clear();
+    this.refusals.clear();
     this.hooks.emitReset();
   }
 
