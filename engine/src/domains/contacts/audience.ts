@@ -47,18 +47,18 @@ export async function countWithConsent(customers: Model<CustomerDoc>, query: Que
   return { total, consenting };
 }
 
-/** Pages by `_id` rather than holding one long cursor open: restartable and gentle on FerretDB. */
+/**
+ * One cursor, read in batches of BATCH. Pages by `_id > last` would each be a read of the whole
+ * collection on FerretDB, which filters outside its storage: a quadratic cost for a large audience.
+ */
 export async function* streamCustomers(customers: Model<CustomerDoc>, query: QueryFilter<CustomerDoc>): AsyncGenerator<AudienceMember> {
-  let after: Types.ObjectId | null = null;
-  for (;;) {
-    const page: QueryFilter<CustomerDoc> = after ? { $and: [query, { _id: { $gt: after } }] } : query;
-    const batch: Pick<CustomerDoc, '_id' | keyof typeof MEMBER_FIELDS>[] = await customers.find(page, MEMBER_FIELDS).sort({ _id: 1 }).limit(BATCH).lean();
-    for (const doc of batch) {
+  const cursor = customers.find(query, MEMBER_FIELDS).sort({ _id: 1 }).lean<Pick<CustomerDoc, '_id' | keyof typeof MEMBER_FIELDS>[]>().cursor({ batchSize: BATCH });
+  try {
+    for await (const doc of cursor) {
       if (doc.phone) yield toAudienceMember(doc);
     }
-    const last = batch.at(-1);
-    if (!last || batch.length < BATCH) return;
-    after = last._id;
+  } finally {
+    await cursor.close();
   }
 }
 
