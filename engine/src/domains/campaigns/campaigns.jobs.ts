@@ -36,7 +36,7 @@ export function defineCampaignJobs(jobs: Jobs, models: CampaignModels, lifecycle
       await dispatcher.drain(campaignId);
     } catch (error) {
       logger.error({ err: error, tenantId, campaignId }, 'dispatch batch failed; trying again shortly');
-      await dispatcher.drain(campaignId).catch(() => undefined);
+      await dispatcher.drain(campaignId);
       next = new Date(Date.now() + 2000);
     }
     if (next && dispatcher.running) job.schedule(next);

@@ -90,7 +90,7 @@ export class Dispatcher {
     const { sendable, pause } = await this.gate.admit(tenantId, campaign, template, channel, due);
     const claimed = await this.claim(tenantId, campaignId, sendable);
     while ((this.inFlight.get(campaignId)?.length ?? 0) >= IN_FLIGHT) await this.inFlight.get(campaignId)?.[0]?.done;
-    this.start(campaignId, claimed, async () => {
+    this.start(tenantId, campaignId, claimed, async () => {
       const settlements = await this.sendAll(channel, campaign, template, claimed);
       await this.settler.apply(tenantId, campaignId, settlements);
       if (pause) await this.lifecycle.autoPause(tenantId, campaignId, pause.reason, pause.message);
@@ -98,23 +98,27 @@ export class Dispatcher {
     return pause ? null : new Date();
   }
 
-  /** Waits for this process's batches of the campaign under way; throws what one of them threw. */
+  /** Waits for this process's batches of the campaign under way. */
   async drain(campaignId: string): Promise<void> {
     const batches = this.inFlight.get(campaignId) ?? [];
     await Promise.all(batches.map((batch) => batch.done));
   }
 
-  private start(campaignId: string, recipients: RecipientDoc[], work: () => Promise<void>): void {
+  /**
+   * A batch that fails (a busy database) is logged and left as a crash would leave it: what it
+   * claimed but did not settle waits for its status webhook or the grace period.
+   */
+  private start(tenantId: string, campaignId: string, recipients: RecipientDoc[], work: () => Promise<void>): void {
     const batches = this.inFlight.get(campaignId) ?? [];
     this.inFlight.set(campaignId, batches);
     const batch: InFlight = { ids: recipients.map((r) => r._id), done: Promise.resolve() };
-    batch.done = work().finally(() => {
-      const left = (this.inFlight.get(campaignId) ?? []).filter((b) => b !== batch);
-      if (left.length > 0) this.inFlight.set(campaignId, left);
-      else this.inFlight.delete(campaignId);
-    });
-    // Its failure is reported by whoever drains it; until then it must not count as unhandled.
-    batch.done.catch(() => undefined);
+    batch.done = work()
+      .catch((error: unknown) => this.deps.logger.error({ err: error, tenantId, campaignId }, 'dispatch batch failed; its claims settle by webhook or grace'))
+      .finally(() => {
+        const left = (this.inFlight.get(campaignId) ?? []).filter((b) => b !== batch);
+        if (left.length > 0) this.inFlight.set(campaignId, left);
+        else this.inFlight.delete(campaignId);
+      });
     batches.push(batch);
   }
 
