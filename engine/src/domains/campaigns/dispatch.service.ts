@@ -16,6 +16,8 @@ const SEND_CONCURRENCY = 32;
 /** A batch holds at least this many seconds of sending at the campaign's pace: every batch reads the queue once, which FerretDB does by reading every recipient. */
 const BATCH_SECONDS = 5;
 const MAX_BATCH = 5000;
+/** Rounds of stored webhooks applied before unconfirmed sends are given up (200 items a round). */
+const SWEEP_ROUNDS = 100;
 /** Batches of one campaign sending (and settling) at once in a process, while the next is prepared. */
 const IN_FLIGHT = 2;
 
@@ -141,7 +143,9 @@ export class Dispatcher {
     const cutoff = new Date(Date.now() - this.deps.settings.ambiguousGraceMs);
     const expired = await recipients.find({ campaignId, status: 'sending', claimedAt: { $lt: cutoff } }, { _id: 1 }).limit(500).lean();
     if (expired.length === 0) return;
-    await this.deps.webhooks.sweep(tenantId, 5_000);
+    // Every status stored so far is applied first: after a restart the backlog can hold thousands,
+    // and a send taken for unconfirmed while its status waits in it would go out twice.
+    for (let round = 0; round < SWEEP_ROUNDS && !this.stopped && (await this.deps.webhooks.sweep(tenantId, 0)) > 0; round++);
     await this.keepConfirmed(tenantId, expired.map((r) => r._id));
     const current = await findByIds(this.deps.db, recipients, expired.map((r) => r._id));
     const still = current.filter((r) => r.status === 'sending' && r.statusRank === 0);
