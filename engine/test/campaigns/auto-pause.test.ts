@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type { CampaignView, ChannelView, NotificationView, PauseReason, RecipientView, TemplateView } from '@parley/common';
-import { dropTestData, startTestEngine, type TestEngine } from '../support/harness.js';
-import { addMember, onboardTenant, type TenantFixture } from '../support/fixtures.js';
+import { startTestEngine, type TestEngine } from '../support/harness.js';
+import { addMember, type TenantFixture } from '../support/fixtures.js';
 import type { ApiClient } from '../support/api-client.js';
-import { connectWhatsApp, eventually, PNID, type WhatsAppFixture } from '../support/whatsapp.js';
-import { approvedTemplate, campaignIn, contactList, customer, launched, phoneOf, seedCustomers, sendsPerRecipient, simControl, unleashNumber, waIdOf } from './campaign-fixtures.js';
+import { eventually, PNID, type WhatsAppFixture } from '../support/whatsapp.js';
+import { campaignIn, campaignTenant, closeCampaignEngine, contactList, customer, launched, phoneOf, seedCustomers, sendsPerRecipient, simControl, unleashNumber, waIdOf } from './campaign-fixtures.js';
 
 type ErrorBody = { error: { code: string; details?: { fields: { field: string }[] } } };
 
@@ -34,24 +34,14 @@ describe('Campaign auto-pauses', function () {
       CAMPAIGN_ERROR_WINDOW: '10',
       CAMPAIGN_ERROR_RATE: '0.5',
     });
-    tenant = await onboardTenant(t, 'cmp-pause');
-    wa = await connectWhatsApp(t, tenant);
-    await simControl(wa, 'POST', '/settings', { readProbability: 0 });
-    await unleashNumber(t, wa, tenant);
-    template = await approvedTemplate(wa, tenant);
-    marketer = (await addMember(t, tenant, 'marketing@cmp-pause.test', ['marketer'])).client;
+    ({ tenant, wa, template, marketer } = await campaignTenant(t, 'cmp-pause'));
     manager = (await addMember(t, tenant, 'manager@cmp-pause.test', ['manager'])).client;
   });
   afterEach(async () => {
     await simControl(wa, 'DELETE', '/chaos');
     await unleashNumber(t, wa, tenant);
   });
-  after(async () => {
-    await wa.close();
-    await t.engine.services.campaigns.stop();
-    await dropTestData(t.engine);
-    await t.close();
-  });
+  after(() => closeCampaignEngine(t, wa));
 
   const audienceOf = (listId: string) => ({ listIds: [listId], allConsenting: false, segmentId: null });
 

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type { CampaignView, TemplateView } from '@parley/common';
-import { dropTestData, startTestEngine, type TestEngine } from '../support/harness.js';
+import { startTestEngine, type TestEngine } from '../support/harness.js';
 import { addMember, type TenantFixture } from '../support/fixtures.js';
 import type { ApiClient } from '../support/api-client.js';
 import type { WhatsAppFixture } from '../support/whatsapp.js';
-import { campaignIn, campaignTenant, contactList, customer, launched, seedCustomers } from './campaign-fixtures.js';
+import { campaignIn, campaignTenant, closeCampaignEngine, contactList, customer, launched, seedCustomers } from './campaign-fixtures.js';
 
 type ErrorBody = { error: { code: string; message: string; details?: { fields: { field: string; message: string }[] } } };
 
@@ -21,12 +21,7 @@ describe('Campaign budget raises', function () {
     t = await startTestEngine({ JOBS_POLL_MS: '100', CAMPAIGN_REARM_SECONDS: '600', CAMPAIGN_SETTLE_SECONDS: '1' });
     ({ tenant, wa, template, marketer } = await campaignTenant(t, 'cmp-budget'));
   });
-  after(async () => {
-    await wa.close();
-    await t.engine.services.campaigns.stop();
-    await dropTestData(t.engine);
-    await t.close();
-  });
+  after(() => closeCampaignEngine(t, wa));
 
   it('shows what the budget spent, refuses a cap below it in words, and takes a raise', async () => {
     const card = await marketer.get<{ currency: string; rates: { country: string; marketing: number }[] }>('/api/campaigns/rate-card');

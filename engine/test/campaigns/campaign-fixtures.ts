@@ -1,7 +1,7 @@
 import type { CampaignView, CreateCampaignBody, TemplateView } from '@parley/common';
 import type { CustomerDoc } from '../../src/domains/customers/index.js';
 import type { ApiClient } from '../support/api-client.js';
-import type { TestEngine } from '../support/harness.js';
+import { dropTestData, type TestEngine } from '../support/harness.js';
 import { addMember, onboardTenant, type TenantFixture } from '../support/fixtures.js';
 import { connectWhatsApp, eventually, PNID, type WhatsAppFixture } from '../support/whatsapp.js';
 
@@ -127,4 +127,12 @@ export async function campaignTenant(t: TestEngine, slug: string): Promise<{ ten
   const template = await approvedTemplate(wa, tenant);
   const marketer = (await addMember(t, tenant, `marketing@${slug}.test`, ['marketer'])).client;
   return { tenant, wa, template, marketer };
+}
+
+/** Closes what `campaignTenant` opened and the engine, dropping the test's databases. */
+export async function closeCampaignEngine(t: TestEngine, wa: WhatsAppFixture): Promise<void> {
+  await wa.close();
+  await t.engine.services.campaigns.stop();
+  await dropTestData(t.engine);
+  await t.close();
 }

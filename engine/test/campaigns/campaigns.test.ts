@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type { CampaignView, RecipientView, TemplateView } from '@parley/common';
-import { dropTestData, startTestEngine, type TestEngine } from '../support/harness.js';
-import { addMember, onboardTenant, type TenantFixture } from '../support/fixtures.js';
+import { startTestEngine, type TestEngine } from '../support/harness.js';
+import { addMember, type TenantFixture } from '../support/fixtures.js';
 import type { ApiClient } from '../support/api-client.js';
-import { connectWhatsApp, eventually, type WhatsAppFixture } from '../support/whatsapp.js';
-import { approvedTemplate, campaignIn, contactList, customer, launched, phoneOf, sendsPerRecipient, simControl, unleashNumber, waIdOf } from './campaign-fixtures.js';
+import { eventually, type WhatsAppFixture } from '../support/whatsapp.js';
+import { approvedTemplate, campaignIn, campaignTenant, closeCampaignEngine, contactList, customer, launched, phoneOf, sendsPerRecipient, simControl, waIdOf } from './campaign-fixtures.js';
 
 type ErrorBody = { error: { code: string; details?: { fields: { field: string }[] } } };
 
@@ -18,19 +18,9 @@ describe('CampaignsService', function () {
 
   before(async () => {
     t = await startTestEngine({ JOBS_POLL_MS: '100', CAMPAIGN_RETRY_DELAY_SECONDS: '0.2', CAMPAIGN_MAX_ATTEMPTS: '2', CAMPAIGN_REARM_SECONDS: '2', CAMPAIGN_SETTLE_SECONDS: '2' });
-    tenant = await onboardTenant(t, 'cmp-a');
-    wa = await connectWhatsApp(t, tenant);
-    await simControl(wa, 'POST', '/settings', { readProbability: 0 });
-    await unleashNumber(t, wa, tenant);
-    template = await approvedTemplate(wa, tenant);
-    marketer = (await addMember(t, tenant, 'marketing@cmp-a.test', ['marketer'])).client;
+    ({ tenant, wa, template, marketer } = await campaignTenant(t, 'cmp-a'));
   });
-  after(async () => {
-    await wa.close();
-    await t.engine.services.campaigns.stop();
-    await dropTestData(t.engine);
-    await t.close();
-  });
+  after(() => closeCampaignEngine(t, wa));
 
   const listOf = (name: string, numbers: number[], seed?: (n: number) => Parameters<typeof customer>[1]) => contactList(t, tenant, name, numbers, seed);
 

@@ -36,6 +36,8 @@ export class Jobs {
   private readonly agenda: Agenda;
   private readonly collection: Collection;
   private started: Promise<void> | null = null;
+  /** Job documents this process has created or found, so that re-arming skips the insert. */
+  private readonly created = new Set<string>();
   private closed = false;
 
   constructor(db: Database, logger: Logger, processEveryMs: number) {
@@ -91,11 +93,15 @@ export class Jobs {
       const locked = await this.collection.findOne({ name, ...unique, lockedAt: { $gt: new Date(Date.now() - LOCK_LIFETIME_MS) } }, { projection: { _id: 1 } });
       if (locked) return;
     }
-    try {
-      // No `nextRunAt` yet: nothing polls it before the save below has filled it in.
-      await this.collection.insertOne({ _id: jobIdOf(name, key), name, data, type: 'normal', priority: 0, nextRunAt: null, lockedAt: null });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+    const id = jobIdOf(name, key);
+    if (!this.created.has(id.toHexString())) {
+      try {
+        // No `nextRunAt` yet: nothing polls it before the save below has filled it in.
+        await this.collection.insertOne({ _id: id, name, data, type: 'normal', priority: 0, nextRunAt: null, lockedAt: null });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      this.created.add(id.toHexString());
     }
     await this.agenda.create(name, data).unique(unique).schedule(at).save();
   }
