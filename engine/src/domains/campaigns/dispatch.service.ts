@@ -1,12 +1,12 @@
 import type { TemplateView } from '@parley/common';
 import { findByIds } from '../../platform/db/by-id.js';
-import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { OpenChannel } from '../channels/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import { findTemplate, templateMessage } from './campaign-template.js';
-import { claimIdOf, RANKED_STATUSES, type CampaignDoc, type RecipientDoc } from './campaigns.model.js';
+import { RANKED_STATUSES, type CampaignDoc, type RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
-import { indexOfWriteError, materialise, writeErrorsOf } from './materialise.js';
+import { materialise } from './materialise.js';
+import { ClaimWriter } from './claim-writer.js';
 import { verdictOf } from './outcomes.js';
 import { DispatchGate } from './dispatch-gate.js';
 import type { Settler, Settlement } from './settler.js';
@@ -93,12 +93,14 @@ export class Dispatcher {
     while ((this.inFlight.get(campaignId)?.length ?? 0) >= IN_FLIGHT) await this.inFlight.get(campaignId)?.[0]?.done;
     const chunk = Math.max(2 * SEND_CONCURRENCY, Math.ceil(pace / 4));
     this.start(tenantId, campaignId, sendable, async () => {
-      // Claimed a quarter second of sending at a time, and settled right after: a crash leaves few
-      // sends whose fate only their status webhook can tell. A pause leaves the rest unclaimed.
+      // Each send is claimed right before it goes out, and a quarter second of sending is settled
+      // at a time: a crash leaves few sends whose fate only their status webhook can tell. A pause
+      // leaves the rest unclaimed.
       for (let at = 0; at < sendable.length && !this.stopped; at += chunk) {
         if (at > 0 && (await this.lifecycle.halted(campaignId))) break;
-        const claimed = await this.claim(tenantId, campaignId, sendable.slice(at, at + chunk));
-        await this.settler.apply(tenantId, campaignId, await this.sendAll(channel, campaign, template, claimed));
+        const { settlements, taken } = await this.sendAll(tenantId, channel, campaign, template, sendable.slice(at, at + chunk));
+        await this.settler.apply(tenantId, campaignId, settlements);
+        await this.markTaken(tenantId, taken);
       }
       if (pause) await this.lifecycle.autoPause(tenantId, campaignId, pause.reason, pause.message);
     });
@@ -186,28 +188,15 @@ export class Dispatcher {
     return new Date(Math.max(Date.now(), Math.min(...times)));
   }
 
-  /** Inserts the claims of a batch; a claim that already exists is someone else's send. */
-  private async claim(tenantId: string, campaignId: string, recipients: RecipientDoc[]): Promise<RecipientDoc[]> {
-    if (recipients.length === 0) return [];
+  /**
+   * Recipients whose claim another process holds: it is sending them now, or it died. Either way
+   * they wait for their status webhook or the grace period, as unconfirmed sends.
+   */
+  private async markTaken(tenantId: string, taken: RecipientDoc[]): Promise<void> {
+    if (taken.length === 0) return;
     const claimedAt = new Date();
-    const docs = recipients.map((r) => ({ _id: claimIdOf(r._id, r.attempt), campaignId, recipientId: r._id, attempt: r.attempt, claimedAt }));
-    const lost = new Set<number>();
-    try {
-      await this.models.claims(tenantId).insertMany(docs, { ordered: false, lean: true });
-    } catch (error) {
-      const failed = writeErrorsOf(error);
-      if (!failed || !failed.every(isDuplicateKeyError)) throw error;
-      for (const writeError of failed) lost.add(indexOfWriteError(writeError) ?? -1);
-      if (lost.has(-1)) throw error;
-    }
-    const others = recipients.filter((_, i) => lost.has(i));
-    if (others.length > 0) {
-      // Claimed by a process that is sending it now, or that died: either way it waits for its
-      // status webhook or the grace period, as an unconfirmed send.
-      await writeGuarded(this.deps.db, this.models, tenantId, others.map((r) => ({ id: r._id, guard: { attempt: r.attempt, statuses: ['queued'] }, update: { $set: { status: 'sending', claimedAt } } })));
-      await this.keepConfirmed(tenantId, others.map((r) => r._id));
-    }
-    return recipients.filter((_, i) => !lost.has(i));
+    await writeGuarded(this.deps.db, this.models, tenantId, taken.map((r) => ({ id: r._id, guard: { attempt: r.attempt, statuses: ['queued'] }, update: { $set: { status: 'sending', claimedAt } } })));
+    await this.keepConfirmed(tenantId, taken.map((r) => r._id));
   }
 
   /**
@@ -223,25 +212,42 @@ export class Dispatcher {
     }
   }
 
-  private async sendAll(channel: OpenChannel, campaign: CampaignDoc, template: TemplateView, recipients: RecipientDoc[]): Promise<Settlement[]> {
+  /**
+   * Claims and sends each recipient: the claim (a unique insert) comes right before the token and
+   * the Graph call, so only the process whose insert succeeded sends, and a crash leaves at most
+   * the sends under way claimed but unsent.
+   */
+  private async sendAll(tenantId: string, channel: OpenChannel, campaign: CampaignDoc, template: TemplateView, recipients: RecipientDoc[]): Promise<{ settlements: Settlement[]; taken: RecipientDoc[] }> {
     const settlements: Settlement[] = [];
+    const taken: RecipientDoc[] = [];
+    const campaignId = String(campaign._id);
+    const claims = new ClaimWriter(this.models.claims(tenantId), campaignId);
     const buckets = [
       { key: `pn:${channel.phoneNumberId}`, perSecond: channel.throughput },
-      { key: `cmp:${String(campaign._id)}`, perSecond: Math.min(campaign.throughputCap, channel.throughput) },
+      { key: `cmp:${campaignId}`, perSecond: Math.min(campaign.throughputCap, channel.throughput) },
     ];
     let next = 0;
-    // Paused or cancelled while the batch runs: what was claimed but not sent goes back to the
-    // queue under a new attempt (certainly never sent, so no grace period to wait).
+    // Paused or cancelled while the batch runs: what is not claimed yet stays queued as it is.
     let halted = false;
+    // Claimed but certainly never sent: back to the queue under a new attempt, no grace to wait.
+    const unsent = (recipient: RecipientDoc, detail: string) => settlements.push({ recipient, verdict: { kind: 'retry', code: 0, delayMs: 0, detail } });
     const worker = async () => {
-      for (let i = next++; i < recipients.length && !this.stopped; i = next++) {
+      for (let i = next++; i < recipients.length && !this.stopped && !halted; i = next++) {
         const recipient = recipients[i];
         if (!recipient) continue;
-        const taken = !halted && (await this.deps.buckets.take(buckets, () => this.stopped || halted));
-        if (this.stopped) return;
-        if (taken && (await this.lifecycle.halted(String(campaign._id)))) halted = true;
-        if (!taken || halted) {
-          settlements.push({ recipient, verdict: { kind: 'retry', code: 0, delayMs: 0, detail: 'The campaign stopped before this message went out; it goes out if the campaign resumes.' } });
+        const claim = await claims.claim(recipient);
+        if (claim === 'taken') taken.push(recipient);
+        // A claim whose insert failed may exist or not: it is not sent now, and is settled like a
+        // crash's (a later run finds it claimed and waits for the grace period) or sent later.
+        if (claim !== 'ours') continue;
+        const tokened = await this.deps.buckets.take(buckets, () => this.stopped || halted);
+        if (!tokened || this.stopped) {
+          unsent(recipient, 'The campaign stopped before this message went out; it goes out if the campaign resumes.');
+          continue;
+        }
+        if (await this.lifecycle.halted(campaignId)) {
+          halted = true;
+          unsent(recipient, 'The campaign stopped before this message went out; it goes out if the campaign resumes.');
           continue;
         }
         const outcome = await this.deps.graph.sendMessage(channel, templateMessage(template, recipient));
@@ -250,6 +256,6 @@ export class Dispatcher {
       }
     };
     await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, recipients.length) }, worker));
-    return settlements;
+    return { settlements, taken };
   }
 }

@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis';
 /**
  * Takes one token from every bucket named, or none: a message must fit both the phone number's
  * throughput and its campaign's cap. The clock is Redis's own (TIME), so every engine process
- * refills the same buckets at the same pace. A bucket holds at most one second of tokens, which
- * keeps a burst under what WhatsApp counts per second. After a 130429 a bucket's rate is halved
+ * refills the same buckets at the same pace. A bucket holds at most half a second of tokens:
+ * WhatsApp's own bucket holds a second's, so messages that reach it bunched (one process paused,
+ * then its requests all at once) still find room there. After a 130429 a bucket's rate is halved
  * (again on each further 130429, at most every half second) for half a minute: the number's real limit
  * is found in a few steps. Returns 0 when taken, else the milliseconds to wait.
  */
@@ -17,7 +18,7 @@ for i, key in ipairs(KEYS) do
   local rate = tonumber(ARGV[i])
   local slowed = tonumber(redis.call('GET', key .. ':slow'))
   if slowed ~= nil then rate = math.min(rate, slowed) end
-  local burst = math.max(1, rate)
+  local burst = math.max(1, rate / 2)
   local tokens = tonumber(redis.call('HGET', key, 'tokens'))
   local ts = tonumber(redis.call('HGET', key, 'ts'))
   if tokens == nil or ts == nil then tokens = burst; ts = now end
