@@ -73,7 +73,7 @@ function templateRoutes(ctx: SimContext, router: Router): void {
   router.post('/templates', (req, res) => {
     const input = parseBody(createTemplateSchema.extend({ wabaId: z.string().optional(), status: z.enum(TEMPLATE_STATUSES).default('APPROVED') }), req.body);
     const wabaId = input.wabaId ?? numberFor(ctx, undefined).config.wabaId;
-    res.status(201).json(createTemplate(ctx, wabaId, req.body, input.status));
+    res.status(201).json(createTemplate(ctx, wabaId, req.body, { status: input.status }));
   });
   router.post('/templates/:id/review', (req, res) => {
     const template = ctx.templates.get(req.params.id);

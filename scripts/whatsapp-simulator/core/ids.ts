@@ -40,6 +40,16 @@ export class IdFactory {
     }
   }
 
+  /** A Resumable Upload session (`upload:<id>`); Meta's are base64 of an internal record. */
+  uploadSession(): string {
+    return `upload:${this.prng.chars(40, ALNUM)}`;
+  }
+
+  /** The handle a finished upload answers with (`h`), as template examples quote it. */
+  uploadHandle(fileType: string): string {
+    return `4::${Buffer.from(fileType).toString('base64')}:${this.prng.chars(48, ALNUM)}`;
+  }
+
   fbtrace(): string {
     return this.prng.chars(11, ALNUM);
   }

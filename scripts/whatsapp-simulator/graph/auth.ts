@@ -3,10 +3,13 @@ import type { SimContext } from '../state/context.js';
 import type { BusinessNumber } from '../state/numbers.js';
 import { GraphError } from './errors.js';
 
-/** The Graph API takes the token from `Authorization: Bearer` or, as a fallback, `access_token`. */
+/**
+ * The Graph API takes the token from `Authorization: Bearer` or, as a fallback, `access_token`.
+ * The Resumable Upload API documents `Authorization: OAuth <token>`; Graph takes either scheme.
+ */
 export function bearerToken(req: Request): string | null {
   const header = req.get('authorization');
-  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
+  const match = header ? /^(?:Bearer|OAuth)\s+(.+)$/i.exec(header.trim()) : null;
   if (match?.[1]) return match[1];
   const query = req.query.access_token;
   return typeof query === 'string' && query.length > 0 ? query : null;
@@ -48,6 +51,6 @@ export function authorizeWaba(ctx: SimContext, req: Request, wabaId: string): Bu
 }
 
 /** Graph only ever sees the token check first; then unknown ids are 100/33. */
-export function requireToken(ctx: SimContext, req: Request): void {
-  checkToken(ctx, bearerToken(req));
+export function requireToken(ctx: SimContext, req: Request): string {
+  return checkToken(ctx, bearerToken(req));
 }

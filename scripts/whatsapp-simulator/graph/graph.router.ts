@@ -6,6 +6,7 @@ import { authorizeNumber, authorizeWaba, missingObject, requireToken } from './a
 import { GraphError } from './errors.js';
 import { multipartBody, uploadMedia } from './media.routes.js';
 import { postMessages } from './send.service.js';
+import { feedUploadSession, openUploadSession, uploadBody, uploadSessionStatus } from './upload.routes.js';
 import { mediaView, phoneNumberView, templateView } from './views.js';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
@@ -65,8 +66,8 @@ function editObject(ctx: SimContext, req: Request): Json {
   const template = ctx.templates.get(String(req.params.id));
   requireToken(ctx, req);
   if (!template) throw missingObject(String(req.params.id));
-  authorizeWaba(ctx, req, template.wabaId);
-  editTemplate(ctx, template, req.body);
+  const number = authorizeWaba(ctx, req, template.wabaId);
+  editTemplate(ctx, template, req.body, number.config.accessToken);
   return { success: true };
 }
 
@@ -80,8 +81,22 @@ function deleteObject(ctx: SimContext, req: Request): Json {
   return { success: true };
 }
 
+/** The Resumable Upload API: `POST /app/uploads` opens a session, `/upload:<id>` takes its bytes. */
+function uploadRoutes(ctx: SimContext, router: Router): void {
+  // `app` is Graph's alias for the app the token belongs to; numbers here have no app of their own.
+  router.post('/:id/uploads', (req, res) => {
+    if (req.params.id !== 'app') throw missingObject(String(req.params.id));
+    res.json(openUploadSession(ctx, req));
+  });
+  const session = /^\/(upload:[A-Za-z0-9]+)$/;
+  const sessionId = (req: Request) => String(req.params[0]);
+  router.post(session, uploadBody, (req, res) => void res.json(feedUploadSession(ctx, req, sessionId(req))));
+  router.get(session, (req, res) => void res.json(uploadSessionStatus(ctx, req, sessionId(req))));
+}
+
 function routes(ctx: SimContext, router: Router): void {
   const id = (req: Request) => String(req.params.id);
+  uploadRoutes(ctx, router);
   router.post('/:id/messages', (req, res) => void res.json(postMessages(ctx, authorizeNumber(ctx, req, id(req)), req.body)));
   router.post('/:id/media', multipartBody, async (req, res) => void res.json(await uploadMedia(ctx, authorizeNumber(ctx, req, id(req)), req)));
   router.get('/:id/phone_numbers', (req, res) => {
@@ -93,8 +108,8 @@ function routes(ctx: SimContext, router: Router): void {
     res.json(listTemplates(ctx, id(req), req));
   });
   router.post('/:id/message_templates', (req, res) => {
-    authorizeWaba(ctx, req, id(req));
-    const template = createTemplate(ctx, id(req), req.body);
+    const number = authorizeWaba(ctx, req, id(req));
+    const template = createTemplate(ctx, id(req), req.body, { uploadedWith: number.config.accessToken });
     res.json({ id: template.id, status: template.status, category: template.category });
   });
   router.delete('/:id/message_templates', (req, res) => {

@@ -81,7 +81,21 @@ function resolveTemplate(ctx: SimContext, number: BusinessNumber, request: SendT
   const found = ctx.templates.find(number.config.wabaId, request.name, request.language.code);
   const template = checkTemplateStatus(found, request.name, request.language.code);
   checkTemplateParameters(template, request);
+  checkHeaderMediaId(ctx, number, request);
   return template;
+}
+
+/** A media header given by id must name a file this number uploaded, of the header's kind. */
+function checkHeaderMediaId(ctx: SimContext, number: BusinessNumber, request: SendTemplate): void {
+  const [param] = request.components.find((component) => component.type === 'header')?.parameters ?? [];
+  const kind = param?.type;
+  const object = kind === undefined ? undefined : param?.[kind];
+  const id = isRecord(object) && typeof object.id === 'string' ? object.id : undefined;
+  if (kind === undefined || id === undefined) return;
+  const media = ctx.media.get(id);
+  if (!media || media.phoneNumberId !== number.config.phoneNumberId) throw new GraphError(131009, `header.${kind}.id: unknown media id ${id}`);
+  const fits = kind === 'image' ? media.mimeType.startsWith('image/') : kind === 'video' ? media.mimeType.startsWith('video/') : kind === 'document';
+  if (!fits) throw new GraphError(132012, `header.${kind}.id: media ${id} is ${media.mimeType}, not a ${kind}`);
 }
 
 interface Accepted {

@@ -9,6 +9,7 @@ import { CappedLog } from './capped-log.js';
 import { SimHooks } from './hooks.js';
 import { MediaStore } from './media.js';
 import { NumberRegistry } from './numbers.js';
+import { UploadStore } from './uploads.js';
 import type { InboundRecord, SendRecord } from './records.js';
 import { chaosSchema, DEMO_NUMBER, settingsSchema, type Chaos, type NumberConfigInput, type Settings } from './settings.js';
 import { UserDirectory } from './users.js';
@@ -45,6 +46,8 @@ export class SimContext {
   readonly users: UserDirectory;
   readonly templates: TemplateStore;
   readonly media: MediaStore;
+  /** Resumable Upload sessions and the handles template examples quote. */
+  readonly uploads: UploadStore;
   readonly sends: CappedLog<SendRecord>;
   readonly inbound: CappedLog<InboundRecord>;
   readonly deliveries: CappedLog<Delivery>;
@@ -70,6 +73,7 @@ export class SimContext {
     this.users = new UserDirectory(this.random.users);
     this.templates = new TemplateStore(this.ids);
     this.media = new MediaStore(this.ids);
+    this.uploads = new UploadStore(this.ids);
     this.sends = new CappedLog(this.settings.maxLogEntries);
     this.inbound = new CappedLog(this.settings.maxLogEntries);
     this.deliveries = new CappedLog(this.settings.maxLogEntries);
@@ -111,7 +115,7 @@ export class SimContext {
     return this.chaos;
   }
 
-  /** Forgets traffic, users, templates, media and timers; numbers stay unless asked otherwise. */
+  /** Forgets traffic, users, templates, media, uploads and timers; numbers stay unless asked otherwise. */
   reset(options: { numbers?: 'keep' | 'initial'; seed?: string } = {}): void {
     this.emitter.stop();
     this.clock.clearAll();
@@ -124,6 +128,7 @@ export class SimContext {
     this.users.clear();
     this.templates.clear();
     this.media.clear();
+    this.uploads.clear();
     this.sends.clear();
     this.inbound.clear();
     this.deliveries.clear();

@@ -8,6 +8,7 @@ import {
   createTemplateSchema, reviewFindings, templateComponentSchema, TEMPLATE_CATEGORIES, validateTemplateComponents,
   type TemplateCategory, type TemplateStatus,
 } from './template-rules.js';
+import { checkHeaderSample } from './template-samples.js';
 import type { TemplateRecord } from './templates.store.js';
 
 export interface StatusChange {
@@ -63,10 +64,21 @@ function scheduleReview(ctx: SimContext, template: TemplateRecord): void {
   if (delay !== null) ctx.clock.setTimeout(() => reviewTemplate(ctx, template), delay);
 }
 
+export interface CreateOptions {
+  status?: TemplateStatus;
+  /**
+   * The token of a Graph call: a media header's sample must be a handle it uploaded. Templates
+   * seeded through the control API (as if made in WhatsApp Manager) are not asked for one.
+   */
+  uploadedWith?: string;
+}
+
 /** `POST /{waba-id}/message_templates` (§3.1): answers PENDING, the review comes by webhook. */
-export function createTemplate(ctx: SimContext, wabaId: string, body: unknown, status: TemplateStatus = 'PENDING'): TemplateRecord {
+export function createTemplate(ctx: SimContext, wabaId: string, body: unknown, options: CreateOptions = {}): TemplateRecord {
+  const status = options.status ?? 'PENDING';
   const input = parseOr(createTemplateSchema, body, '');
   validateTemplateComponents(input);
+  if (options.uploadedWith !== undefined) checkHeaderSample(ctx, input.components, options.uploadedWith);
   const template = ctx.templates.create(wabaId, input, ctx.clock.now(), status);
   if (status === 'PENDING') scheduleReview(ctx, template);
   return template;
@@ -78,13 +90,14 @@ const editSchema = z.object({
 });
 
 /** `POST /{template-id}`: every edit sends the template back to review (§3.2). */
-export function editTemplate(ctx: SimContext, template: TemplateRecord, body: unknown): void {
+export function editTemplate(ctx: SimContext, template: TemplateRecord, body: unknown, uploadedWith: string): void {
   const change = parseOr(editSchema, body, '');
   if (change.components) {
     validateTemplateComponents({
       name: template.name, language: template.language, category: change.category ?? template.category,
       parameter_format: template.parameterFormat, components: change.components,
     });
+    checkHeaderSample(ctx, change.components, uploadedWith);
   }
   ctx.templates.edit(template, change, ctx.clock.now());
   scheduleReview(ctx, template);
