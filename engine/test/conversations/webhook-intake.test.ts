@@ -1,7 +1,8 @@
 import { expect } from 'chai';
+import { signatureSha256 } from '../../../scripts/whatsapp-simulator/index.js';
 import { dropTestData, startTestEngine, type TestEngine } from '../support/harness.js';
 import { onboardTenant, type TenantFixture } from '../support/fixtures.js';
-import { connectWhatsApp, conversationOf, detailOf, eventually, messagesEnvelope, statusesEnvelope, type WhatsAppFixture } from '../support/whatsapp.js';
+import { APP_SECRET, connectWhatsApp, conversationOf, detailOf, eventually, messagesEnvelope, statusesEnvelope, type WhatsAppFixture } from '../support/whatsapp.js';
 
 describe('WhatsApp webhook intake', () => {
   let t: TestEngine;
@@ -127,5 +128,24 @@ describe('WhatsApp webhook intake', () => {
     await t.engine.sweep();
     await eventually(async () => wa.sends('447700111222').length === 1, 'the reply after the sweep');
     expect((await events.findOne({ _id: 'msg:wamid.crashed' as never }))?.processedAt).to.be.instanceOf(Date);
+  });
+
+  it('finds the stored, unprocessed status of a campaign send by the claim id it carried, and processes it', async () => {
+    const webhooks = t.engine.services.webhooks;
+    const claim = 'cmp:0123456789abcdef01234567:15550002222:0';
+    const other = 'cmp:0123456789abcdef01234567:15550003333:0';
+    const status = (id: string, value: string, callback: string) => ({ id, status: value, timestamp: '1750000400', recipient_id: '15550002222', biz_opaque_callback_data: callback });
+    const raw = Buffer.from(JSON.stringify(statusesEnvelope([status('wamid.lost-answer', 'sent', claim), status('wamid.lost-answer', 'delivered', claim), status('wamid.other', 'sent', other)])));
+    // Stored as the intake does before its 200, and left unprocessed, as a crash right after it would.
+    await webhooks.receive(raw, signatureSha256(APP_SECRET, raw));
+    const events = t.engine.db.tenant(tenant.id).collection('webhook_events');
+    const processed = async (key: string) => (await events.findOne({ _id: key as never }))?.processedAt ?? null;
+    expect(await processed('st:wamid.lost-answer:sent')).to.equal(null);
+
+    expect(await webhooks.applyStoredStatuses(tenant.id, [claim, 'cmp:0123456789abcdef01234567:15550004444:0'])).to.equal(2);
+    expect(await processed('st:wamid.lost-answer:sent')).to.be.instanceOf(Date);
+    expect(await processed('st:wamid.lost-answer:delivered')).to.be.instanceOf(Date);
+    expect(await processed('st:wamid.other:sent'), 'another send is left to its own turn').to.equal(null);
+    expect(await webhooks.applyStoredStatuses(tenant.id, [claim]), 'a processed status is not processed again').to.equal(0);
   });
 });

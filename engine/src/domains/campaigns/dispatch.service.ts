@@ -3,7 +3,7 @@ import { findByIds } from '../../platform/db/by-id.js';
 import type { OpenChannel } from '../channels/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import { findTemplate, templateMessage } from './campaign-template.js';
-import { RANKED_STATUSES, type CampaignDoc, type RecipientDoc } from './campaigns.model.js';
+import { claimIdOf, RANKED_STATUSES, type CampaignDoc, type RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { materialise } from './materialise.js';
 import { ClaimWriter } from './claim-writer.js';
@@ -16,8 +16,6 @@ const SEND_CONCURRENCY = 32;
 /** A batch holds at least this many seconds of sending at the campaign's pace: every batch reads the queue once, which FerretDB does by reading every recipient. */
 const BATCH_SECONDS = 5;
 const MAX_BATCH = 5000;
-/** Rounds of stored webhooks applied before unconfirmed sends are given up (200 items a round). */
-const SWEEP_ROUNDS = 100;
 /** Batches of one campaign sending (and settling) at once in a process, while the next is prepared. */
 const IN_FLIGHT = 2;
 
@@ -135,19 +133,19 @@ export class Dispatcher {
    * Sends claimed but never confirmed (the process died between claim and answer, or the answer
    * was lost) wait for their status webhook, which names the claim in biz_opaque_callback_data.
    * Only when none came within the grace period are they taken as never accepted and queued
-   * again under a new attempt id. Statuses stored but not yet processed are applied first. The
-   * search reads many recipients, so it runs at most every half grace period (30 s at most).
+   * again under a new attempt id. Their statuses stored but not yet processed are applied first.
+   * The search reads many recipients, so it runs at most every half grace period (30 s at most).
    */
   private async requeueUnconfirmed(tenantId: string, campaignId: string): Promise<void> {
     if (Date.now() < this.unconfirmedCheckAt(campaignId)) return;
     this.lookedForUnconfirmed.set(campaignId, Date.now());
     const recipients = this.models.recipients(tenantId);
     const cutoff = new Date(Date.now() - this.deps.settings.ambiguousGraceMs);
-    const expired = await recipients.find({ campaignId, status: 'sending', claimedAt: { $lt: cutoff } }, { _id: 1 }).limit(2000).lean();
+    const expired = await recipients.find({ campaignId, status: 'sending', claimedAt: { $lt: cutoff } }, { _id: 1, attempt: 1 }).limit(2000).lean();
     if (expired.length === 0) return;
-    // Every status stored so far is applied first: after a restart the backlog can hold thousands,
-    // and a send taken for unconfirmed while its status waits in it would go out twice.
-    for (let round = 0; round < SWEEP_ROUNDS && !this.stopped && (await this.deps.webhooks.sweep(tenantId, 0)) > 0; round++);
+    // Their statuses stored but not yet processed (a restart's backlog) are applied first: a send
+    // taken for unconfirmed while its status waits there would go out twice.
+    await this.deps.webhooks.applyStoredStatuses(tenantId, expired.map((r) => claimIdOf(r._id, r.attempt)));
     await this.keepConfirmed(tenantId, expired.map((r) => r._id));
     const current = await findByIds(this.deps.db, recipients, expired.map((r) => r._id));
     const still = current.filter((r) => r.status === 'sending' && r.statusRank === 0);

@@ -25,6 +25,8 @@ export function createCampaignsDomain(deps: CampaignsDeps) {
   defineCampaignJobs(deps.jobs, models, lifecycle, dispatcher, deps.logger);
 
   // Statuses of campaign sends are recognised by their claim id and never reach conversations.
+  // A send left unconfirmed looks for its stored statuses by its claim id (Dispatcher).
+  deps.webhooks.indexCallbacks((callback) => callback.startsWith(CLAIM_PREFIX));
   deps.webhooks.route('status', (item) => (item.status.biz_opaque_callback_data ?? '').startsWith(CLAIM_PREFIX), (tenantId, item) => tracking.applyStatus(tenantId, item.status));
   deps.webhooks.on('message', (tenantId, item) => tracking.applyInbound(tenantId, item));
   deps.webhooks.on('event', (tenantId, item) => tracking.applyEvent(tenantId, item));

@@ -7,7 +7,8 @@ import { BatchWriter } from '../../platform/db/batch-writer.js';
 import { KeyedWorkQueue } from '../../platform/jobs/work-queue.js';
 import { envelopeSchema, flattenWebhook, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
 import type { OpenChannel } from '../channels/index.js';
-import { webhookEventSchema, type WebhookEventDoc } from './webhooks.model.js';
+import { findByIds } from '../../platform/db/by-id.js';
+import { CALLBACK_STATUSES, callbackIdOf, webhookCallbackSchema, webhookEventSchema, type WebhookCallbackDoc, type WebhookEventDoc } from './webhooks.model.js';
 
 export interface ChannelLookup {
   byPhoneNumberId(phoneNumberId: string): Promise<OpenChannel | null>;
@@ -31,18 +32,22 @@ interface Route {
  */
 export class WebhooksService {
   private readonly events: (tenantId: string) => Model<WebhookEventDoc>;
+  private readonly callbacks: (tenantId: string) => Model<WebhookCallbackDoc>;
   private readonly handlers = new Map<WebhookItem['kind'], AnyHandler[]>();
   private readonly routes: Route[] = [];
+  /** Which callback data `applyStoredStatuses` may be asked about (see `indexCallbacks`). */
+  private readonly indexed: ((callback: string) => boolean)[] = [];
   private readonly writers = new Map<string, BatchWriter<WebhookEventDoc>>();
   private readonly queue: KeyedWorkQueue;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly channels: ChannelLookup,
     private readonly logger: Logger,
     workers = 4,
   ) {
     this.events = db.defineTenantModel('WebhookEvent', webhookEventSchema);
+    this.callbacks = db.defineTenantModel('WebhookCallback', webhookCallbackSchema);
     this.queue = new KeyedWorkQueue(workers);
   }
 
@@ -121,6 +126,24 @@ export class WebhooksService {
     return stale.length;
   }
 
+  /** Statuses whose callback data passes `accepts` are stored findable by it (applyStoredStatuses). */
+  indexCallbacks(accepts: (callback: string) => boolean): void {
+    this.indexed.push(accepts);
+  }
+
+  /**
+   * Processes now the stored but unprocessed statuses of sends that carried these callback data
+   * (a restart's backlog, say), found by their callback data alone. Returns how many it processed.
+   */
+  async applyStoredStatuses(tenantId: string, callbackData: string[]): Promise<number> {
+    const ids = callbackData.flatMap((callback) => CALLBACK_STATUSES.map((status) => callbackIdOf(callback, status)));
+    const found = await findByIds(this.db, this.callbacks(tenantId), ids);
+    const stored = await findByIds(this.db, this.events(tenantId), found.map((f) => f.key));
+    const pending = stored.filter((doc) => doc.processedAt === null);
+    await this.processAll(tenantId, pending.map((doc) => doc.item as WebhookItem));
+    return pending.length;
+  }
+
   private async store(tenantId: string, items: WebhookItem[]): Promise<void> {
     if (items.length === 0) return;
     const now = new Date();
@@ -132,12 +155,14 @@ export class WebhooksService {
     let writer = this.writers.get(tenantId);
     if (!writer) {
       writer = new BatchWriter(async (docs) => {
-        try {
-          await this.events(tenantId).insertMany(docs, { ordered: false });
-        } catch (error) {
-          // Duplicates (Meta redelivers) are expected and already stored; anything else fails the batch.
-          if (!onlyDuplicates(error)) throw error;
-        }
+        // Duplicates (Meta redelivers) are expected and already stored; anything else fails the batch.
+        await this.events(tenantId).insertMany(docs, { ordered: false }).catch(unlessOnlyDuplicates);
+        const callbacks = docs.flatMap((doc) => {
+          const item = doc.item as WebhookItem;
+          const callback = item.kind === 'status' ? item.status.biz_opaque_callback_data : undefined;
+          return item.kind === 'status' && callback && this.indexed.some((accepts) => accepts(callback)) ? [{ _id: callbackIdOf(callback, item.status.status), key: doc._id }] : [];
+        });
+        if (callbacks.length > 0) await this.callbacks(tenantId).insertMany(callbacks, { ordered: false }).catch(unlessOnlyDuplicates);
       });
       this.writers.set(tenantId, writer);
     }
@@ -187,6 +212,10 @@ function parseEnvelope(raw: Buffer) {
     throw AppError.validation(parsed.error.issues.slice(0, 20).map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message })));
   }
   return parsed.data;
+}
+
+function unlessOnlyDuplicates(error: unknown): void {
+  if (!onlyDuplicates(error)) throw error;
 }
 
 function onlyDuplicates(error: unknown): boolean {
