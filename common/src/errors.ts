@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** WhatsApp (the Graph API) refused or failed a call that Parley made for the request. */
+  BAD_GATEWAY: 502,
   UNAVAILABLE: 503,
 } as const;
 

@@ -15,6 +15,7 @@ export * from './schemas/contacts.schema.js';
 export * from './schemas/campaigns.schema.js';
 export * from './schemas/notifications.schema.js';
 export * from './schemas/templates.schema.js';
+export * from './schemas/media.schema.js';
 export * from './templates/template-parameters.js';
 export * from './templates/template-lint.js';
 export * from './templates/template-components.js';

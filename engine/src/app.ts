@@ -28,6 +28,7 @@ import { NotificationsService, notificationsRoutes } from './domains/notificatio
 import { WebhooksService, accountEventHandler, webhooksRouter } from './domains/webhooks/index.js';
 import { createConversationsDomain } from './domains/conversations/index.js';
 import { BotService, botRoutes } from './domains/bot/index.js';
+import { MediaService, mediaRoutes } from './domains/media/index.js';
 import { GraphClient } from './platform/whatsapp/graph-client.js';
 import { startSweeper } from './platform/jobs/sweeper.js';
 import { Jobs } from './platform/jobs/agenda.js';
@@ -61,6 +62,7 @@ export interface Engine {
     bot: BotService;
     notifications: NotificationsService;
     templates: TemplatesService;
+    media: MediaService;
     campaigns: CampaignsDomain;
   };
   /** Runs the crash-recovery sweep once for every tenant (the periodic sweeper does it too). */
@@ -129,6 +131,7 @@ export async function createEngine(config: Config): Promise<Engine> {
   const customers = new CustomersService(db);
   const contacts = new ContactsService({ db, customers, realtime: realtime.emitter, notifications, logger, importStallMs: config.contactImportStallMs });
   const templates = new TemplatesService(db, channels, graph, audit, notifications, realtime.emitter);
+  const media = new MediaService(db, channels, graph);
   const tickets = new TicketsService(db);
   const quotations = new QuotationsService(db);
   const reviews = new ReviewsService(db);
@@ -170,6 +173,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     contacts,
     customers,
     templates,
+    media,
     notifications,
     webhooks,
     settings: config.campaigns,
@@ -192,6 +196,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     ...contactsRoutes(contacts),
     ...conversations.routes,
     ...templatesRoutes(templates),
+    ...mediaRoutes(media),
     ...campaigns.routes,
   ]);
 
@@ -237,7 +242,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     app,
     routes,
     socketEvents: realtime.events,
-    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, contacts, webhooks, conversations, tickets, quotations, reviews, bot, notifications, templates, campaigns },
+    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, contacts, webhooks, conversations, tickets, quotations, reviews, bot, notifications, templates, media, campaigns },
     sweep: sweepAll,
     listen: () =>
       new Promise((resolve) => {

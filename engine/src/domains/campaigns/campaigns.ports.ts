@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Model } from 'mongoose';
-import type { TemplateView } from '@parley/common';
+import type { MediaView, TemplateView } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
@@ -9,9 +9,10 @@ import type { Jobs } from '../../platform/jobs/agenda.js';
 import type { TokenBuckets } from '../../platform/redis/token-bucket.js';
 import type { Config } from '../../config/config.js';
 import type { AuditService } from '../audit/index.js';
-import type { ChannelsService } from '../channels/index.js';
+import type { ChannelsService, OpenChannel } from '../channels/index.js';
 import type { ContactsService } from '../contacts/index.js';
 import type { CustomersService } from '../customers/index.js';
+import type { SendableMedia } from '../media/index.js';
 import type { NotificationsService } from '../notifications/index.js';
 import type { TemplateStatusListener } from '../templates/index.js';
 import type { WebhooksService } from '../webhooks/index.js';
@@ -28,6 +29,15 @@ export interface TemplatesPort {
   onTemplateStatusChanged(listener: TemplateStatusListener): void;
 }
 
+/**
+ * What campaigns need from uploaded files: the record a header mapping names, and its media id as
+ * WhatsApp knows it now (uploaded again once the old one is near its 30 days).
+ */
+export interface MediaPort {
+  find(tenantId: string, id: string): Promise<MediaView | null>;
+  sendable(tenantId: string, id: string, channel: OpenChannel): Promise<SendableMedia>;
+}
+
 export interface CampaignsDeps {
   db: Database;
   redis: Redis;
@@ -41,6 +51,7 @@ export interface CampaignsDeps {
   contacts: ContactsService;
   customers: CustomersService;
   templates: TemplatesPort;
+  media: MediaPort;
   notifications: NotificationsService;
   webhooks: WebhooksService;
   settings: Config['campaigns'];

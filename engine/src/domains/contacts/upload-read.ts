@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { readBody } from '../../platform/http/read-body.js';
 import { MAX_IMPORT_BYTES, badFile, readCsvUpload, tooLarge, type CsvUpload } from './csv-read.js';
 import { XLSX_CONTENT_TYPE, readXlsxUpload, refuseOle, spreadsheetKind } from './xlsx-read.js';
 
@@ -32,16 +33,9 @@ async function peek(body: Readable, size: number): Promise<{ head: Buffer; strea
 
 /** The whole file, up to the limit; past it the upload is read on (and dropped) so the client gets the answer. */
 async function collect(body: Readable, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    bytes += buffer.length;
-    if (bytes <= maxBytes) chunks.push(buffer);
-    else if (bytes > maxBytes * 4) break;
-  }
-  if (bytes > maxBytes) throw tooLarge('The file', maxBytes);
-  return Buffer.concat(chunks);
+  const { bytes, size } = await readBody(body, maxBytes);
+  if (size > maxBytes) throw tooLarge('The file', maxBytes);
+  return bytes;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Agent, request, errors as undiciErrors } from 'undici';
+import { Agent, FormData, request, errors as undiciErrors } from 'undici';
 import { policyFor, reasonFor, type ErrorPolicy } from './error-policy.js';
 
 export interface GraphChannel {
@@ -17,6 +17,13 @@ export type SendOutcome =
   /** The request never left (connection refused, DNS): safe to send again. */
   | { ok: false; kind: 'unsent'; message: string };
 
+/** A file sent to the Graph API. */
+export interface GraphFile {
+  fileName: string;
+  mimeType: string;
+  bytes: Buffer;
+}
+
 interface GraphErrorBody {
   error?: { code?: number; message?: string; error_data?: { details?: string } | string; error_user_msg?: string };
 }
@@ -28,7 +35,11 @@ interface GraphErrorBody {
 export class GraphClient {
   private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
 
-  constructor(private readonly timeoutMs = 15_000) {}
+  constructor(
+    private readonly timeoutMs = 15_000,
+    /** A 100 MB document takes longer than a message to reach Meta. */
+    private readonly uploadTimeoutMs = 120_000,
+  ) {}
 
   async sendMessage(channel: GraphChannel, body: Record<string, unknown>): Promise<SendOutcome> {
     const url = `${channel.graphBaseUrl}/${channel.phoneNumberId}/messages`;
@@ -96,6 +107,48 @@ export class GraphClient {
       bodyTimeout: this.timeoutMs,
     });
     readJson(response.statusCode, await response.body.text());
+  }
+
+  /** `POST /{phone-number-id}/media` (multipart): a file the number can then send by id for 30 days. */
+  async uploadMedia(channel: GraphChannel, file: GraphFile): Promise<{ id: string }> {
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', file.mimeType);
+    form.set('file', new Blob([file.bytes], { type: file.mimeType }), file.fileName);
+    const response = await request(`${channel.graphBaseUrl}/${channel.phoneNumberId}/media`, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: { authorization: `Bearer ${channel.accessToken}` },
+      body: form,
+      headersTimeout: this.uploadTimeoutMs,
+      bodyTimeout: this.uploadTimeoutMs,
+    });
+    const result = readJson(response.statusCode, await response.body.text()) as { id?: unknown } | null;
+    if (typeof result?.id !== 'string' || result.id === '') throw new GraphError(0, 'WhatsApp took the file without giving its media id');
+    return { id: result.id };
+  }
+
+  /**
+   * The Resumable Upload API, which is how a template's media sample reaches Meta: a session for
+   * the file (`POST /app/uploads`), then its bytes from offset 0 (`POST /upload:<id>`), which
+   * answer the handle (`h`) a template's `header_handle` quotes.
+   */
+  async uploadExample(channel: GraphChannel, file: GraphFile): Promise<{ handle: string }> {
+    const query = new URLSearchParams({ file_name: file.fileName, file_length: String(file.bytes.length), file_type: file.mimeType });
+    const session = (await this.post(channel, `app/uploads?${query.toString()}`, {})) as { id?: unknown } | null;
+    if (typeof session?.id !== 'string' || !session.id.startsWith('upload:')) throw new GraphError(0, 'WhatsApp opened no upload session');
+    // The session id is used as Meta gives it (it may carry its own query string).
+    const response = await request(`${channel.graphBaseUrl}/${session.id}`, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: { authorization: `OAuth ${channel.accessToken}`, file_offset: '0', 'content-type': 'application/octet-stream' },
+      body: file.bytes,
+      headersTimeout: this.uploadTimeoutMs,
+      bodyTimeout: this.uploadTimeoutMs,
+    });
+    const result = readJson(response.statusCode, await response.body.text()) as { h?: unknown } | null;
+    if (typeof result?.h !== 'string' || result.h === '') throw new GraphError(0, 'WhatsApp took the file without giving its handle');
+    return { handle: result.h };
   }
 
   private async post(channel: GraphChannel, path: string, body: unknown): Promise<unknown> {

@@ -1,0 +1,148 @@
+import { expect } from 'chai';
+import type { MediaView } from '@parley/common';
+import { dropTestData, startTestEngine, type TestEngine } from '../support/harness.js';
+import { addMember, onboardTenant, type TenantFixture } from '../support/fixtures.js';
+import type { ApiClient } from '../support/api-client.js';
+import { connectWhatsApp, PNID, type WhatsAppFixture } from '../support/whatsapp.js';
+import { JPEG, PDF, PNG, uploadMedia, type UploadResult } from './media-files.js';
+
+const MB = 1024 * 1024;
+
+describe('Media uploads (POST /api/media)', function () {
+  this.timeout(60_000);
+  let t: TestEngine;
+  let tenant: TenantFixture;
+  let other: TenantFixture;
+  let wa: WhatsAppFixture;
+  let marketer: ApiClient;
+
+  const counts = async (tenantId: string) => {
+    const db = t.engine.db.tenant(tenantId);
+    return { media: await db.collection('media').countDocuments(), chunks: await db.collection('media_chunks').countDocuments() };
+  };
+
+  /** A refusal: its status and code, the field at fault, and nothing stored. */
+  async function expectRefused(result: UploadResult, status: number, code: string, message: RegExp): Promise<void> {
+    expect(result.status, JSON.stringify(result.body)).to.equal(status);
+    expect(result.body.error?.code).to.equal(code);
+    const [field] = result.body.error?.details?.fields ?? [];
+    expect(field?.message).to.match(message);
+  }
+
+  before(async () => {
+    t = await startTestEngine();
+    tenant = await onboardTenant(t, 'media-a');
+    other = await onboardTenant(t, 'media-b');
+    wa = await connectWhatsApp(t, tenant);
+    marketer = (await addMember(t, tenant, 'marketer@media-a.test', ['marketer'])).client;
+  });
+  after(async () => {
+    await wa.close();
+    await dropTestData(t.engine);
+    await t.close();
+  });
+
+  it('uploads a template sample through the Resumable Upload API and keeps its handle and bytes', async () => {
+    const uploaded = await uploadMedia(marketer, JPEG, { purpose: 'template_example', fileName: 'spring offer.jpg', type: 'image/jpeg' });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).to.equal(201);
+    const view = uploaded.body as MediaView;
+    expect(view).to.include({ purpose: 'template_example', fileName: 'spring offer.jpg', mimeType: 'image/jpeg', size: JPEG.length, contentUrl: `/api/media/${view.id}/content` });
+    expect(view.sha256).to.match(/^[0-9a-f]{64}$/);
+    expect(view.handle, 'the handle the simulator issued').to.be.a('string');
+    expect(wa.sim.state.uploads.sample(view.handle ?? '')?.bytes.equals(JPEG)).to.equal(true);
+    const content = await fetch(`${t.url}${view.contentUrl}`, { headers: { cookie: marketer.sessionCookie ?? '' } });
+    expect(content.status).to.equal(200);
+    expect(content.headers.get('content-type')).to.equal('image/jpeg');
+    expect(content.headers.get('content-disposition')).to.equal("inline; filename*=UTF-8''spring%20offer.jpg");
+    expect(Buffer.from(await content.arrayBuffer()).equals(JPEG)).to.equal(true);
+  });
+
+  it('uploads a campaign header to the number as WhatsApp media, stored in chunks and read back whole', async () => {
+    // Over 2 MB, so the bytes span three chunks.
+    const big = Buffer.concat([PDF, Buffer.alloc(2 * MB + 123, 0x20)]);
+    const uploaded = await uploadMedia(tenant.admin, big, { purpose: 'campaign_header', fileName: 'price list.pdf', type: 'application/pdf' });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).to.equal(201);
+    const view = uploaded.body as MediaView;
+    expect(view).to.include({ purpose: 'campaign_header', mimeType: 'application/pdf', size: big.length, handle: null });
+    const stored = await t.engine.db.tenant(tenant.id).collection('media').findOne({});
+    expect(stored).to.not.equal(null);
+    const record = await t.engine.db.tenant(tenant.id).collection<{ _id: unknown; graphMediaId: string; phoneNumberId: string; chunkCount: number }>('media').findOne({ purpose: 'campaign_header' });
+    expect(record?.chunkCount).to.equal(3);
+    expect(record?.phoneNumberId).to.equal(PNID);
+    const media = wa.sim.state.media.get(record?.graphMediaId ?? '');
+    expect(media?.mimeType).to.equal('application/pdf');
+    expect(media?.bytes.equals(big)).to.equal(true);
+    const content = await fetch(`${t.url}${view.contentUrl}`, { headers: { cookie: tenant.admin.sessionCookie ?? '' } });
+    expect(Buffer.from(await content.arrayBuffer()).equals(big)).to.equal(true);
+    expect((await marketer.get<MediaView>(`/api/media/${view.id}`)).body).to.deep.equal(view);
+  });
+
+  it('goes by the bytes, not the name: a PNG sent as image/jpeg is stored as a PNG', async () => {
+    const uploaded = await uploadMedia(marketer, PNG, { purpose: 'campaign_header', fileName: 'logo.jpg', type: 'image/jpeg' });
+    expect(uploaded.status).to.equal(201);
+    expect((uploaded.body as MediaView).mimeType).to.equal('image/png');
+  });
+
+  it('refuses a type WhatsApp headers do not take, a file that is not what it says, and an empty file, storing nothing', async () => {
+    const before = await counts(tenant.id);
+    await expectRefused(await uploadMedia(marketer, Buffer.from('GIF89a...'), { purpose: 'campaign_header', fileName: 'a.gif', type: 'image/gif' }), 415, 'UNSUPPORTED_MEDIA_TYPE', /JPEG or PNG image, an MP4 video or a PDF document/);
+    await expectRefused(await uploadMedia(marketer, Buffer.from('MZ not a picture'), { purpose: 'campaign_header', fileName: 'a.jpg', type: 'image/jpeg' }), 415, 'UNSUPPORTED_MEDIA_TYPE', /whatever its name says/);
+    await expectRefused(await uploadMedia(marketer, Buffer.alloc(0), { purpose: 'campaign_header', fileName: 'a.jpg', type: 'image/jpeg' }), 400, 'VALIDATION_FAILED', /is empty/);
+    expect(await counts(tenant.id)).to.deep.equal(before);
+  });
+
+  it("refuses a file over WhatsApp's limit for its type: 5 MB for a picture", async () => {
+    const before = await counts(tenant.id);
+    const large = Buffer.concat([JPEG, Buffer.alloc(5 * MB)]);
+    await expectRefused(await uploadMedia(marketer, large, { purpose: 'campaign_header', fileName: 'huge.jpg', type: 'image/jpeg' }), 413, 'PAYLOAD_TOO_LARGE', /at most 5 MB/);
+    expect(await counts(tenant.id)).to.deep.equal(before);
+  });
+
+  it('names the query field at fault when the purpose or the file name is missing or wrong', async () => {
+    const missing = await uploadMedia(marketer, JPEG, { fileName: 'a.jpg', type: 'image/jpeg' });
+    expect(missing.status).to.equal(400);
+    expect(missing.body.error?.code).to.equal('VALIDATION_FAILED');
+    expect(missing.body.error?.details?.fields?.map((issue) => issue.field)).to.deep.equal(['query.purpose']);
+    const wrong = await uploadMedia(marketer, JPEG, { purpose: 'avatar', type: 'image/jpeg' });
+    expect(wrong.body.error?.details?.fields?.map((issue) => issue.field)).to.have.members(['query.purpose', 'query.fileName']);
+    const json = await marketer.request<{ error: { code: string; details: { fields: { field: string }[] } } }>('POST', '/api/media?purpose=campaign_header&fileName=a.jpg', { file: 'x' });
+    expect(json.status, 'a JSON body is not a file').to.equal(400);
+    expect(json.body.error.details.fields.map((issue) => issue.field)).to.deep.equal(['body']);
+  });
+
+  it('refuses people who do not edit templates (403) and callers without a session (401)', async () => {
+    const agent = (await addMember(t, tenant, 'agent@media-a.test', ['care_agent'])).client;
+    const denied = await uploadMedia(agent, JPEG, { purpose: 'campaign_header', fileName: 'a.jpg', type: 'image/jpeg' });
+    expect(denied.status).to.equal(403);
+    expect(denied.body.error?.code).to.equal('FORBIDDEN');
+    const anonymous = await fetch(`${t.url}/api/media?purpose=campaign_header&fileName=a.jpg`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: JPEG });
+    expect(anonymous.status).to.equal(401);
+  });
+
+  it("answers 404 to another tenant for a file's record and its bytes", async () => {
+    const uploaded = await uploadMedia(marketer, JPEG, { purpose: 'campaign_header', fileName: 'a.jpg', type: 'image/jpeg' });
+    const id = (uploaded.body as MediaView).id;
+    const record = await other.admin.get<{ error: { code: string } }>(`/api/media/${id}`);
+    expect(record.status).to.equal(404);
+    expect(record.body.error.code).to.equal('NOT_FOUND');
+    const content = await fetch(`${t.url}/api/media/${id}/content`, { headers: { cookie: other.admin.sessionCookie ?? '' } });
+    expect(content.status).to.equal(404);
+  });
+
+  it('answers 502 when WhatsApp refuses the upload, and stores nothing', async () => {
+    const before = await counts(tenant.id);
+    // The number's token rotated at Meta: every call with the stored one is refused (190).
+    wa.sim.state.numbers.upsert({ phoneNumberId: PNID, accessToken: 'rotated-token' });
+    try {
+      for (const purpose of ['campaign_header', 'template_example']) {
+        const refused = await uploadMedia(marketer, JPEG, { purpose, fileName: 'a.jpg', type: 'image/jpeg' });
+        expect(refused.status).to.equal(502);
+        expect(refused.body.error?.code).to.equal('BAD_GATEWAY');
+        expect(refused.body.error?.message).to.match(/^WhatsApp refused the file: .*Nothing was saved\.$/);
+      }
+    } finally {
+      wa.sim.state.numbers.upsert({ phoneNumberId: PNID, accessToken: 'demo-access-token' });
+    }
+    expect(await counts(tenant.id)).to.deep.equal(before);
+  });
+});
