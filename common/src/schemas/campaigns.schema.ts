@@ -27,6 +27,8 @@ export const variableSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('phone') }).strict(),
   z.object({ kind: z.literal('attribute'), key: attributeKeySchema }).strict(),
   z.object({ kind: z.literal('text'), value: z.string().min(1).max(1024) }).strict(),
+  /** A file uploaded to Parley for this (purpose `campaign_header`): only a media header takes it. */
+  z.object({ kind: z.literal('media'), mediaId: idSchema }).strict(),
 ]);
 export type VariableSource = z.infer<typeof variableSourceSchema>;
 
@@ -34,7 +36,7 @@ export const variableMappingSchema = z
   .object({
     /**
      * The template value it fills, by `TemplateVariable.key`: the body's "1".."n" or name, then
-     * `header:<token>`, `header:media` (a media header's link) and `button:<index>`.
+     * `header:<token>`, `header:media` (a media header's link or uploaded file) and `button:<index>`.
      */
     parameter: z.string().min(1).max(40),
     source: variableSourceSchema,
@@ -46,17 +48,18 @@ export type VariableMapping = z.infer<typeof variableMappingSchema>;
 const LINK = /^https?:\/\/\S+$/i;
 
 /**
- * What is wrong with the mapping of a media header (`header:media`), or null: WhatsApp fetches the
- * file from a link for every message, so it is fixed text holding the link, or a contact
- * attribute holding one (with a link, or nothing, as its fallback). The builder and the launch
- * check say it in the same words.
+ * What is wrong with the mapping of a media header (`header:media`), or null: a file uploaded to
+ * Parley, or a link WhatsApp fetches the file from for every message (fixed text holding the link,
+ * or a contact attribute holding one, with a link or nothing as its fallback). The builder and the
+ * launch check say it in the same words; the launch also checks that the upload fits the header.
  */
 export function mediaLinkIssue(mapping: VariableMapping): string | null {
   const source = mapping.source;
   const fallback = mapping.fallback.trim();
+  if (source.kind === 'media') return null;
   if (source.kind === 'text') return LINK.test(source.value.trim()) ? null : 'needs a link to the file, starting with https://';
   if (source.kind === 'attribute') return !fallback || LINK.test(fallback) ? null : 'needs a link as its fallback too, starting with https://';
-  return 'needs a link to the file: fixed text holding it, or a contact attribute holding one';
+  return 'needs a file: upload one, or give a link to it (fixed text, or a contact attribute holding one)';
 }
 
 const campaignFields = {

@@ -1,7 +1,17 @@
 import type { TemplateContent, TemplateVariable } from '../schemas/templates.schema.js';
 
-/** The value key of a media header's link. */
+/** The value key of a media header: a link to the file, or the file's WhatsApp media id at send. */
 export const MEDIA_HEADER_KEY = 'header:media';
+
+/** The value key of the file name a document header sent by media id shows; not a variable. */
+export const MEDIA_FILENAME_KEY = 'header:media:filename';
+
+const LINK = /^https?:\/\//i;
+
+/** Whether a media header's value is a link (WhatsApp fetches it) rather than a media id. */
+export function isMediaLink(value: string): boolean {
+  return LINK.test(value.trim());
+}
 
 /** Anything between double braces, so the linter can explain a malformed token too. */
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
@@ -40,8 +50,8 @@ export function templateVariables(content: TemplateContent): TemplateVariable[] 
     }
   } else if (header) {
     // A media header is sent with a link to the file; the sample given for review is a fair default.
-    const example = /^https?:\/\//.test(header.example) ? header.example : '';
-    variables.push({ key: MEDIA_HEADER_KEY, where: 'header', label: `Header ${header.format.toLowerCase()} link`, example });
+    const example = isMediaLink(header.example) ? header.example : '';
+    variables.push({ key: MEDIA_HEADER_KEY, where: 'header', label: `Header ${header.format.toLowerCase()}`, example });
   }
   content.buttons.forEach((button, index) => {
     if (button.type === 'COPY_CODE') {

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
-import type { CampaignContext, CampaignView, RecipientView, TemplateView, VariableMapping } from '@parley/common';
+import { ObjectId } from 'mongodb';
+import type { CampaignContext, CampaignView, MediaView, RecipientView, TemplateView, VariableMapping } from '@parley/common';
 import { dropTestData, startTestEngine, type TestEngine } from '../support/harness.js';
 import { addMember, onboardTenant, type TenantFixture } from '../support/fixtures.js';
 import type { ApiClient } from '../support/api-client.js';
 import { connectWhatsApp, eventually, PNID, type WhatsAppFixture } from '../support/whatsapp.js';
 import { campaignIn, customer, phoneOf, seedCustomers, simControl, unleashNumber, waIdOf } from './campaign-fixtures.js';
+import { PDF, PNG, uploadMedia } from '../media/media-files.js';
 
 type ErrorBody = { error: { code: string; message: string; details?: { fields: { field: string; message: string }[] } } };
 
@@ -34,6 +36,12 @@ const PLAN_VARIABLES: VariableMapping[] = [
 const PHOTO_COMPONENTS = [
   { type: 'HEADER', format: 'IMAGE', example: { header_handle: ['https://parley.test/sample.jpg'] } },
   { type: 'BODY', text: 'Hello {{first_name}}, our spring plans are here.', example: { body_text_named_params: [{ param_name: 'first_name', example: 'Ana' }] } },
+];
+
+/** A document header: the file is uploaded to Parley for the campaign. */
+const PRICE_LIST_COMPONENTS = [
+  { type: 'HEADER', format: 'DOCUMENT', example: { header_handle: ['https://parley.test/sample.pdf'] } },
+  { type: 'BODY', text: 'Hi {{1}}, here are the new prices.', example: { body_text: [['Ana']] } },
 ];
 
 describe('Campaign template parameters', function () {
@@ -141,6 +149,78 @@ describe('Campaign template parameters', function () {
     await eventually(async () => (await recipientsOf(campaign.id))[0]?.status === 'delivered', 'the photo campaign to be delivered');
   });
 
+  describe('a media header uploaded as a file', () => {
+    type MediaRecord = { _id: ObjectId; graphMediaId: string; uploadedAt: Date };
+    const recordOf = async (id: string) => t.engine.db.tenant(tenant.id).collection<MediaRecord>('media').findOne({ _id: new ObjectId(id) });
+    const upload = async (bytes: Buffer, fileName: string, type: string, purpose = 'campaign_header'): Promise<MediaView> => {
+      const uploaded = await uploadMedia(marketer, bytes, { purpose, fileName, type });
+      if (uploaded.status !== 201) throw new Error(`upload failed: ${JSON.stringify(uploaded.body)}`);
+      return uploaded.body as MediaView;
+    };
+    const fileVariables = (mediaId: string): VariableMapping[] => [
+      { parameter: 'first_name', source: { kind: 'first_name' }, fallback: 'there' },
+      { parameter: 'header:media', source: { kind: 'media', mediaId }, fallback: '' },
+    ];
+    const launched = async (templateId: string, variables: VariableMapping[], n: number): Promise<CampaignView> => {
+      const listId = await listOf(`File ${n}`, [{ n }]);
+      const campaign = await draft({ templateId, variables, audience: { listIds: [listId], allConsenting: false, segmentId: null } });
+      const launch = await marketer.post(`/api/campaigns/${campaign.id}/launch`);
+      expect(launch.status, JSON.stringify(launch.body)).to.equal(200);
+      await campaignIn(tenant, campaign.id, ['completed']);
+      return campaign;
+    };
+
+    it('sends the picture by its WhatsApp media id, which WhatsApp accepts and delivers', async () => {
+      const picture = await upload(PNG, 'spring.png', 'image/png');
+      const campaign = await launched(photo.id, fileVariables(picture.id), 8300);
+      const graphMediaId = (await recordOf(picture.id))?.graphMediaId;
+      expect(wa.sim.state.media.get(graphMediaId ?? '')?.bytes.equals(PNG)).to.equal(true);
+      expect(componentsSentTo(8300)).to.deep.equal([
+        { type: 'header', parameters: [{ type: 'image', image: { id: graphMediaId } }] },
+        { type: 'body', parameters: [{ type: 'text', text: 'Customer', parameter_name: 'first_name' }] },
+      ]);
+      await eventually(async () => (await recipientsOf(campaign.id))[0]?.status === 'delivered', 'the uploaded picture to be delivered');
+    });
+
+    it('sends a document with its file name', async () => {
+      const priceList = await synced('price_list', PRICE_LIST_COMPONENTS);
+      const pdf = await upload(PDF, 'Prices March.pdf', 'application/pdf');
+      const variables: VariableMapping[] = [{ parameter: '1', source: { kind: 'first_name' }, fallback: 'there' }, fileVariables(pdf.id)[1] as VariableMapping];
+      await launched(priceList.id, variables, 8301);
+      const graphMediaId = (await recordOf(pdf.id))?.graphMediaId;
+      expect(componentsSentTo(8301)).to.deep.include({ type: 'header', parameters: [{ type: 'document', document: { id: graphMediaId, filename: 'Prices March.pdf' } }] });
+    });
+
+    it('uploads a file older than 29 days again before sending it, and keeps the new media id', async () => {
+      const picture = await upload(PNG, 'old.png', 'image/png');
+      const old = await recordOf(picture.id);
+      const longAgo = new Date(Date.now() - 30 * 24 * 3600_000);
+      await t.engine.db.tenant(tenant.id).collection<MediaRecord>('media').updateOne({ _id: new ObjectId(picture.id) }, { $set: { uploadedAt: longAgo } });
+      await launched(photo.id, fileVariables(picture.id), 8302);
+      const renewed = await recordOf(picture.id);
+      expect(renewed?.graphMediaId).to.be.a('string').and.not.equal(old?.graphMediaId);
+      expect(renewed?.uploadedAt.getTime()).to.be.greaterThan(Date.now() - 60_000);
+      expect(componentsSentTo(8302)).to.deep.include({ type: 'header', parameters: [{ type: 'image', image: { id: renewed?.graphMediaId } }] });
+    });
+
+    it('refuses to launch with a template sample, a file of another kind or a file this workspace does not have', async () => {
+      const sample = await upload(PNG, 'sample.png', 'image/png', 'template_example');
+      const pdf = await upload(PDF, 'prices.pdf', 'application/pdf');
+      const cases: [string, string][] = [
+        [sample.id, 'the header image file was uploaded as a template sample: upload it for the campaign'],
+        [pdf.id, 'the header image must be image/jpeg or image/png; prices.pdf is application/pdf'],
+        ['0123456789abcdef01234567', "the header image file is not among this workspace's uploads: upload it again"],
+      ];
+      for (const [mediaId, message] of cases) {
+        const campaign = await draft({ templateId: photo.id, variables: fileVariables(mediaId) });
+        const refused = await marketer.post<ErrorBody>(`/api/campaigns/${campaign.id}/launch`);
+        expect(refused.status).to.equal(400);
+        expect(refused.body.error.details?.fields).to.deep.equal([{ field: 'body.variables', message }]);
+        expect((await marketer.get<CampaignView>(`/api/campaigns/${campaign.id}`)).body.status).to.equal('draft');
+      }
+    });
+  });
+
   it('refuses to launch with a header or button variable unmapped, or a media header without a link, naming body.variables', async () => {
     const bodyOnly = await draft({ templateId: plan.id, variables: PLAN_VARIABLES.slice(0, 2) });
     const refused = await marketer.post<ErrorBody>(`/api/campaigns/${bodyOnly.id}/launch`);
@@ -160,7 +240,7 @@ describe('Campaign template parameters', function () {
     expect(linkless.status).to.equal(400);
     expect(linkless.body.error.details?.fields).to.have.length(1);
     expect(linkless.body.error.details?.fields[0]).to.include({ field: 'body.variables' });
-    expect(linkless.body.error.details?.fields[0]?.message).to.equal('the header image needs a link to the file: fixed text holding it, or a contact attribute holding one');
+    expect(linkless.body.error.details?.fields[0]?.message).to.equal('the header image needs a file: upload one, or give a link to it (fixed text, or a contact attribute holding one)');
     expect((await marketer.get<CampaignView>(`/api/campaigns/${noLink.id}`)).body.status).to.equal('draft');
   });
 

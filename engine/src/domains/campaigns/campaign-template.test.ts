@@ -65,7 +65,7 @@ describe('Campaign template messages', () => {
 
   it('refuses a launch that leaves a variable unmapped or gives a media header no link, in words', () => {
     expect(mappingIssues(photo, [{ parameter: '1', source: { kind: 'first_name' }, fallback: 'there' }])).to.deep.equal([
-      { field: 'body.variables', message: 'map every template variable: Header image link, Code to copy' },
+      { field: 'body.variables', message: 'map every template variable: Header image, Code to copy' },
     ]);
     const noLink: VariableMapping[] = [
       { parameter: '1', source: { kind: 'first_name' }, fallback: 'there' },

@@ -1,5 +1,17 @@
-import { MEDIA_HEADER_KEY, mediaLinkIssue, type AudienceMember, type FieldIssue, type TemplateValues, type TemplateView, type VariableMapping } from '@parley/common';
+import {
+  MEDIA_FILENAME_KEY,
+  MEDIA_HEADER_KEY,
+  MEDIA_TYPES_BY_FORMAT,
+  mediaLinkIssue,
+  type AudienceMember,
+  type FieldIssue,
+  type MediaView,
+  type TemplateValues,
+  type TemplateView,
+  type VariableMapping,
+} from '@parley/common';
 import { AppError } from '../../platform/errors/app-error.js';
+import type { SendableMedia } from '../media/index.js';
 import { buildTemplateMessage } from '../templates/index.js';
 import { claimIdOf, type RecipientDoc } from './campaigns.model.js';
 import type { TemplatesPort } from './campaigns.ports.js';
@@ -29,6 +41,7 @@ export function valueFor(mapping: VariableMapping | undefined, member: Member): 
     : source.kind === 'first_name' ? (member.name?.trim().split(/\s+/)[0] ?? null)
     : source.kind === 'phone' ? member.phone
     : source.kind === 'attribute' ? (member.attributes[source.key] ?? null)
+    : source.kind === 'media' ? source.mediaId
     : source.value;
   return oneLine(raw) || oneLine(mapping.fallback);
 }
@@ -60,6 +73,33 @@ export function mappingIssues(template: Pick<TemplateView, 'variables' | 'conten
     if (problem) issues.push({ field: 'body.variables', message: `the header ${header.format.toLowerCase()} ${problem}` });
   }
   return issues;
+}
+
+/** The uploaded file a campaign's media header sends, by our media record id, or null. */
+export function headerMediaOf(variables: VariableMapping[]): string | null {
+  const source = variables.find((mapping) => mapping.parameter === MEDIA_HEADER_KEY)?.source;
+  return source?.kind === 'media' ? source.mediaId : null;
+}
+
+/**
+ * What stops a launch in a header file: it must be a campaign header uploaded to this tenant, of a
+ * type the header takes (IMAGE: JPEG or PNG, VIDEO: MP4, DOCUMENT: PDF).
+ */
+export function headerFileIssue(template: Pick<TemplateView, 'content'>, media: MediaView | null): FieldIssue | null {
+  const header = template.content.header;
+  const field = 'body.variables';
+  if (!header || header.format === 'TEXT') return { field, message: 'this template has no media header to send a file in' };
+  const kind = header.format.toLowerCase();
+  if (!media) return { field, message: `the header ${kind} file is not among this workspace's uploads: upload it again` };
+  if (media.purpose !== 'campaign_header') return { field, message: `the header ${kind} file was uploaded as a template sample: upload it for the campaign` };
+  const accepted = MEDIA_TYPES_BY_FORMAT[header.format];
+  if (!accepted.includes(media.mimeType)) return { field, message: `the header ${kind} must be ${accepted.join(' or ')}; ${media.fileName} is ${media.mimeType}` };
+  return null;
+}
+
+/** A recipient's values with the header file as WhatsApp knows it now (a document with its name). */
+export function withHeaderMedia(params: TemplateValues, media: SendableMedia): TemplateValues {
+  return { ...params, [MEDIA_HEADER_KEY]: media.graphMediaId, ...(media.mimeType === 'application/pdf' ? { [MEDIA_FILENAME_KEY]: media.fileName } : {}) };
 }
 
 /**

@@ -9,7 +9,7 @@ import type { CampaignEvent } from './campaign.machine.js';
 import { countersOfMany, emptyCounters, toCampaignView, toRecipientView } from './campaign.views.js';
 import type { CampaignDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
-import { findTemplate, mappingIssues, paramsFor, templateMessage } from './campaign-template.js';
+import { findTemplate, headerFileIssue, headerMediaOf, mappingIssues, paramsFor, templateMessage, withHeaderMedia } from './campaign-template.js';
 import { skipReasonOf } from './materialise.js';
 import { estimateCost } from './rate-card.js';
 import { spentOf } from './dispatch-gate.js';
@@ -156,8 +156,10 @@ export class CampaignsService {
     const channel = await this.channelOf(tenantId);
     if (!channel) throw new AppError('CONFLICT', 'Connect a WhatsApp number first');
     // A test goes to someone who is not a contact: what the mapping cannot fill, the template's example fills.
-    const { params } = paramsFor(template, doc.variables, { name: null, phone: normalized.phone, attributes: {} });
-    for (const variable of template.variables) params[variable.key] ??= variable.example;
+    const { params: mapped } = paramsFor(template, doc.variables, { name: null, phone: normalized.phone, attributes: {} });
+    for (const variable of template.variables) mapped[variable.key] ??= variable.example;
+    const headerFile = headerMediaOf(doc.variables);
+    const params = headerFile ? withHeaderMedia(mapped, await this.deps.media.sendable(tenantId, headerFile, channel)) : mapped;
     const body = { ...templateMessage(template, { _id: `test-${id}`, attempt: 0, phone: normalized.phone, values: [], params }), biz_opaque_callback_data: `cmptest:${id}` };
     const outcome = await this.deps.graph.sendMessage(channel, body);
     if (outcome.ok) return { wamid: outcome.wamid };
@@ -175,6 +177,9 @@ export class CampaignsService {
     const issues: FieldIssue[] = [];
     if (template.status !== 'APPROVED') issues.push({ field: 'body.templateId', message: `the template is ${template.status.toLowerCase()}; only approved templates can be sent` });
     issues.push(...mappingIssues(template, doc.variables));
+    const headerFile = headerMediaOf(doc.variables);
+    const fileIssue = headerFile ? headerFileIssue(template, await this.deps.media.find(tenantId, headerFile)) : null;
+    if (fileIssue) issues.push(fileIssue);
     const channel = await this.channelOf(tenantId);
     const ceiling = throughputIssue(channel, doc.throughputCap);
     if (ceiling) issues.push(ceiling);

@@ -7,6 +7,10 @@ import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { rateOf } from './rate-card.js';
 import { writeGuarded } from './recipient-writes.js';
 import { findByIds } from '../../platform/db/by-id.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { GraphError } from '../../platform/whatsapp/graph-client.js';
+import type { SendableMedia } from '../media/index.js';
+import { headerMediaOf, withHeaderMedia } from './campaign-template.js';
 
 const TIER_LIMITS: Record<string, number> = { TIER_50: 50, TIER_250: 250, TIER_1K: 1000, TIER_2K: 2000, TIER_10K: 10_000, TIER_100K: 100_000 };
 const DAY_MS = 24 * 3600_000;
@@ -82,11 +86,33 @@ export class DispatchGate {
   ) {}
 
   async admit(tenantId: string, campaign: CampaignDoc, template: TemplateSummary, channel: OpenChannel & { messagingTier: string }, due: RecipientDoc[]): Promise<{ sendable: RecipientDoc[]; pause: { reason: PauseReason; message: string } | null }> {
-    const consenting = await this.checkConsent(tenantId, String(campaign._id), template, due);
+    const headed = await this.withHeaderFile(tenantId, campaign, channel, due);
+    if (headed.pause) return { sendable: [], pause: headed.pause };
+    const consenting = await this.checkConsent(tenantId, String(campaign._id), template, headed.sendable);
     const affordable = await this.withinBudget(campaign, template, consenting);
     const reached = await this.withinTier(channel, affordable.sendable);
     const pause = affordable.pause ?? reached.pause;
     return { sendable: reached.sendable, pause };
+  }
+
+  /**
+   * A header file is sent by its WhatsApp media id, which WhatsApp forgets after 30 days: each
+   * batch asks for the id as it is now (the file goes up again when it is near that age), and the
+   * recipients carry it for this send only; their stored values keep naming Parley's file.
+   */
+  private async withHeaderFile(tenantId: string, campaign: CampaignDoc, channel: OpenChannel, due: RecipientDoc[]): Promise<{ sendable: RecipientDoc[]; pause: { reason: PauseReason; message: string } | null }> {
+    const mediaId = headerMediaOf(campaign.variables);
+    if (!mediaId || due.length === 0) return { sendable: due, pause: null };
+    let media: SendableMedia;
+    try {
+      media = await this.deps.media.sendable(tenantId, mediaId, channel);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return { sendable: [], pause: { reason: 'template', message: 'The header file of this campaign is gone: it cannot be sent.' } };
+      if (!(error instanceof GraphError)) throw error;
+      const message = `WhatsApp refused the header file when it was uploaded again (${error.details ?? error.message}). Resume to try again.`;
+      return { sendable: [], pause: { reason: 'template', message } };
+    }
+    return { sendable: due.map((recipient) => (recipient.params ? { ...recipient, params: withHeaderMedia(recipient.params, media) } : recipient)), pause: null };
   }
 
   /** Marketing consent is checked at dispatch, not only when the audience was built (DESIGN §8). */

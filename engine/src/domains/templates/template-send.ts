@@ -1,4 +1,4 @@
-import { MEDIA_HEADER_KEY, renderTemplatePreview, uniqueTokens, urlVariable, type TemplateContent, type TemplateValues } from '@parley/common';
+import { isMediaLink, MEDIA_FILENAME_KEY, MEDIA_HEADER_KEY, renderTemplatePreview, uniqueTokens, urlVariable, type TemplateContent, type TemplateValues } from '@parley/common';
 import { AppError } from '../../platform/errors/app-error.js';
 
 export interface TemplateMessage {
@@ -13,7 +13,8 @@ type Parameter = Record<string, unknown>;
 /**
  * Builds the Graph `template` object from values keyed like `TemplateView.variables`. Body values
  * must be given; a header or button value falls back to the template's example (a media header's
- * sample link, a copy code), which is what the template was approved with.
+ * sample link, a copy code), which is what the template was approved with. A media header's value
+ * is a link, or a media id from WhatsApp's upload (a document's with its file name).
  */
 export function buildTemplateMessage(template: { name: string; language: string; content: TemplateContent }, values: TemplateValues): TemplateMessage {
   const { content } = template;
@@ -33,8 +34,13 @@ export function buildTemplateMessage(template: { name: string; language: string;
     const tokens = uniqueTokens(header.text);
     if (tokens.length > 0) components.push({ type: 'header', parameters: tokens.map((token) => text(token, fallback(`header:${token}`, header.examples[token] ?? ''))) });
   } else if (header) {
-    const kind = header.format.toLowerCase();
-    components.push({ type: 'header', parameters: [{ type: kind, [kind]: { link: fallback(MEDIA_HEADER_KEY, header.example) } }] });
+    // A sample given as an upload handle was for the review only: it cannot be sent.
+    const media = fallback(MEDIA_HEADER_KEY, isMediaLink(header.example) ? header.example : '');
+    if (!media) {
+      const kind = header.format.toLowerCase();
+      throw new AppError('VALIDATION_FAILED', `This template needs the ${kind} its header shows`, { fields: [{ field: 'body.parameters', message: `give a link to the header ${kind}` }] });
+    }
+    components.push({ type: 'header', parameters: [mediaParameter(header.format, media, values[MEDIA_FILENAME_KEY])] });
   }
   if (bodyTokens.length > 0) components.push({ type: 'body', parameters: bodyTokens.map((token) => text(token, values[token]?.trim() ?? '')) });
   content.buttons.forEach((button, index) => {
@@ -51,4 +57,10 @@ export function buildTemplateMessage(template: { name: string; language: string;
     template: { name: template.name, language: { code: template.language }, components },
     text: renderTemplatePreview(content, values).text,
   };
+}
+
+function mediaParameter(format: 'IMAGE' | 'VIDEO' | 'DOCUMENT', value: string, fileName: string | undefined): Parameter {
+  const kind = format.toLowerCase();
+  if (isMediaLink(value)) return { type: kind, [kind]: { link: value } };
+  return { type: kind, [kind]: { id: value, ...(format === 'DOCUMENT' && fileName ? { filename: fileName } : {}) } };
 }
