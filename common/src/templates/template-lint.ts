@@ -45,7 +45,7 @@ export function lintTemplate(input: LintInput): FieldIssue[] {
     if (uniqueTokens(input.header.text).length > 1) problems.push({ field: 'header.text', message: 'a header may hold only one variable' });
     lintExamples('header', input.header.text, input.header.examples, problems);
   } else if (input.header && !input.header.example.trim()) {
-    problems.push({ field: 'header.example', message: `give a sample ${input.header.format.toLowerCase()} (an upload handle or a link) for the review` });
+    problems.push({ field: 'header.example', message: `upload a sample ${input.header.format.toLowerCase()}: WhatsApp reviews the template with it` });
   }
   lintText('body', input.body.text, TEMPLATE_LIMITS.body, input.parameterFormat, problems);
   lintExamples('body', input.body.text, input.body.examples, problems);

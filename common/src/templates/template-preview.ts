@@ -2,7 +2,7 @@ import type { TemplateContent, TemplateValues } from '../schemas/templates.schem
 import { fillPlaceholders, MEDIA_HEADER_KEY, templateVariables } from './template-parameters.js';
 
 export interface TemplatePreview {
-  /** A text header with its values, or a media header's kind and sample. */
+  /** A text header with its values, or a media header's kind and its link (empty when not a link). */
   header: { format: 'TEXT'; text: string } | { format: 'IMAGE' | 'VIDEO' | 'DOCUMENT'; link: string } | null;
   body: string;
   footer: string | null;
@@ -31,7 +31,8 @@ export function renderTemplatePreview(content: TemplateContent, values: Template
   const renderedHeader: TemplatePreview['header'] =
     header === null ? null : header.format === 'TEXT'
         ? { format: 'TEXT', text: fillPlaceholders(header.text, (token) => valueOf(`header:${token}`)) }
-        : { format: header.format, link: valueOf(MEDIA_HEADER_KEY) ?? header.example };
+        : // A sample given as an upload handle is not a link anyone can open: it shows as no link.
+          { format: header.format, link: valueOf(MEDIA_HEADER_KEY) ?? '' };
   const body = fillPlaceholders(content.body.text, valueOf);
   const buttons = content.buttons.map((button, index): TemplatePreview['buttons'][number] => {
     switch (button.type) {

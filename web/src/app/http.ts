@@ -93,6 +93,37 @@ async function json<T>(method: string, path: string, body?: unknown, query?: Que
   return response.json();
 }
 
+/**
+ * A file sent as the raw body through XMLHttpRequest, the one browser API that reports how much
+ * of a request body has gone out: `onProgress` gets the share sent, 0 to 1.
+ */
+function sendWithProgress<T>(path: string, file: Blob, type: string, query: Query | undefined, onProgress: (share: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', withQuery(path, query));
+    request.setRequestHeader('Accept', 'application/json');
+    request.setRequestHeader('Content-Type', type);
+    request.withCredentials = true;
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+    };
+    request.onerror = () => reject(new ApiError(0, 'NETWORK_FAILED', 'The server could not be reached'));
+    request.onload = () => {
+      // The same checks as every fetch, on a Response built from what the request got.
+      const response = new Response(request.responseText, { status: request.status, headers: { 'Content-Type': request.getResponseHeader('Content-Type') ?? '' } });
+      if (response.ok) {
+        resolve(response.json());
+        return;
+      }
+      void toApiError(response).then((error) => {
+        if (error.code === 'UNAUTHENTICATED') unauthenticatedListener?.();
+        reject(error);
+      });
+    };
+    request.send(file);
+  });
+}
+
 export const http = {
   get: <T>(path: string, query?: Query) => json<T>('GET', path, undefined, query),
   post: <T>(path: string, body: unknown = {}) => json<T>('POST', path, body),
@@ -104,6 +135,8 @@ export const http = {
   },
   /** Uploads a file as the raw body, with the query naming it. */
   upload: async <T>(path: string, file: Blob, type: string, query?: Query): Promise<T> => (await send('POST', path, undefined, query, { file, type })).json(),
+  /** The same, telling how much of the file has been sent. */
+  uploadWithProgress: <T>(path: string, file: Blob, type: string, query: Query, onProgress: (share: number) => void) => sendWithProgress<T>(path, file, type, query, onProgress),
   /** For the calls that answer 202/204 without a body. */
   postNoContent: async (path: string, body: unknown = {}): Promise<void> => {
     await send('POST', path, body);

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
 import type { CampaignContext, CampaignView, ContactListView, SegmentView, TemplateView } from '@parley/common';
+import { mediaApi } from '../media/media.api';
 import { campaignsApi, builderApi, type AudienceCount, type AudienceEstimate } from './campaigns.api';
 import { draftOf, emptyDraft, rowsFor, toBody, type DraftForm } from './campaign-draft';
 import type { BuilderStep } from './campaign-steps';
@@ -110,12 +111,22 @@ export const useCampaignBuilderStore = defineStore('campaignBuilder', () => {
       const view = await campaignsApi.get(draftId);
       Object.assign(form, draftOf(view));
       take(view);
-      await Promise.all([sources, contextLoaded]);
+      await Promise.all([sources, contextLoaded, showHeaderFiles()]);
       await fetchEstimate();
       return view;
     } finally {
       loading.draft = false;
     }
+  }
+
+  /** A draft names its header file by id: fetch it to show its name and thumbnail. */
+  async function showHeaderFiles(): Promise<void> {
+    await Promise.all(
+      form.variables.filter((row) => row.kind === 'media' && row.mediaId && !row.media).map(async (row) => {
+        // A file gone or unreadable shows as none to upload; the launch check says so in words.
+        row.media = await mediaApi.get(row.mediaId).catch(() => null);
+      }),
+    );
   }
 
   function chooseTemplate(templateId: string | null): void {

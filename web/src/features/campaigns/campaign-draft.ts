@@ -1,4 +1,4 @@
-import { MEDIA_HEADER_KEY, type CampaignView, type CreateCampaignBody, type TemplateVariable, type VariableMapping, type VariableSource } from '@parley/common';
+import { isMediaLink, MEDIA_HEADER_KEY, type CampaignView, type CreateCampaignBody, type MediaView, type TemplateVariable, type VariableMapping, type VariableSource } from '@parley/common';
 import { pickerToIso, isoToPicker } from './zoned-time';
 
 export type SourceKind = VariableSource['kind'];
@@ -10,6 +10,9 @@ export interface VariableRow {
   key: string;
   value: string;
   fallback: string;
+  /** A media header's uploaded file (`kind: 'media'`): its id, and the file once known, to show. */
+  mediaId: string;
+  media: MediaView | null;
 }
 
 /** The builder's editable state; `toBody` turns it into the contract's body. */
@@ -29,12 +32,23 @@ export interface DraftForm {
 
 export const SOURCE_KINDS: readonly SourceKind[] = ['first_name', 'name', 'phone', 'attribute', 'text'];
 
+/** A media header is an uploaded file, or a link: the same for all, or one per contact. */
+export const MEDIA_SOURCE_KINDS: readonly SourceKind[] = ['media', 'text', 'attribute'];
+
 export const SOURCE_LABELS: Record<SourceKind, string> = {
   name: 'Full name',
   first_name: 'First name',
   phone: 'Phone number',
   attribute: 'Custom attribute',
   text: 'Fixed text',
+  media: 'Upload a file',
+};
+
+/** The media header's sources say what they hold. */
+export const MEDIA_SOURCE_LABELS: Partial<Record<SourceKind, string>> = {
+  media: 'Upload a file',
+  text: 'Link',
+  attribute: 'Link in a contact attribute',
 };
 
 export function emptyDraft(): DraftForm {
@@ -60,6 +74,8 @@ function rowOf(mapping: VariableMapping): VariableRow {
     key: source.kind === 'attribute' ? source.key : '',
     value: source.kind === 'text' ? source.value : '',
     fallback: mapping.fallback,
+    mediaId: source.kind === 'media' ? source.mediaId : '',
+    media: null,
   };
 }
 
@@ -84,6 +100,8 @@ function sourceOf(row: VariableRow): VariableSource {
       return { kind: 'attribute', key: row.key.trim() };
     case 'text':
       return { kind: 'text', value: row.value };
+    case 'media':
+      return { kind: 'media', mediaId: row.mediaId };
     default:
       return { kind: row.kind };
   }
@@ -92,14 +110,17 @@ function sourceOf(row: VariableRow): VariableSource {
 /**
  * Keeps what was mapped for variables the new template still has. A new text variable starts as
  * the first name; a link, a link's end or a code is most often the same for everyone, so it
- * starts as fixed text holding the template's own sample.
+ * starts as fixed text holding the template's own sample. A media header whose sample is not a
+ * link starts as a file to upload.
  */
 export function rowsFor(variables: readonly Pick<TemplateVariable, 'key' | 'where' | 'example'>[], current: readonly VariableRow[]): VariableRow[] {
   return variables.map((variable): VariableRow => {
     const kept = current.find((row) => row.parameter === variable.key);
     if (kept) return kept;
-    if (variable.where === 'button' || variable.key === MEDIA_HEADER_KEY) return { parameter: variable.key, kind: 'text', key: '', value: variable.example, fallback: '' };
-    return { parameter: variable.key, kind: 'first_name', key: '', value: '', fallback: '' };
+    const row: VariableRow = { parameter: variable.key, kind: 'first_name', key: '', value: '', fallback: '', mediaId: '', media: null };
+    if (variable.key === MEDIA_HEADER_KEY && !isMediaLink(variable.example)) return { ...row, kind: 'media' };
+    if (variable.where === 'button' || variable.key === MEDIA_HEADER_KEY) return { ...row, kind: 'text', value: variable.example };
+    return row;
   });
 }
 
@@ -133,5 +154,7 @@ export function sampleValue(row: VariableRow): string {
       return row.fallback || `[${row.key.trim() || 'attribute'}]`;
     case 'text':
       return row.value || row.fallback;
+    case 'media':
+      return row.media?.contentUrl ?? '';
   }
 }

@@ -88,5 +88,6 @@ export function variableIssue(mapping: VariableMapping): string | null {
   const where = issue?.path.at(-1);
   if (where === 'key') return 'Name the attribute: lowercase letters, digits and _, starting with a letter';
   if (where === 'value') return 'Type the text to send';
+  if (where === 'mediaId') return 'Upload the file to send';
   return issue?.message ?? 'Check this value';
 }

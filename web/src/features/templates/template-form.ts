@@ -4,6 +4,7 @@ import {
   uniqueTokens,
   type CreateTemplateBody,
   type FieldIssue,
+  type MediaView,
   type ParameterFormat,
   type TemplateButton,
   type TemplateCategory,
@@ -22,7 +23,10 @@ export interface TemplateFormValues {
   headerKind: HeaderKind;
   headerText: string;
   headerExamples: Record<string, string>;
+  /** The sample's Resumable Upload handle, as WhatsApp reviews the template with it. */
   headerMedia: string;
+  /** The sample uploaded in this editor, to show; null for a template's earlier sample. */
+  headerMediaFile: MediaView | null;
   bodyText: string;
   bodyExamples: Record<string, string>;
   /** Empty means no footer. */
@@ -40,6 +44,7 @@ function blank(): TemplateFormValues {
     headerText: '',
     headerExamples: {},
     headerMedia: '',
+    headerMediaFile: null,
     bodyText: '',
     bodyExamples: {},
     footer: '',
@@ -104,6 +109,12 @@ export function useTemplateForm() {
     Object.assign(values, view ? fromView(view) : blank());
   }
 
+  /** A sample uploaded for the header: its handle is what WhatsApp reviews the template with. */
+  function setSample(media: MediaView | null): void {
+    values.headerMediaFile = media;
+    values.headerMedia = media?.handle ?? '';
+  }
+
   function createBody(submit: boolean): CreateTemplateBody {
     return { name: values.name, language: values.language, category: values.category, ...content.value, submit };
   }
@@ -112,7 +123,7 @@ export function useTemplateForm() {
     return { category: values.category, ...content.value, submit };
   }
 
-  return reactive({ values, content, problems, problemsAt, reset, createBody, updateBody });
+  return reactive({ values, content, problems, problemsAt, reset, setSample, createBody, updateBody });
 }
 
 export type TemplateForm = ReturnType<typeof useTemplateForm>;
