@@ -56,7 +56,7 @@ export async function connectWhatsApp(t: TestEngine, tenant: TenantFixture): Pro
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the generous deadline passes. */
-export async function eventually<T>(check: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -66,7 +66,7 @@ export async function eventually<T>(check: () => Promise<T | undefined | false |
     } catch (error) {
       last = error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }

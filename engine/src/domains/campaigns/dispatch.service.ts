@@ -165,25 +165,30 @@ export class Dispatcher {
     return { ...open, messagingTier: view?.messagingTier ?? 'TIER_250' };
   }
 
+  /**
+   * When to look again: at the next retry due, when the oldest unconfirmed send's grace ends, or
+   * once the sends just made can no longer fail by webhook (131049 asks for a retry); with none of
+   * those left, the campaign is complete. One read of the recipients still open finds all three.
+   */
   private async whenNext(tenantId: string, campaignId: string): Promise<Date | null> {
-    const recipients = this.models.recipients(tenantId);
     const settling = new Date(Date.now() - this.deps.settings.settleMs);
-    const [queued, sending, fresh] = await Promise.all([
-      recipients.findOne({ campaignId, status: 'queued' }, { notBefore: 1 }).sort({ notBefore: 1 }).lean(),
-      recipients.findOne({ campaignId, status: 'sending' }, { claimedAt: 1 }).sort({ claimedAt: 1 }).lean(),
-      // A message only `sent` may still fail by webhook (131049 asks for a retry): wait a little.
-      recipients.findOne({ campaignId, status: 'sent', sentAt: { $gt: settling } }, { sentAt: 1 }).sort({ sentAt: -1 }).lean(),
-    ]);
-    if (!queued && !sending && !fresh) {
+    const open = this.models.recipients(tenantId)
+      .find({ campaignId, $or: [{ status: { $in: ['queued', 'sending'] } }, { status: 'sent', sentAt: { $gt: settling } }] }, { _id: 0, status: 1, notBefore: 1, claimedAt: 1, sentAt: 1 })
+      .lean()
+      .cursor();
+    let next = Infinity;
+    for await (const recipient of open) {
+      const at =
+        recipient.status === 'queued' ? recipient.notBefore.getTime()
+        : recipient.status === 'sending' ? Math.max((recipient.claimedAt?.getTime() ?? Date.now()) + this.deps.settings.ambiguousGraceMs, this.unconfirmedCheckAt(campaignId))
+        : (recipient.sentAt?.getTime() ?? Date.now()) + this.deps.settings.settleMs;
+      next = Math.min(next, at);
+    }
+    if (next === Infinity) {
       await this.lifecycle.send(tenantId, campaignId, { type: 'COMPLETE', at: Date.now() }, 'complete');
       return null;
     }
-    const times = [
-      queued?.notBefore.getTime(),
-      sending?.claimedAt ? Math.max(sending.claimedAt.getTime() + this.deps.settings.ambiguousGraceMs, this.unconfirmedCheckAt(campaignId)) : undefined,
-      fresh?.sentAt ? fresh.sentAt.getTime() + this.deps.settings.settleMs : undefined,
-    ].filter((t): t is number => t !== undefined);
-    return new Date(Math.max(Date.now(), Math.min(...times)));
+    return new Date(Math.max(Date.now(), next));
   }
 
   /**
