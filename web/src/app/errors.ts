@@ -15,6 +15,7 @@ const MESSAGES: Partial<Record<ClientErrorCode, string>> = {
   WINDOW_CLOSED: 'The customer last wrote more than 24 hours ago. WhatsApp only allows approved templates until they write again.',
   PAYLOAD_TOO_LARGE: 'That is too large to send.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment.',
+  BAD_GATEWAY: 'WhatsApp did not take it. Nothing was changed; try again in a moment.',
   UNAVAILABLE: 'Parley is briefly unavailable. Try again in a moment.',
   NETWORK_FAILED: 'Parley cannot be reached. Check your connection and try again.',
   BAD_RESPONSE: 'Parley answered in a way this page does not understand. Reload and try again.',

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { templateVariables, uniqueTokens, type TemplateContent, type TemplateView, type VariableMapping } from '@parley/common';
-import { mappingIssues, paramsFor, templateMessage } from './campaign-template.js';
+import { templateVariables, uniqueTokens, type MediaView, type TemplateContent, type TemplateView, type VariableMapping } from '@parley/common';
+import { headerFileIssue, mappingIssues, paramsFor, templateMessage, withHeaderMedia } from './campaign-template.js';
 
 function viewOf(content: TemplateContent, name = 'offer'): TemplateView {
   return {
@@ -75,5 +75,23 @@ describe('Campaign template messages', () => {
     expect(mappingIssues(photo, noLink)).to.deep.equal([{ field: 'body.variables', message: 'the header image needs a link to the file, starting with https://' }]);
     const linked = noLink.map((mapping): VariableMapping => (mapping.parameter === 'header:media' ? { ...mapping, source: { kind: 'text', value: 'https://cdn.parley.test/spring.jpg' } } : mapping));
     expect(mappingIssues(photo, linked)).to.deep.equal([]);
+  });
+
+  it('sends an uploaded header file by its media id, a document with its file name, and never a sample handle as a link', () => {
+    const params = withHeaderMedia({ 1: 'Ana', 'button:0': 'SAVE10', 'header:media': '65f0c0ffee0000000000beef' }, { graphMediaId: '1234567890', fileName: 'spring.png', mimeType: 'image/png' });
+    const body = templateMessage(photo, { _id: 'c1:5511', attempt: 0, phone: '+5511', values: [], params });
+    expect((body.template as { components: unknown[] }).components[0]).to.deep.equal({ type: 'header', parameters: [{ type: 'image', image: { id: '1234567890' } }] });
+    const pdf = withHeaderMedia({}, { graphMediaId: '42', fileName: 'Prices.pdf', mimeType: 'application/pdf' });
+    expect(pdf).to.deep.equal({ 'header:media': '42', 'header:media:filename': 'Prices.pdf' });
+  });
+
+  it('takes for the header only a campaign upload of a type the header format takes', () => {
+    const file = (mimeType: MediaView['mimeType'], purpose: MediaView['purpose'] = 'campaign_header'): MediaView => ({
+      id: 'm1', purpose, fileName: 'f', mimeType, size: 1, sha256: '', handle: null, uploadedAt: new Date(0).toISOString(), contentUrl: '/api/media/m1/content',
+    });
+    expect(headerFileIssue(photo, file('image/jpeg'))).to.equal(null);
+    expect(headerFileIssue(photo, file('video/mp4'))?.message).to.equal('the header image must be image/jpeg or image/png; f is video/mp4');
+    expect(headerFileIssue(photo, file('image/png', 'template_example'))?.message).to.contain('uploaded as a template sample');
+    expect(headerFileIssue(named, file('image/png'))?.message).to.equal('this template has no media header to send a file in');
   });
 });

@@ -16,8 +16,8 @@ function explain(error: unknown): string {
   if (isApiError(error, 'PAYLOAD_TOO_LARGE') || isApiError(error, 'UNSUPPORTED_MEDIA_TYPE') || isApiError(error, 'VALIDATION_FAILED')) {
     return `This file ${error.fields[0]?.message ?? 'cannot be used'}.`;
   }
-  if (isApiError(error, 'BAD_GATEWAY')) return `${error.message.replace(/\s*Nothing was saved\.$/, '')} Nothing was saved: try again, or another file.`;
-  if (isApiError(error, 'CONFLICT')) return error.message;
+  // WhatsApp's refusal (or silence) and a missing number are told by the server in words.
+  if (isApiError(error, 'BAD_GATEWAY') || isApiError(error, 'CONFLICT')) return error.message;
   return describeError(error);
 }
 
