@@ -7,6 +7,7 @@ import type { ApiClient } from '../support/api-client.js';
 import { connectWhatsApp, eventually, PNID, type WhatsAppFixture } from '../support/whatsapp.js';
 import { campaignIn, customer, phoneOf, seedCustomers, simControl, unleashNumber, waIdOf } from './campaign-fixtures.js';
 import { PDF, PNG, uploadMedia } from '../media/media-files.js';
+import { DEMO_NUMBER } from '../../../scripts/whatsapp-simulator/index.js';
 
 type ErrorBody = { error: { code: string; message: string; details?: { fields: { field: string; message: string }[] } } };
 
@@ -201,6 +202,24 @@ describe('Campaign template parameters', function () {
       expect(renewed?.graphMediaId).to.be.a('string').and.not.equal(old?.graphMediaId);
       expect(renewed?.uploadedAt.getTime()).to.be.greaterThan(Date.now() - 60_000);
       expect(componentsSentTo(8302)).to.deep.include({ type: 'header', parameters: [{ type: 'image', image: { id: renewed?.graphMediaId } }] });
+    });
+
+    it('answers a test send whose file WhatsApp refuses to take again with 502 and its words, and keeps the file', async () => {
+      const picture = await upload(PNG, 'refused.png', 'image/png');
+      const old = await recordOf(picture.id);
+      await t.engine.db.tenant(tenant.id).collection<MediaRecord>('media').updateOne({ _id: new ObjectId(picture.id) }, { $set: { uploadedAt: new Date(Date.now() - 30 * 24 * 3600_000) } });
+      const campaign = await draft({ templateId: photo.id, variables: fileVariables(picture.id) });
+      // WhatsApp no longer takes the number's token: the upload is refused with 190.
+      await simControl(wa, 'POST', '/numbers', { phoneNumberId: PNID, accessToken: 'revoked-token' });
+      try {
+        const refused = await marketer.post<ErrorBody>(`/api/campaigns/${campaign.id}/test-send`, { phone: phoneOf(8303) });
+        expect(refused.status).to.equal(502);
+        expect(refused.body.error.code).to.equal('BAD_GATEWAY');
+        expect(refused.body.error.message).to.match(/^WhatsApp refused the file: .+\. The file stays in Parley as it was\./);
+      } finally {
+        await simControl(wa, 'POST', '/numbers', { phoneNumberId: PNID, accessToken: DEMO_NUMBER.accessToken });
+      }
+      expect((await recordOf(picture.id))?.graphMediaId).to.equal(old?.graphMediaId);
     });
 
     it('refuses to launch with a template sample, a file of another kind or a file this workspace does not have', async () => {

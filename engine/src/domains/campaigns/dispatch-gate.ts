@@ -8,7 +8,6 @@ import { rateOf } from './rate-card.js';
 import { writeGuarded } from './recipient-writes.js';
 import { findByIds } from '../../platform/db/by-id.js';
 import { AppError } from '../../platform/errors/app-error.js';
-import { GraphError } from '../../platform/whatsapp/graph-client.js';
 import type { SendableMedia } from '../media/index.js';
 import { headerMediaOf, withHeaderMedia } from './campaign-template.js';
 
@@ -108,9 +107,9 @@ export class DispatchGate {
       media = await this.deps.media.sendable(tenantId, mediaId, channel);
     } catch (error) {
       if (error instanceof AppError && error.code === 'NOT_FOUND') return { sendable: [], pause: { reason: 'template', message: 'The header file of this campaign is gone: it cannot be sent.' } };
-      if (!(error instanceof GraphError)) throw error;
-      const message = `WhatsApp refused the header file when it was uploaded again (${error.details ?? error.message}). Resume to try again.`;
-      return { sendable: [], pause: { reason: 'template', message } };
+      // Refused (it carries WhatsApp's code): a person must look. Unreachable: the batch runs again.
+      if (!(error instanceof AppError && error.code === 'BAD_GATEWAY' && error.details?.graphCode !== undefined)) throw error;
+      return { sendable: [], pause: { reason: 'template', message: `${error.message} Resume to try again.` } };
     }
     return { sendable: due.map((recipient) => (recipient.params ? { ...recipient, params: withHeaderMedia(recipient.params, media) } : recipient)), pause: null };
   }

@@ -96,7 +96,7 @@ export class MediaService {
     const fresh = doc.graphMediaId !== null && doc.phoneNumberId === channel.phoneNumberId && Date.now() - doc.uploadedAt.getTime() < MEDIA_ID_TTL_MS;
     if (fresh && doc.graphMediaId !== null) return { graphMediaId: doc.graphMediaId, fileName: doc.fileName, mimeType: doc.mimeType };
     const bytes = await this.bytesOf(tenantId, doc);
-    const { id: graphMediaId } = await this.graph.uploadMedia(channel, { fileName: doc.fileName, mimeType: doc.mimeType, bytes });
+    const { id: graphMediaId } = await toWhatsApp(() => this.graph.uploadMedia(channel, { fileName: doc.fileName, mimeType: doc.mimeType, bytes }), 'The file stays in Parley as it was.');
     await this.media(tenantId).updateOne({ _id: doc._id }, { $set: { graphMediaId, phoneNumberId: channel.phoneNumberId, uploadedAt: new Date() } });
     return { graphMediaId, fileName: doc.fileName, mimeType: doc.mimeType };
   }
@@ -134,16 +134,19 @@ export class MediaService {
   }
 }
 
-/** Runs a Graph upload, turning its failure into a 502 that says whether WhatsApp refused or was unreachable. */
-async function toWhatsApp<T>(upload: () => Promise<T>): Promise<T> {
+/**
+ * Runs a Graph upload, turning its failure into a 502 that says whether WhatsApp refused or was
+ * unreachable, and then what became of the file (`after`).
+ */
+async function toWhatsApp<T>(upload: () => Promise<T>, after = 'Nothing was saved.'): Promise<T> {
   try {
     return await upload();
   } catch (error) {
     if (error instanceof GraphError) {
       const said = error.details ?? error.message;
-      throw new AppError('BAD_GATEWAY', `WhatsApp refused the file: ${said}. Nothing was saved.`, { graphCode: error.code });
+      throw new AppError('BAD_GATEWAY', `WhatsApp refused the file: ${said}. ${after}`, { graphCode: error.code });
     }
-    throw new AppError('BAD_GATEWAY', 'WhatsApp could not be reached to take the file; nothing was saved. Try again in a moment.');
+    throw new AppError('BAD_GATEWAY', `WhatsApp could not be reached to take the file. ${after} Try again in a moment.`);
   }
 }
 
