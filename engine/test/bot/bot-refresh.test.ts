@@ -13,6 +13,7 @@ const quiet: RealtimeEmitter = {
   toRooms: () => undefined,
   endUserSessions: () => undefined,
   endTenantSessions: () => undefined,
+  hasListeners: () => Promise.resolve(false),
 };
 const actor = { id: 'test', email: 'test@refresh.test', ip: null };
 const MONDAY_NOON = new Date('2025-06-02T12:00:00Z');

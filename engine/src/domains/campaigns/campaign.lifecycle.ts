@@ -107,10 +107,12 @@ export class CampaignLifecycle {
     this.pending.set(key, entry);
   }
 
+  /** Counting the recipients is what an update costs: with nobody watching, none is made. */
   async publish(tenantId: string, campaignId: string): Promise<void> {
+    const room = ROOMS.readers(tenantId, 'Campaign');
+    if (!(await this.deps.realtime.hasListeners([room]))) return;
     const view = await this.view(tenantId, campaignId);
     if (!view) return;
-    const room = ROOMS.readers(tenantId, 'Campaign');
     this.deps.realtime.toRooms([room], 'campaign:updated', view);
     this.deps.realtime.toRooms([room], 'campaign:rate', { campaignId, points: await this.rates.points(campaignId, 5) });
   }

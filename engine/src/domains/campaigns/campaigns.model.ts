@@ -164,3 +164,29 @@ export const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, read
 
 /** The recipient status a delivery rank stands for (0: not confirmed yet). */
 export const RANKED_STATUSES = ['sending', 'sent', 'delivered', 'read'] as const satisfies readonly RecipientStatus[];
+
+/**
+ * The order a campaign sends in: the ids of its queued recipients, a page per materialised batch
+ * (`_id`: campaign and page number, from 0 with no gap). Dispatch reads the next page by its `_id`
+ * instead of searching the recipients for who is queued.
+ */
+export interface QueuePageDoc {
+  _id: string;
+  campaignId: string;
+  page: number;
+  ids: string[];
+}
+
+export const queuePageSchema = new Schema<QueuePageDoc>(
+  {
+    _id: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    page: { type: Number, required: true },
+    ids: { type: [String], default: [] },
+  },
+  { collection: 'campaign_queue_pages', versionKey: false },
+);
+
+export function queuePageIdOf(campaignId: string, page: number): string {
+  return `${campaignId}:${page}`;
+}

@@ -16,7 +16,7 @@ import type { SendableMedia } from '../media/index.js';
 import type { NotificationsService } from '../notifications/index.js';
 import type { TemplateStatusListener } from '../templates/index.js';
 import type { WebhooksService } from '../webhooks/index.js';
-import { campaignSchema, claimSchema, recipientSchema, type CampaignDoc, type ClaimDoc, type RecipientDoc } from './campaigns.model.js';
+import { campaignSchema, claimSchema, queuePageSchema, recipientSchema, type CampaignDoc, type ClaimDoc, type QueuePageDoc, type RecipientDoc } from './campaigns.model.js';
 import type { RateCard } from './rate-card.js';
 
 /**
@@ -65,10 +65,12 @@ export class CampaignModels {
   readonly campaigns: (tenantId: string) => Model<CampaignDoc>;
   readonly recipients: (tenantId: string) => Model<RecipientDoc>;
   readonly claims: (tenantId: string) => Model<ClaimDoc>;
+  readonly queuePages: (tenantId: string) => Model<QueuePageDoc>;
 
   constructor(db: Database) {
     this.campaigns = db.defineTenantModel('Campaign', campaignSchema);
     this.recipients = db.defineTenantModel('CampaignRecipient', recipientSchema);
     this.claims = db.defineTenantModel('CampaignClaim', claimSchema);
+    this.queuePages = db.defineTenantModel('CampaignQueuePage', queuePageSchema);
   }
 }

@@ -7,6 +7,7 @@ import { claimIdOf, RANKED_STATUSES, type CampaignDoc, type RecipientDoc } from 
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { materialise } from './materialise.js';
 import { ClaimWriter } from './claim-writer.js';
+import { SendQueue } from './send-queue.js';
 import { verdictOf } from './outcomes.js';
 import { DispatchGate } from './dispatch-gate.js';
 import type { Settler, Settlement } from './settler.js';
@@ -32,6 +33,7 @@ interface InFlight {
  */
 export class Dispatcher {
   private readonly gate: DispatchGate;
+  private readonly queue: SendQueue;
   private stopped = false;
   /** Per campaign, the batches of this process now sending or settling, oldest first. */
   private readonly inFlight = new Map<string, InFlight[]>();
@@ -45,6 +47,7 @@ export class Dispatcher {
     private readonly settler: Settler,
   ) {
     this.gate = new DispatchGate(deps, models, lifecycle);
+    this.queue = new SendQueue(deps.db, deps.redis, models);
   }
 
   /** Claimed sends not yet made when the process stops are settled like a crash's: by webhook or grace. */
@@ -77,11 +80,15 @@ export class Dispatcher {
       await this.lifecycle.send(tenantId, campaignId, { type: 'FAIL', message: 'The WhatsApp number of this campaign was disconnected.', at: Date.now() }, 'fail:channel');
       return null;
     }
-    await this.requeueUnconfirmed(tenantId, campaignId);
+    // Unconfirmed sends wait for the queue's pages to be handed out: looking for them means
+    // searching the recipients, which FerretDB does by reading them all.
+    if (await this.queue.exhausted(campaignId)) await this.requeueUnconfirmed(tenantId, campaignId);
     const pace = Math.min(campaign.throughputCap, channel.throughput);
     const size = Math.min(MAX_BATCH, Math.max(this.deps.settings.batchSize, Math.ceil(pace * BATCH_SECONDS)));
     const busy = (this.inFlight.get(campaignId) ?? []).flatMap((batch) => batch.ids);
-    const due = await this.models.recipients(tenantId).find({ campaignId, status: 'queued', notBefore: { $lte: new Date() }, ...(busy.length > 0 ? { _id: { $nin: busy } } : {}) }).sort({ notBefore: 1 }).limit(size).lean();
+    const due =
+      (await this.queue.take(tenantId, campaignId, size, new Set(busy))) ??
+      (await this.models.recipients(tenantId).find({ campaignId, status: 'queued', notBefore: { $lte: new Date() }, ...(busy.length > 0 ? { _id: { $nin: busy } } : {}) }).sort({ notBefore: 1 }).limit(size).lean());
     if (due.length === 0) {
       // What the batches under way settle decides what comes next.
       if (busy.length > 0) return this.drain(campaignId).then(() => new Date());

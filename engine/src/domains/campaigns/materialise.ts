@@ -2,7 +2,7 @@ import type { AnyBulkWriteOperation } from 'mongoose';
 import type { AudienceMember, SkipReason, TemplateView } from '@parley/common';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import { paramsFor } from './campaign-template.js';
-import type { CampaignDoc, RecipientDoc } from './campaigns.model.js';
+import { queuePageIdOf, type CampaignDoc, type QueuePageDoc, type RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels } from './campaigns.ports.js';
 
 const INSERT_BATCH = 1000;
@@ -17,9 +17,9 @@ export function skipReasonOf(member: AudienceMember, marketing: boolean): SkipRe
 }
 
 /**
- * Turns the audience into recipients, in batches of unordered inserts. Each recipient's `_id` is
- * the (campaign, phone) pair, so running it again after a crash, or in a second process, adds
- * nobody twice; a second person with a number already taken is kept as skipped (`duplicate`).
+ * Turns the audience into recipients, in batches of unordered inserts, and writes the send
+ * queue's page of each batch (see QueuePageDoc). Each recipient's `_id` is the (campaign, phone)
+ * pair, so running it again after a crash, or in a second process, adds nobody twice; a second person with a number already taken is kept as skipped (`duplicate`).
  */
 export async function materialise(
   models: CampaignModels,
@@ -34,9 +34,14 @@ export async function materialise(
   const now = new Date();
   let batch: RecipientDoc[] = [];
   let count = 0;
+  let page = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     await insertIgnoringDuplicates(models, tenantId, batch);
+    // Every batch gets its page, empty or not: the first missing page is the end of the queue.
+    const ids = batch.filter((r) => r.status === 'queued').map((r) => r._id);
+    await insertPage(models, tenantId, { _id: queuePageIdOf(campaignId, page), campaignId, page, ids });
+    page++;
     count += batch.length;
     batch = [];
   };
@@ -86,6 +91,15 @@ async function insertIgnoringDuplicates(models: CampaignModels, tenantId: string
     const failed = writeErrorsOf(error);
     if (failed ? failed.every(isDuplicateKeyError) : isDuplicateKeyError(error)) return;
     throw error;
+  }
+}
+
+/** A page written by an interrupted run stays as it was: its recipients are the ones stored then. */
+async function insertPage(models: CampaignModels, tenantId: string, doc: QueuePageDoc): Promise<void> {
+  try {
+    await models.queuePages(tenantId).create(doc);
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
   }
 }
 

@@ -14,4 +14,6 @@ export interface RealtimeEmitter {
   /** Ends a user's live connections (deactivation, suspension), after telling them why. */
   endUserSessions(userId: string, code: 'DEACTIVATED' | 'TENANT_SUSPENDED' | 'LOGGED_OUT'): void;
   endTenantSessions(tenantId: string, code: 'TENANT_SUSPENDED'): void;
+  /** Whether anyone, on any engine process, is in one of these rooms now. */
+  hasListeners(rooms: string[]): Promise<boolean>;
 }

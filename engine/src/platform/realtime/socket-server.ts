@@ -71,6 +71,8 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
       io.to(ROOMS.tenant(tenantId)).emit('session:ended', { code });
       io.in(ROOMS.tenant(tenantId)).disconnectSockets(true);
     },
+    // Every process answers through the Redis adapter; one that cannot be asked counts as listening.
+    hasListeners: async (rooms) => (await io.in(rooms).fetchSockets().catch(() => [null])).length > 0,
   };
 
   return {
