@@ -35,12 +35,19 @@ export async function materialise(
   let batch: RecipientDoc[] = [];
   let count = 0;
   let page = 0;
-  const flush = async () => {
-    if (batch.length === 0) return;
-    await insertIgnoringDuplicates(models, tenantId, batch);
+  // One batch is written while the next is read and built; a failed write surfaces at the next flush.
+  let writing: Promise<void> = Promise.resolve();
+  const write = async (docs: RecipientDoc[], n: number) => {
+    await insertIgnoringDuplicates(models, tenantId, docs);
     // Every batch gets its page, empty or not: the first missing page is the end of the queue.
-    const ids = batch.filter((r) => r.status === 'queued').map((r) => r._id);
-    await insertPage(models, tenantId, { _id: queuePageIdOf(campaignId, page), campaignId, page, ids });
+    const ids = docs.filter((r) => r.status === 'queued').map((r) => r._id);
+    await insertPage(models, tenantId, { _id: queuePageIdOf(campaignId, n), campaignId, page: n, ids });
+  };
+  const flush = async () => {
+    await writing;
+    if (batch.length === 0) return;
+    writing = write(batch, page);
+    writing.catch(() => undefined);
     page++;
     count += batch.length;
     batch = [];
@@ -79,6 +86,7 @@ export async function materialise(
     if (batch.length >= INSERT_BATCH) await flush();
   }
   await flush();
+  await writing;
   await models.campaigns(tenantId).updateOne({ _id: campaign._id }, { $set: { materialisedAt: new Date() } });
   return count;
 }
