@@ -192,15 +192,16 @@ export class ConversationsService {
     const cached = this.threads.get(key);
     if (cached) return cached;
     const model = this.conversations(tenantId);
-    let doc = await model.findOne({ customerId, phoneNumberId }).lean();
-    if (!doc) {
-      try {
-        doc = (await model.create({ customerId, phoneNumberId, state: 'bot', unread: 0, rev: 0, createdAt: new Date() })).toObject();
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        doc = await model.findOne({ customerId, phoneNumberId }).lean();
-        if (!doc) throw error;
-      }
+    // The insert first: the unique (customer, number) index answers at once, where the search
+    // would read every conversation on FerretDB; a known thread is usually cached above.
+    let doc: ConversationDoc | null;
+    try {
+      doc = (await model.create({ customerId, phoneNumberId, state: 'bot', unread: 0, rev: 0, createdAt: new Date() })).toObject();
+      this.placements.set(`${tenantId}/${String(doc._id)}`, { queue: doc.queue, assigneeId: doc.assigneeId, at: Date.now() });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      doc = await model.findOne({ customerId, phoneNumberId }).lean();
+      if (!doc) throw error;
     }
     this.threads.set(key, String(doc._id));
     return String(doc._id);

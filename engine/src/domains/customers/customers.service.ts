@@ -123,13 +123,14 @@ export class CustomersService {
   private async find(tenantId: string, identity: InboundIdentity): Promise<CustomerDoc | null> {
     const model = this.customers(tenantId);
     if (identity.waId) {
-      const byWa = await model.findOne({ identityKey: `wa:${identity.waId}` }).lean();
-      if (byWa) return byWa;
       // An imported contact is keyed by its E.164 digits, which differ from the wa_id of a
-      // Brazilian mobile registered before the ninth digit: the phone finds the same person.
+      // Brazilian mobile registered before the ninth digit: the phone finds the same person. One
+      // query asks both (FerretDB reads the collection once), and the wa_id wins.
+      const identityKey = `wa:${identity.waId}`;
       const phone = toE164(identity.waId);
-      const byPhone = phone ? await model.findOne({ phone }).lean() : null;
-      if (byPhone) return byPhone;
+      const found = await model.find({ $or: [{ identityKey }, ...(phone ? [{ phone }] : [])] }).lean();
+      const match = found.find((c) => c.identityKey === identityKey) ?? found[0];
+      if (match) return match;
     }
     if (identity.userId) return model.findOne({ userId: identity.userId }).lean();
     return null;
