@@ -156,13 +156,13 @@ export class WebhooksService {
     if (!writer) {
       writer = new BatchWriter(async (docs) => {
         // Duplicates (Meta redelivers) are expected and already stored; anything else fails the batch.
-        await this.events(tenantId).insertMany(docs, { ordered: false }).catch(unlessOnlyDuplicates);
+        await this.events(tenantId).insertMany(docs, { ordered: false, lean: true }).catch(unlessOnlyDuplicates);
         const callbacks = docs.flatMap((doc) => {
           const item = doc.item as WebhookItem;
           const callback = item.kind === 'status' ? item.status.biz_opaque_callback_data : undefined;
           return item.kind === 'status' && callback && this.indexed.some((accepts) => accepts(callback)) ? [{ _id: callbackIdOf(callback, item.status.status), key: doc._id }] : [];
         });
-        if (callbacks.length > 0) await this.callbacks(tenantId).insertMany(callbacks, { ordered: false }).catch(unlessOnlyDuplicates);
+        if (callbacks.length > 0) await this.callbacks(tenantId).insertMany(callbacks, { ordered: false, lean: true }).catch(unlessOnlyDuplicates);
       });
       this.writers.set(tenantId, writer);
     }
