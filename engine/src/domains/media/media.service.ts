@@ -77,7 +77,7 @@ export class MediaService {
 
   /** The record, or null when the tenant has no such file. */
   async find(tenantId: string, id: string): Promise<MediaView | null> {
-    const doc = Types.ObjectId.isValid(id) ? await this.media(tenantId).findById(id).lean() : null;
+    const doc = await this.lookup(tenantId, id);
     return doc ? toView(doc) : null;
   }
 
@@ -116,9 +116,13 @@ export class MediaService {
   }
 
   private async load(tenantId: string, id: string): Promise<MediaDoc> {
-    const doc = Types.ObjectId.isValid(id) ? await this.media(tenantId).findById(id).lean() : null;
+    const doc = await this.lookup(tenantId, id);
     if (!doc) throw AppError.notFound('File');
     return doc;
+  }
+
+  private async lookup(tenantId: string, id: string): Promise<MediaDoc | null> {
+    return Types.ObjectId.isValid(id) ? this.media(tenantId).findById(id).lean() : null;
   }
 
   /** Read chunk by chunk through `_id`, the lookup FerretDB answers without a scan. */
