@@ -1,8 +1,9 @@
 import { expect } from 'chai';
+import { WebhooksService, type IntakePace } from '../../src/domains/webhooks/index.js';
 import { signatureSha256 } from '../../../scripts/whatsapp-simulator/index.js';
 import { dropTestData, startTestEngine, type TestEngine } from '../support/harness.js';
 import { onboardTenant, type TenantFixture } from '../support/fixtures.js';
-import { APP_SECRET, connectWhatsApp, conversationOf, detailOf, eventually, messagesEnvelope, statusesEnvelope, type WhatsAppFixture } from '../support/whatsapp.js';
+import { APP_SECRET, PNID, WABA, connectWhatsApp, conversationOf, detailOf, eventually, messagesEnvelope, statusesEnvelope, type WhatsAppFixture } from '../support/whatsapp.js';
 
 describe('WhatsApp webhook intake', () => {
   let t: TestEngine;
@@ -21,6 +22,36 @@ describe('WhatsApp webhook intake', () => {
   });
 
   const storedCount = () => t.engine.db.tenant(tenant.id).collection('webhook_events').countDocuments();
+
+  it('processes one item at a time while a burst of webhooks is being stored, and side by side once it has passed', async () => {
+    const channel = { tenantId: tenant.id, phoneNumberId: PNID, wabaId: WABA, graphBaseUrl: '', accessToken: '', appSecret: APP_SECRET, verifyToken: '', throughput: 80 };
+    const lookup = { byPhoneNumberId: async () => channel, byWabaId: async () => channel, verifyTokens: async () => [] };
+    const burst = async (pace: IntakePace, label: string) => {
+      const service = new WebhooksService(t.engine.db, lookup, t.engine.logger, pace);
+      let running = 0;
+      let most = 0;
+      const handled: string[] = [];
+      service.on('message', async (_tenantId, item) => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        handled.push(item.key);
+        running--;
+      });
+      const raws = Array.from({ length: 8 }, (_, i) => {
+        const waId = `44770095${label}${String(i).padStart(2, '0')}`;
+        return Buffer.from(JSON.stringify(messagesEnvelope([{ from: waId, id: `wamid.pace.${label}.${i}`, timestamp: String(1_750_000_000 + i), type: 'text', text: { body: 'hi' } }], [{ wa_id: waId, profile: { name: 'Pace' } }])));
+      });
+      const received = await Promise.all(raws.map((raw) => service.receive(raw, signatureSha256(APP_SECRET, raw))));
+      for (const { tenantItems } of received) service.processLater(tenantItems);
+      await service.idle();
+      expect(handled, label).to.have.length(8);
+      return most;
+    };
+    // Eight requests at once make the intake busy; it stays so for the linger time after them.
+    expect(await burst({ workers: 4, busyIntake: 4, busyLingerMs: 60_000 }, '10')).to.equal(1);
+    // With no linger, the requests are over by the time their items are processed.
+    expect(await burst({ workers: 4, busyIntake: 4, busyLingerMs: 0 }, '20')).to.equal(4);
+  });
 
   it('answers the verification handshake with the challenge, and 403 to a wrong token', async () => {
     const ok = await fetch(`${t.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=demo-verify-token&hub.challenge=1158201444`);

@@ -18,6 +18,18 @@ export interface ChannelLookup {
 
 export type ItemHandler<K extends WebhookItem['kind']> = (tenantId: string, item: Extract<WebhookItem, { kind: K }>) => Promise<void>;
 
+/** How processing shares the process with the intake (see the work queue in the constructor). */
+export interface IntakePace {
+  /** Items processed side by side while the intake is quiet. */
+  workers: number;
+  /** Webhook requests in flight from which the intake counts as busy. */
+  busyIntake: number;
+  /** How long it stays busy after that: a burst comes in waves. */
+  busyLingerMs: number;
+}
+
+const DEFAULT_PACE: IntakePace = { workers: 4, busyIntake: 4, busyLingerMs: 200 };
+
 type AnyHandler = (tenantId: string, item: WebhookItem) => Promise<void>;
 
 interface Route {
@@ -39,16 +51,23 @@ export class WebhooksService {
   private readonly indexed: ((callback: string) => boolean)[] = [];
   private readonly writers = new Map<string, BatchWriter<WebhookEventDoc>>();
   private readonly queue: KeyedWorkQueue;
+  /** Webhook requests being verified and stored right now, and when they last were many. */
+  private receiving = 0;
+  private busySince = 0;
+  private wakeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly channels: ChannelLookup,
     private readonly logger: Logger,
-    workers = 4,
+    private readonly pace: IntakePace = DEFAULT_PACE,
   ) {
     this.events = db.defineTenantModel('WebhookEvent', webhookEventSchema);
     this.callbacks = db.defineTenantModel('WebhookCallback', webhookCallbackSchema);
-    this.queue = new KeyedWorkQueue(workers);
+    // Answering Meta comes first: while a burst of webhooks is being stored, processing what is
+    // already stored goes on with one worker, so that acknowledgements keep their pace and the
+    // backlog is worked off, in order, once the burst has passed.
+    this.queue = new KeyedWorkQueue(() => (this.intakeBusy() ? 1 : pace.workers));
   }
 
   /** Every handler of a kind runs for each item of that kind not taken by a route. */
@@ -72,6 +91,28 @@ export class WebhooksService {
 
   /** Returns once every item is stored; throws 4xx for bad input and lets storage errors be 5xx. */
   async receive(raw: Buffer, signature: string | undefined): Promise<{ tenantItems: Map<string, WebhookItem[]> }> {
+    this.receiving++;
+    if (this.receiving >= this.pace.busyIntake) this.busySince = Date.now();
+    try {
+      return await this.verifyAndStore(raw, signature);
+    } finally {
+      this.receiving--;
+    }
+  }
+
+  /** Busy while many requests are in flight, and for a moment after. */
+  private intakeBusy(): boolean {
+    if (this.receiving >= this.pace.busyIntake) return true;
+    const quietIn = this.busySince + this.pace.busyLingerMs - Date.now();
+    if (quietIn <= 0) return false;
+    this.wakeTimer ??= setTimeout(() => {
+      this.wakeTimer = null;
+      this.queue.wake();
+    }, quietIn).unref();
+    return true;
+  }
+
+  private async verifyAndStore(raw: Buffer, signature: string | undefined): Promise<{ tenantItems: Map<string, WebhookItem[]> }> {
     const envelope = parseEnvelope(raw);
     const byTenant = new Map<string, { channel: OpenChannel; items: WebhookItem[] }>();
     // Every change must belong to a connected number (or account), even one with nothing in it.

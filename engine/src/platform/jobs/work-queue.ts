@@ -1,7 +1,9 @@
 /**
  * A bounded pool of workers with per-key ordering: jobs with the same key run one after the
  * other in arrival order; jobs with different keys run side by side, at most `concurrency` at once.
- * Urgent jobs (a customer waiting for an answer) go before the others.
+ * Urgent jobs (a customer waiting for an answer) go before the others. The concurrency may be a
+ * function, asked before each start: a caller that lowers it for a while calls `wake` when it
+ * rises again.
  */
 export class KeyedWorkQueue {
   private readonly waiting: { key: string; run: () => Promise<void>; urgent: boolean }[] = [];
@@ -9,7 +11,7 @@ export class KeyedWorkQueue {
   private running = 0;
   private idleResolvers: (() => void)[] = [];
 
-  constructor(private readonly concurrency: number) {}
+  constructor(private readonly concurrency: number | (() => number)) {}
 
   push(key: string, run: () => Promise<void>, urgent = false): void {
     this.waiting.push({ key, run, urgent });
@@ -26,8 +28,14 @@ export class KeyedWorkQueue {
     return new Promise((resolve) => this.idleResolvers.push(resolve));
   }
 
+  /** Starts what may start now (after the concurrency has risen). */
+  wake(): void {
+    this.pump();
+  }
+
   private pump(): void {
-    while (this.running < this.concurrency) {
+    const limit = () => (typeof this.concurrency === 'number' ? this.concurrency : Math.max(1, this.concurrency()));
+    while (this.running < limit()) {
       const free = (job: { key: string }) => !this.busyKeys.has(job.key);
       const urgent = this.waiting.findIndex((job) => job.urgent && free(job));
       const index = urgent >= 0 ? urgent : this.waiting.findIndex(free);
