@@ -1,21 +1,28 @@
 /**
  * Webhook to bot reply: the time from a customer's signed webhook reaching the engine to the
- * bot's answer being accepted by the (simulated) Graph API, at a fixed rate. Baseline, same run:
- * a bare Graph send from this process to the same simulator.
+ * bot's answer being accepted by the (simulated) Graph API, at a fixed rate, in a tenant that
+ * already has BENCH_CONTACTS imported contacts (10,000); half the senders are among them, half
+ * write for the first time. Baseline, same run: a bare Graph send from this process to the same
+ * simulator.
  */
 import { Agent, request } from 'undici';
 import { metaJson, signatureSha256 } from '../whatsapp-simulator/index.js';
 import { benchTenant } from './bench-tenant.js';
 import { atFixedRate, fmt, summarise, verdict } from './bench-support.js';
+import { seedContacts } from './campaign-bench-setup.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 5);
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 100);
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 10_000);
 const WARMUP = 20;
 const agent = new Agent({ connections: 32 });
 
 async function main(): Promise<void> {
-  const { engineUrl, sim, close } = await benchTenant();
-  const waIdOf = (i: number) => `4478${String(i).padStart(8, '0')}`;
+  const { engine, engineUrl, sim, tenantId, close } = await benchTenant();
+  const contactOf = (i: number) => `4478${String(i).padStart(8, '0')}`;
+  await seedContacts(engine, tenantId, CONTACTS, contactOf);
+  // Even senders are known contacts (a reply to a campaign, say), odd ones write for the first time.
+  const waIdOf = (i: number) => contactOf(i % 2 === 0 && i < CONTACTS ? i : CONTACTS + i);
   const started = new Map<string, number>();
 
   const baseline: number[] = [];
@@ -26,7 +33,7 @@ async function main(): Promise<void> {
       method: 'POST',
       dispatcher: agent,
       headers: { authorization: 'Bearer demo-access-token', 'content-type': 'application/json' },
-      body: JSON.stringify({ messaging_product: 'whatsapp', to: `+${waIdOf(900_000 + i)}`, type: 'text', text: { body: 'baseline' } }),
+      body: JSON.stringify({ messaging_product: 'whatsapp', to: `+${contactOf(900_000 + i)}`, type: 'text', text: { body: 'baseline' } }),
     });
     await response.body.text();
     baseline.push(performance.now() - t0);
@@ -65,7 +72,7 @@ async function main(): Promise<void> {
   }
   const lat = summarise([...latencies.values()]);
   const base = summarise(baseline);
-  console.log(`webhook to bot reply at ${RATE}/s (${lat.n}/${TOTAL} replied)`);
+  console.log(`webhook to bot reply at ${RATE}/s (${lat.n}/${TOTAL} replied), tenant with ${CONTACTS.toLocaleString()} contacts`);
   console.log(`  p50 ${fmt(lat.p50, 1)} ms, p99 ${fmt(lat.p99, 1)} ms, max ${fmt(lat.max, 1)} ms   ${verdict(lat.p99 < 50, 'p99 under 50 ms')}`);
   console.log(`  baseline (bare Graph send to the simulator): p50 ${fmt(base.p50, 2)} ms, p99 ${fmt(base.p99, 2)} ms`);
   console.log(`  ratio p99 / baseline p99: ${fmt(lat.p99 / base.p99, 1)}x`);

@@ -43,7 +43,7 @@ export class ContactDirectory {
     const [docs, total] = await Promise.all([
       this.model(tenantId)
         .find(filter)
-        .sort({ _id: -1 })
+        .sort({ createdAt: -1, _id: -1 })
         .skip((query.page - 1) * query.limit)
         .limit(query.limit)
         .lean(),

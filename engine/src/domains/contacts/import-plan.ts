@@ -71,7 +71,7 @@ export function consentDecision(current: { state: ConsentState; updatedAt: Date 
  * which fold into an earlier row (the same number twice, including Brazil's two spellings of a
  * mobile), who is new, who exists (matched by phone), and which consent changes go to the ledger.
  */
-export function planImport(rows: (ImportRow | RowRejection)[], known: Map<string, KnownContact>): ImportPlan {
+export function planImport(rows: (ImportRow | RowRejection)[], known: Map<string, KnownContact>, newId: (phone: string) => Types.ObjectId): ImportPlan {
   const byPhone = new Map<string, PlannedPerson>();
   const persons: PlannedPerson[] = [];
   const outcomes: RowOutcome[] = [];
@@ -89,7 +89,7 @@ export function planImport(rows: (ImportRow | RowRejection)[], known: Map<string
       continue;
     }
     const existing = known.get(row.phone) ?? null;
-    const person: PlannedPerson = { id: existing?.id ?? new Types.ObjectId(), existing, firstIndex: row.index, row, tags: new Set(row.tags), consentChange: null };
+    const person: PlannedPerson = { id: existing?.id ?? newId(row.phone), existing, firstIndex: row.index, row, tags: new Set(row.tags), consentChange: null };
     byPhone.set(row.phone, person);
     persons.push(person);
     outcomes.push(existing ? 'updated' : 'created');

@@ -1,10 +1,13 @@
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
-import type { ConsentChange, ConsentEntryDoc, CustomerDoc } from '../customers/index.js';
+import { phoneIdentityKey, type ConsentChange, type ConsentEntryDoc, type CustomerDoc } from '../customers/index.js';
+import type { Database } from '../../platform/db/database.js';
+import { findByIds } from '../../platform/db/by-id.js';
 import type { ImportPlan, PlannedPerson } from './import-plan.js';
 import { updateById } from '../../platform/db/bulk.js';
 
 export interface ImportTarget {
+  db: Database;
   importId: string;
   fileName: string;
   customers: Model<CustomerDoc>;
@@ -50,7 +53,7 @@ function newCustomer(target: ImportTarget, person: PlannedPerson, at: Date): Cus
   const { row } = person;
   return {
     _id: person.id,
-    identityKey: `wa:${row.phone.slice(1)}`,
+    identityKey: phoneIdentityKey(row.phone),
     waId: null,
     userId: null,
     phone: row.phone,
@@ -96,8 +99,9 @@ function writeErrorIndexes(error: unknown): number[] {
 }
 
 /**
- * Someone wrote in (or another import ran) between loading the phones and inserting: the unique
- * identity key refuses the second copy, and the row becomes an update of the person who won.
+ * Someone wrote in (or another import ran) between loading the phones and inserting: the `_id`
+ * derived from the number, or the unique identity key of a customer stored before ids were
+ * derived, refuses the second copy, and the row becomes an update of the person who won.
  */
 async function insertOrFold(target: ImportTarget, persons: PlannedPerson[], at: Date): Promise<PlannedPerson[]> {
   if (persons.length === 0) return [];
@@ -107,10 +111,12 @@ async function insertOrFold(target: ImportTarget, persons: PlannedPerson[], at: 
     return [];
   } catch (error) {
     const lost = writeErrorIndexes(error).map((i) => persons[i]).filter((p): p is PlannedPerson => p !== undefined);
-    const winners = await target.customers.find({ identityKey: { $in: lost.map((p) => `wa:${p.row.phone.slice(1)}`) } }, { _id: 1, identityKey: 1 }).lean();
+    const sameId = new Set((await findByIds(target.db, target.customers, lost.map((p) => String(p.id)), { _id: 1 })).map((w) => String(w._id)));
+    const others = lost.filter((p) => !sameId.has(String(p.id)));
+    const winners = others.length > 0 ? await target.customers.find({ identityKey: { $in: others.map((p) => phoneIdentityKey(p.row.phone)) } }, { _id: 1, identityKey: 1 }).lean() : [];
     const byKey = new Map(winners.map((w) => [w.identityKey, w._id]));
     return lost.flatMap((p) => {
-      const id = byKey.get(`wa:${p.row.phone.slice(1)}`);
+      const id = sameId.has(String(p.id)) ? p.id : byKey.get(phoneIdentityKey(p.row.phone));
       return id ? [{ ...p, id }] : [];
     });
   }

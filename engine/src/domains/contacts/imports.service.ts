@@ -6,7 +6,7 @@ import { toSafeCsv } from '../../platform/csv/csv-safe.js';
 import type { Database } from '../../platform/db/database.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import type { Logger } from '../../platform/logger/logger.js';
-import type { CustomersService } from '../customers/index.js';
+import { customerIdOf, phoneIdentityKey, type CustomersService } from '../customers/index.js';
 import type { NotificationsService } from '../notifications/index.js';
 import {
   contactImportSchema,
@@ -220,7 +220,7 @@ export class ImportsService {
     const cols = indexesOf(headers, mapping);
     const country = await this.deps.defaultCountry(tenantId);
     const now = new Date();
-    const plan = planImport(rows.map((row, i) => readRow(row, i, cols, country, now)), await this.knownPhones(tenantId));
+    const plan = planImport(rows.map((row, i) => readRow(row, i, cols, country, now)), await this.knownPhones(tenantId), (phone) => customerIdOf(tenantId, phoneIdentityKey(phone)));
     await this.saveRejections(tenantId, id, plan.rejections);
 
     let lastEmit = 0;
@@ -230,7 +230,7 @@ export class ImportsService {
       this.deps.realtime.toRooms([ROOMS.readers(tenantId, 'Contact')], 'contacts:import-progress', { importId: id, processed: done, total: rows.length, counts: countOutcomes(plan, done) });
     };
     progress(0, true);
-    const target = { importId: id, fileName: doc.fileName, customers: this.deps.customers.customers(tenantId), ledger: this.deps.customers.ledger(tenantId), listIds: doc.listId ? [doc.listId] : [], addTags };
+    const target = { db: this.deps.db, importId: id, fileName: doc.fileName, customers: this.deps.customers.customers(tenantId), ledger: this.deps.customers.ledger(tenantId), listIds: doc.listId ? [doc.listId] : [], addTags };
     await writePlan(target, plan, (done, changes) => {
       this.deps.customers.announceConsentChanges(tenantId, changes);
       heartbeat.report({ processed: done, counts: countOutcomes(plan, done) });

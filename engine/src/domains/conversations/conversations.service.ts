@@ -1,6 +1,7 @@
 import { Types, type Model } from 'mongoose';
 import { ROOMS, type ConversationDetail, type ConversationView, type MessageView, type Queue, type ServerToClientEvents } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
+import { keyedObjectId } from '../../platform/db/keyed-id.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { ActorHost } from '../../platform/actors/actor-host.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
@@ -192,16 +193,20 @@ export class ConversationsService {
     const cached = this.threads.get(key);
     if (cached) return cached;
     const model = this.conversations(tenantId);
-    // The insert first: the unique (customer, number) index answers at once, where the search
-    // would read every conversation on FerretDB; a known thread is usually cached above.
-    let doc: ConversationDoc | null;
-    try {
-      doc = (await model.create({ customerId, phoneNumberId, state: 'bot', unread: 0, rev: 0, createdAt: new Date() })).toObject();
-      this.placements.set(`${tenantId}/${String(doc._id)}`, { queue: doc.queue, assigneeId: doc.assigneeId, at: Date.now() });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      doc = await model.findOne({ customerId, phoneNumberId }).lean();
-      if (!doc) throw error;
+    // One conversation per customer and number, under the `_id` they give: found by a read by
+    // `_id`, created by an insert that a second process loses. One opened before ids were
+    // derived is found through the unique (customer, number) index refusing the insert.
+    const _id = keyedObjectId('conversation', tenantId, customerId, phoneNumberId);
+    let doc = await model.findById(_id).lean();
+    if (!doc) {
+      try {
+        doc = (await model.create({ _id, customerId, phoneNumberId, state: 'bot', unread: 0, rev: 0, createdAt: new Date() })).toObject();
+        this.placements.set(`${tenantId}/${String(doc._id)}`, { queue: doc.queue, assigneeId: doc.assigneeId, at: Date.now() });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        doc = (await model.findById(_id).lean()) ?? (await model.findOne({ customerId, phoneNumberId }).lean());
+        if (!doc) throw error;
+      }
     }
     this.threads.set(key, String(doc._id));
     return String(doc._id);

@@ -4,8 +4,10 @@ import type { ConsentState } from '@parley/common';
 export interface CustomerDoc {
   _id: Types.ObjectId;
   /**
-   * `wa:<wa_id>` or, for username users without a number, `u:<user_id>`. Always set and unique:
-   * FerretDB has no sparse or partial indexes, so a unique index on a nullable field would fail.
+   * `wa:<E.164 digits>` or, for username users without a number, `u:<user_id>`. Always set and
+   * unique: FerretDB has no sparse or partial indexes, so a unique index on a nullable field
+   * would fail. The `_id` is derived from it (`customerIdOf`); customers stored before that keep
+   * a random `_id`, and those who wrote in then keep their raw wa_id here.
    */
   identityKey: string;
   waId: string | null;
@@ -58,6 +60,7 @@ customerSchema.index({ phone: 1 });
 customerSchema.index({ listIds: 1 });
 customerSchema.index({ tags: 1 });
 customerSchema.index({ marketingConsent: 1 });
+customerSchema.index({ createdAt: -1 });
 
 export type ConsentSource = 'stop_keyword' | 'start_keyword' | 'stop_button' | 'user_preferences' | 'import' | 'agent' | 'campaign_error';
 
@@ -86,3 +89,11 @@ export const consentEntrySchema = new Schema<ConsentEntryDoc>(
   { collection: 'consent_ledger', versionKey: false, minimize: false },
 );
 consentEntrySchema.index({ customerId: 1, at: -1 });
+
+/** Facts about a tenant's customers as a whole, one document each (`keyed-ids`: every `_id` is derived). */
+export interface CustomerMarkDoc {
+  _id: string;
+  at: Date;
+}
+
+export const customerMarkSchema = new Schema<CustomerMarkDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { collection: 'customer_marks', versionKey: false });

@@ -1,8 +1,10 @@
 import { Types, type Model } from 'mongoose';
 import type { ConsentState, CustomerSummary } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
+import { findByIds } from '../../platform/db/by-id.js';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
-import { consentEntrySchema, customerSchema, type ConsentEntryDoc, type ConsentSource, type CustomerDoc } from './customers.model.js';
+import { consentEntrySchema, customerMarkSchema, customerSchema, type ConsentEntryDoc, type ConsentSource, type CustomerDoc, type CustomerMarkDoc } from './customers.model.js';
+import { customerIdOf, identityKeysOf } from './identity.js';
 import { countryOfPhone, toE164 } from './phone.js';
 
 export interface InboundIdentity {
@@ -29,11 +31,15 @@ export class CustomersService {
   /** The tenant's customers collection, for the contacts domain which owns lists, tags and imports. */
   readonly customers: (tenantId: string) => Model<CustomerDoc>;
   readonly ledger: (tenantId: string) => Model<ConsentEntryDoc>;
+  private readonly marks: (tenantId: string) => Model<CustomerMarkDoc>;
   private readonly consentListeners: ConsentListener[] = [];
+  /** Per tenant: is every customer's `_id` derived from its identity key (see `allKeyed`)? */
+  private readonly keyed = new Map<string, Promise<boolean>>();
 
-  constructor(db: Database) {
+  constructor(private readonly db: Database) {
     this.customers = db.defineTenantModel('Customer', customerSchema);
     this.ledger = db.defineTenantModel('ConsentEntry', consentEntrySchema);
+    this.marks = db.defineTenantModel('CustomerMark', customerMarkSchema);
   }
 
   /** Called after every consent ledger write (campaigns count opt-outs after a send). */
@@ -63,9 +69,11 @@ export class CustomersService {
       if (Object.keys(update).length > 0) await model.updateOne({ _id: existing._id }, { $set: update });
       return { ...existing, ...update };
     }
-    const identityKey = identity.waId ? `wa:${identity.waId}` : `u:${identity.userId ?? 'unknown'}`;
+    const identityKey = identityKeysOf(identity)[0] ?? 'u:unknown';
+    const _id = customerIdOf(tenantId, identityKey);
     try {
       const created = await model.create({
+        _id,
         identityKey,
         waId: identity.waId,
         userId: identity.userId,
@@ -86,7 +94,8 @@ export class CustomersService {
       return created.toObject();
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      const winner = await model.findOne({ identityKey }).lean();
+      // Another process created them first, under the same `_id` or, before keyed ids, the same key.
+      const winner = (await model.findById(_id).lean()) ?? (await model.findOne({ identityKey }).lean());
       if (!winner) throw error;
       return winner;
     }
@@ -120,22 +129,64 @@ export class CustomersService {
     return this.ledger(tenantId).find({ customerId }).sort({ at: 1 }).lean();
   }
 
+  /**
+   * By the `_id`s the sender's keys give (one read each, by primary key). Customers stored
+   * before their ids were derived from their keys are found by searching, until `allKeyed` has
+   * seen that the tenant has none of them left.
+   */
   private async find(tenantId: string, identity: InboundIdentity): Promise<CustomerDoc | null> {
     const model = this.customers(tenantId);
+    const keys = identityKeysOf(identity);
+    const found = await findByIds(this.db, model, keys.map((key) => String(customerIdOf(tenantId, key))));
+    const byKey = keys.map((key) => found.find((c) => c.identityKey === key)).find((c) => c !== undefined);
+    if (byKey) return byKey;
+    if (await this.allKeyed(tenantId)) return null;
     if (identity.waId) {
-      // An imported contact is keyed by its E.164 digits, which differ from the wa_id of a
-      // Brazilian mobile registered before the ninth digit: the phone finds the same person. One
-      // query asks both (FerretDB reads the collection once), and the wa_id wins.
+      // A contact imported with its E.164 digits as key while WhatsApp spells its wa_id another
+      // way (a Brazilian mobile registered before the ninth digit): the phone finds the same
+      // person. One query asks both (FerretDB reads the collection once), and the wa_id wins.
       const identityKey = `wa:${identity.waId}`;
       const phone = toE164(identity.waId);
-      const found = await model.find({ $or: [{ identityKey }, ...(phone ? [{ phone }] : [])] }).lean();
-      const match = found.find((c) => c.identityKey === identityKey) ?? found[0];
+      const searched = await model.find({ $or: [{ identityKey }, ...(phone ? [{ phone }] : [])] }).lean();
+      const match = searched.find((c) => c.identityKey === identityKey) ?? searched[0];
       if (match) return match;
     }
     if (identity.userId) return model.findOne({ userId: identity.userId }).lean();
     return null;
   }
+
+  /**
+   * Whether every customer of the tenant has the `_id` its identity key gives, so that a miss by
+   * `_id` means nobody. Asked once per tenant and process: a mark says so once it has been seen
+   * true, which it is from the start for a tenant created since ids are derived.
+   */
+  private allKeyed(tenantId: string): Promise<boolean> {
+    let answer = this.keyed.get(tenantId);
+    if (!answer) {
+      answer = this.checkKeyed(tenantId);
+      answer.catch(() => this.keyed.delete(tenantId));
+      this.keyed.set(tenantId, answer);
+    }
+    return answer;
+  }
+
+  private async checkKeyed(tenantId: string): Promise<boolean> {
+    if (await this.marks(tenantId).exists({ _id: KEYED_MARK })) return true;
+    const cursor = this.customers(tenantId).find({}, { identityKey: 1 }).lean().cursor({ batchSize: 5000 });
+    for await (const customer of cursor) {
+      if (!customerIdOf(tenantId, customer.identityKey).equals(customer._id)) return false;
+    }
+    await this.marks(tenantId)
+      .create({ _id: KEYED_MARK, at: new Date() })
+      .catch((error: unknown) => {
+        if (!isDuplicateKeyError(error)) throw error;
+      });
+    return true;
+  }
 }
+
+/** The mark of a tenant whose customers all have keyed ids. */
+const KEYED_MARK = 'keyed-ids';
 
 export function toSummary(customer: CustomerDoc): CustomerSummary {
   return {
