@@ -226,8 +226,9 @@ export class CampaignsService {
 
   async recipient(tenantId: string, id: string, recipientId: string): Promise<RecipientView> {
     await this.find(tenantId, id);
-    const doc = await this.models.recipients(tenantId).findOne({ _id: recipientId, campaignId: id }).lean();
-    if (!doc) throw AppError.notFound('Recipient');
+    // By `_id` alone, then checked: FerretDB reads every recipient for a filter with more in it.
+    const doc = await this.models.recipients(tenantId).findById(recipientId).lean();
+    if (!doc || doc.campaignId !== id) throw AppError.notFound('Recipient');
     return toRecipientView(doc);
   }
 

@@ -11,7 +11,7 @@ import { SendQueue } from './send-queue.js';
 import { verdictOf } from './outcomes.js';
 import { DispatchGate } from './dispatch-gate.js';
 import type { Settler, Settlement } from './settler.js';
-import { checkedFilter, writeGuarded } from './recipient-writes.js';
+import { checkedRecipientFilter, writeGuarded } from './recipient-writes.js';
 
 const SEND_CONCURRENCY = 32;
 /** A batch holds at least this many seconds of sending at the campaign's pace: every batch reads the queue once, which FerretDB does by reading every recipient. */
@@ -218,7 +218,7 @@ export class Dispatcher {
     const recipients = this.models.recipients(tenantId);
     const confirmed = (await findByIds(this.deps.db, recipients, ids, { status: 1, statusRank: 1 })).filter((r) => r.status === 'sending' && r.statusRank >= 1);
     for (const recipient of confirmed) {
-      await recipients.updateOne(checkedFilter(this.deps.db, recipient._id, { statuses: ['sending'], rankBelow: recipient.statusRank + 1 }), { $set: { status: RANKED_STATUSES[recipient.statusRank] ?? 'read', claimedAt: null } });
+      await recipients.updateOne(checkedRecipientFilter(this.deps.db, recipient._id, { statuses: ['sending'], rankBelow: recipient.statusRank + 1 }), { $set: { status: RANKED_STATUSES[recipient.statusRank] ?? 'read', claimedAt: null } });
     }
   }
 

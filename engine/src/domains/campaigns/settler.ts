@@ -48,7 +48,11 @@ export class Settler {
     this.lifecycle.touch(tenantId, campaignId);
   }
 
-  /** Remembers who just got a campaign message, so that a reply within the window is attributed. */
+  /**
+   * Remembers who just got a campaign message, so that a reply within the window is attributed
+   * (the last send to a number) and an opt-out counts against every campaign that sent to the
+   * customer within it.
+   */
   async rememberRecent(tenantId: string, recipients: RecipientDoc[]): Promise<void> {
     const ttl = Math.max(1, Math.round(this.deps.settings.replyWindowMs / 1000));
     if (recipients.length === 0) return;
@@ -56,8 +60,14 @@ export class Settler {
     for (const r of recipients) {
       pipeline.set(`cmprecent:${tenantId}:${r.phone.replace(/\D/g, '')}`, r._id, 'EX', ttl);
       if (r.waId) pipeline.set(`cmprecent:${tenantId}:${r.waId}`, r._id, 'EX', ttl);
+      if (r.customerId) pipeline.sadd(recentKey(tenantId, r.customerId), r._id).expire(recentKey(tenantId, r.customerId), ttl);
     }
     await pipeline.exec();
+  }
+
+  /** The recipients a customer was sent campaign messages as, within about the reply window. */
+  async recentOf(tenantId: string, customerId: string): Promise<string[]> {
+    return this.deps.redis.smembers(recentKey(tenantId, customerId));
   }
 
   /**
@@ -96,4 +106,9 @@ export class Settler {
       await this.lifecycle.autoPause(tenantId, campaignId, pause.reason, pause.message);
     }
   }
+}
+
+/** Recipients of one customer within about the reply window (each send renews the whole set). */
+function recentKey(tenantId: string, customerId: string): string {
+  return `cmprecentc:${tenantId}:${customerId}`;
 }

@@ -6,7 +6,9 @@ import { parseClaimId, STATUS_RANK, type RecipientDoc } from './campaigns.model.
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { verdictForCode } from './outcomes.js';
 import type { Settler } from './settler.js';
-import { checkedFilter } from './recipient-writes.js';
+import { checkedRecipientFilter } from './recipient-writes.js';
+import { checkedFilter } from '../../platform/db/guarded.js';
+import { findByIds } from '../../platform/db/by-id.js';
 
 type MessageItem = Extract<WebhookItem, { kind: 'message' }>;
 type EventItem = Extract<WebhookItem, { kind: 'event' }>;
@@ -57,7 +59,7 @@ export class TrackingService {
       }
       // Failed after `sent`: the recipient is back to an open state for the settler's guard.
       const open: RecipientDoc = { ...recipient, status: 'sending' };
-      if (!unsettled) await this.models.recipients(tenantId).updateOne(checkedFilter(this.deps.db, recipient._id, { attempt: recipient.attempt, rankBelow: 2 }), { $set: { status: 'sending' } });
+      if (!unsettled) await this.models.recipients(tenantId).updateOne(checkedRecipientFilter(this.deps.db, recipient._id, { attempt: recipient.attempt, rankBelow: 2 }), { $set: { status: 'sending' } });
       await this.settler.apply(tenantId, claim.campaignId, [{ recipient: open, verdict }]);
       return;
     }
@@ -65,9 +67,9 @@ export class TrackingService {
     if (rank === undefined || rank <= recipient.statusRank || recipient.status === 'skipped') return;
     const at = status.timestamp ? new Date(Number(status.timestamp) * 1000) : new Date();
     const name = RANKED[rank] ?? 'sent';
-    // The guard was just checked on the document read above (see checkedFilter).
+    // The guard was just checked on the document read above (see checkedRecipientFilter).
     await this.models.recipients(tenantId).updateOne(
-      checkedFilter(this.deps.db, recipient._id, { attempt: recipient.attempt, rankBelow: rank }),
+      checkedRecipientFilter(this.deps.db, recipient._id, { attempt: recipient.attempt, rankBelow: rank }),
       { $set: { status: name, statusRank: rank, wamid: status.id, sentAt: recipient.sentAt ?? at, reason: null, errorCode: null }, $push: { timeline: { status: name, at, detail: unsettled ? 'confirmed by its status webhook' : null } } },
     );
     if (unsettled) {
@@ -92,7 +94,7 @@ export class TrackingService {
     if (at.getTime() - recipient.sentAt.getTime() > this.deps.settings.replyWindowMs) return;
     const { buttonText } = describeInbound(item.message);
     const detail = buttonText ? `tapped "${buttonText}"` : String(item.message.type);
-    await this.models.recipients(tenantId).updateOne({ _id: recipientId, repliedAt: null }, { $set: { repliedAt: at }, $push: { timeline: { status: 'replied', at, detail } } });
+    await this.models.recipients(tenantId).updateOne(checkedFilter<RecipientDoc>(this.deps.db, recipientId, { repliedAt: null }), { $set: { repliedAt: at }, $push: { timeline: { status: 'replied', at, detail } } });
     this.lifecycle.touch(tenantId, recipient.campaignId);
   }
 
@@ -100,9 +102,13 @@ export class TrackingService {
   async applyConsent(tenantId: string, change: ConsentChange): Promise<void> {
     if (change.to !== 'revoked') return;
     const since = new Date(change.at.getTime() - this.deps.settings.replyWindowMs);
-    const recipients = await this.models.recipients(tenantId).find({ customerId: change.customerId, sentAt: { $gte: since }, optedOutAt: null }).lean();
-    for (const recipient of recipients) {
-      await this.models.recipients(tenantId).updateOne({ _id: recipient._id, optedOutAt: null }, { $set: { optedOutAt: change.at }, $push: { timeline: { status: 'opted_out', at: change.at, detail: change.source } } });
+    const recent = await findByIds(this.deps.db, this.models.recipients(tenantId), await this.settler.recentOf(tenantId, change.customerId));
+    for (const recipient of recent) {
+      if (!recipient.sentAt || recipient.sentAt < since || recipient.optedOutAt) continue;
+      await this.models.recipients(tenantId).updateOne(checkedFilter<RecipientDoc>(this.deps.db, recipient._id, { optedOutAt: null }), {
+        $set: { optedOutAt: change.at },
+        $push: { timeline: { status: 'opted_out', at: change.at, detail: change.source } },
+      });
       this.lifecycle.touch(tenantId, recipient.campaignId);
     }
   }

@@ -4,6 +4,7 @@ import { ROOMS, type ContactImportView, type ImportCounts, type ImportReport, ty
 import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import { toSafeCsv } from '../../platform/csv/csv-safe.js';
 import type { Database } from '../../platform/db/database.js';
+import { updateGuarded } from '../../platform/db/guarded.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import { customerIdOf, phoneIdentityKey, type CustomersService } from '../customers/index.js';
@@ -262,7 +263,7 @@ export class ImportsService {
   }
 
   private async beat(tenantId: string, doc: ContactImportDoc, progress: { processed: number; counts: ImportCounts }): Promise<void> {
-    await this.imports(tenantId).updateOne({ _id: doc._id, status: 'running' }, { $set: { ...progress, progressAt: new Date() } });
+    await updateGuarded(this.deps.db, this.imports(tenantId), doc._id, { status: 'running' }, { $set: { ...progress, progressAt: new Date() } });
   }
 
   /**

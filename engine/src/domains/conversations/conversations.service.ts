@@ -2,6 +2,7 @@ import { Types, type Model } from 'mongoose';
 import { ROOMS, type ConversationDetail, type ConversationView, type MessageView, type Queue, type ServerToClientEvents } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
 import { keyedObjectId } from '../../platform/db/keyed-id.js';
+import { updateGuarded } from '../../platform/db/guarded.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { ActorHost } from '../../platform/actors/actor-host.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
@@ -37,7 +38,7 @@ export class ConversationsService {
   onQueued: (tenantId: string) => void = () => undefined;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     readonly host: ActorHost<typeof conversationMachine>,
     private readonly customers: CustomersService,
     private readonly bot: BotPort,
@@ -257,10 +258,7 @@ export class ConversationsService {
       waitingSince: state === 'queued' && context.waitingSince !== null ? new Date(context.waitingSince) : null,
       rev,
     };
-    await this.conversations(tenantId).updateOne(
-      { _id: new Types.ObjectId(conversationId), rev: { $lte: rev } },
-      { $set: set, ...($incUnread ? { $inc: { unread: 1 } } : {}) },
-    );
+    await updateGuarded(this.db, this.conversations(tenantId), new Types.ObjectId(conversationId), { rev: { $lte: rev } }, { $set: set, ...($incUnread ? { $inc: { unread: 1 } } : {}) });
     // Assignment reads the read model, so it runs after this write, not from the machine's effect.
     if (set.state === 'queued') this.onQueued(tenantId);
     return this.broadcast(tenantId, conversationId);

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Model } from 'mongoose';
+import type { Model, UpdateQuery } from 'mongoose';
 import type { MessageView } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
+import { checkedFilter, updateGuarded, type Guard } from '../../platform/db/guarded.js';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import type { GraphClient, SendOutcome } from '../../platform/whatsapp/graph-client.js';
@@ -32,13 +33,18 @@ export class OutboundService {
   onTemplateRejected: (tenantId: string, code: number) => void = () => undefined;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly graph: GraphClient,
     private readonly logger: Logger,
     private readonly onChange: (tenantId: string, message: MessageView, created: boolean) => void,
   ) {
     this.messages = db.defineTenantModel('Message', messageSchema);
     this.wamidRefs = db.defineTenantModel('WamidRef', wamidRefSchema);
+  }
+
+  /** Updates a message if it still satisfies the guard (see `updateGuarded`); says whether it did. */
+  updateMessageIf(tenantId: string, id: unknown, guard: Guard, update: UpdateQuery<MessageDoc>): Promise<boolean> {
+    return updateGuarded(this.db, this.messages(tenantId), id, guard, update);
   }
 
   /** Remembers which message a wamid belongs to (idempotent). */
@@ -128,7 +134,7 @@ export class OutboundService {
       .lean();
     for (const doc of stale) {
       const error = { code: 0, message: 'WhatsApp did not confirm this message; it was not resent to avoid sending it twice.' };
-      await this.messages(tenantId).updateOne({ _id: doc._id, wamid: null }, { $set: { status: 'failed', error } });
+      await this.messages(tenantId).updateOne(checkedFilter<MessageDoc>(this.db, doc._id, { wamid: null }), { $set: { status: 'failed', error } });
       this.onChange(tenantId, toMessageView({ ...doc, status: 'failed', error }), false);
     }
     return stale.length;

@@ -53,7 +53,7 @@ export class StatusesService {
     }
     const update = nextStatus(doc, status);
     if (update) {
-      await messages.updateOne({ _id: doc._id, statusRank: { $lte: update.statusRank } }, { $set: { ...update, wamid: status.id } });
+      await this.outbound.updateMessageIf(tenantId, doc._id, { statusRank: { $lte: update.statusRank } }, { $set: { ...update, wamid: status.id } });
       await this.emit(tenantId, doc.conversationId, 'message:status-changed', { conversationId: doc.conversationId, messageId: String(doc._id), status: update.status, error: update.error ?? null });
     }
     for (const listener of this.listeners) await listener(tenantId, { ...doc, wamid: status.id }, status);

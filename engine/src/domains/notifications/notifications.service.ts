@@ -56,8 +56,9 @@ export class NotificationsService {
   /** Another person's notification answers like one that does not exist. */
   async markRead(tenantId: string, userId: string, id: string): Promise<NotificationView> {
     if (!Types.ObjectId.isValid(id)) throw AppError.notFound('Notification');
-    const doc = await this.notifications(tenantId).findOne({ _id: id, userId }).lean();
-    if (!doc) throw AppError.notFound('Notification');
+    // By `_id` alone, then checked: FerretDB reads the whole collection for a filter with more in it.
+    const doc = await this.notifications(tenantId).findById(id).lean();
+    if (!doc || doc.userId !== userId) throw AppError.notFound('Notification');
     if (doc.readAt) return toView(doc);
     const readAt = new Date();
     await this.notifications(tenantId).updateOne({ _id: doc._id }, { $set: { readAt } });

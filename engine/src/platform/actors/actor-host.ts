@@ -1,6 +1,7 @@
 import { createActor, type AnyStateMachine, type EventFromLogic, type SnapshotFrom } from 'xstate';
 import type { Model } from 'mongoose';
 import type { Database } from '../db/database.js';
+import { updateGuarded } from '../db/guarded.js';
 import { isDuplicateKeyError } from '../errors/app-error.js';
 import type { Logger } from '../logger/logger.js';
 import { actorEventSchema, actorStateSchema, type ActorEventDoc, type ActorStateDoc, type EffectRecord } from './actor.model.js';
@@ -53,7 +54,7 @@ export class ActorHost<M extends AnyStateMachine> {
   private readonly handlers = new Map<string, EffectHandler>();
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly def: ActorKind<M>,
     private readonly logger: Logger,
   ) {
@@ -159,12 +160,8 @@ export class ActorHost<M extends AnyStateMachine> {
   /** The current document is a cache of the log: idempotent, and the highest revision wins. */
   private async saveState(tenantId: string, actorId: string, rev: number, snapshot: unknown): Promise<void> {
     const doc = { kind: this.def.kind, rev, snapshot, machineVersion: this.def.version, updatedAt: new Date() };
-    try {
-      await this.states(tenantId).updateOne({ _id: actorId, rev: { $lt: rev } }, { $set: doc }, { upsert: true });
-    } catch (error) {
-      // The upsert collided with a document at a higher revision: a later writer already won.
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+    // Not written when the document is already at this revision or a later one: a later writer won.
+    await updateGuarded(this.db, this.states(tenantId), actorId, { rev: { $lt: rev } }, { $set: doc }, { upsert: true });
   }
 
   private async load(tenantId: string, actorId: string, fresh: boolean): Promise<Loaded> {

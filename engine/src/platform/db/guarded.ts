@@ -1,0 +1,95 @@
+import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
+import { isDuplicateKeyError } from '../errors/app-error.js';
+import type { Database } from './database.js';
+
+/**
+ * Conditions on the fields of one document: a value (equal; `null` also matches a missing field)
+ * or comparisons (`$lt`, `$lte`, `$gt`, `$gte`, `$ne`, `$in`).
+ */
+export type Guard = Record<string, unknown>;
+
+/**
+ * The filter of a write to the document of `id` whose guard the caller has just checked on a
+ * fresh read. On MongoDB the guard stays in the filter and is checked atomically with the write.
+ * FerretDB 1.x reads the whole collection for any filter but a bare `_id`, and checks filters
+ * outside the write anyway: there the write names its `_id` alone.
+ */
+export function checkedFilter<T>(db: Database, id: unknown, guard: QueryFilter<T>): QueryFilter<T> {
+  return (db.guardsOnServer ? { _id: id, ...guard } : { _id: id }) as QueryFilter<T>;
+}
+
+/**
+ * Updates the document of `id` if it satisfies the guard, and says whether it did. On MongoDB the
+ * guard is checked atomically with the write. On FerretDB (see `checkedFilter`) the document is
+ * read by `_id`, checked here, and written by `_id` right after, which keeps the window between
+ * check and write as short as FerretDB's own conditional update and spares it reading the whole
+ * collection. With `upsert` a missing document is created; losing that race to another creation
+ * counts as not updated.
+ */
+export async function updateGuarded<T>(db: Database, model: Model<T>, id: unknown, guard: Guard, update: UpdateQuery<T>, options: { upsert?: boolean } = {}): Promise<boolean> {
+  try {
+    if (db.guardsOnServer) {
+      const result = await model.updateOne({ _id: id, ...guard } as never, update, options);
+      return result.matchedCount > 0 || result.upsertedCount > 0;
+    }
+    const current = await model.findById(id, Object.fromEntries(Object.keys(guard).map((field) => [field, 1]))).lean<Record<string, unknown>>();
+    if (!current) {
+      if (!options.upsert) return false;
+      await model.updateOne({ _id: id } as never, update, { upsert: true });
+      return true;
+    }
+    if (!satisfies(current, guard)) return false;
+    await model.updateOne({ _id: id } as never, update);
+    return true;
+  } catch (error) {
+    // An upsert collided with a document that exists but fails the guard (MongoDB), or that
+    // another process created first (FerretDB).
+    if (options.upsert && isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+}
+
+/** Whether the document satisfies the guard, as MongoDB would decide it for these operators. */
+export function satisfies(doc: Record<string, unknown>, guard: Guard): boolean {
+  return Object.entries(guard).every(([field, condition]) => {
+    const value = field.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), doc);
+    if (!isOperatorObject(condition)) return same(value, condition);
+    return Object.entries(condition).every(([op, operand]) => {
+      switch (op) {
+        case '$lt':
+          return compare(value, operand) < 0;
+        case '$lte':
+          return compare(value, operand) <= 0;
+        case '$gt':
+          return compare(value, operand) > 0;
+        case '$gte':
+          return compare(value, operand) >= 0;
+        case '$ne':
+          return !same(value, operand);
+        case '$in':
+          return Array.isArray(operand) && operand.some((candidate) => same(value, candidate));
+        default:
+          throw new Error(`guard operator ${op} is not supported`);
+      }
+    });
+  });
+}
+
+function isOperatorObject(condition: unknown): condition is Record<string, unknown> {
+  return condition !== null && typeof condition === 'object' && !Array.isArray(condition) && !(condition instanceof Date) && Object.keys(condition).some((key) => key.startsWith('$'));
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (b === null || b === undefined) return a === null || a === undefined;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (typeof a === 'object' && a !== null && typeof b === 'object') return String(a) === String(b);
+  return a === b;
+}
+
+/** Comparisons between values of one type; anything else never satisfies them (NaN). */
+function compare(a: unknown, b: unknown): number {
+  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  return Number.NaN;
+}
