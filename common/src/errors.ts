@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   WINDOW_CLOSED: 409,
   INVITATION_INVALID: 410,
   RESET_TOKEN_INVALID: 410,
+  /** A stored file lost part of its bytes: it cannot be served or sent until uploaded again. */
+  MEDIA_INCOMPLETE: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -5,6 +5,7 @@ import { addMember, onboardTenant, type TenantFixture } from '../support/fixture
 import type { ApiClient } from '../support/api-client.js';
 import { connectWhatsApp, PNID, type WhatsAppFixture } from '../support/whatsapp.js';
 import { JPEG, PDF, PNG, uploadMedia, type UploadResult } from './media-files.js';
+import { chunkId } from '../../src/domains/media/media.model.js';
 
 const MB = 1024 * 1024;
 
@@ -75,6 +76,18 @@ describe('Media uploads (POST /api/media)', function () {
     const content = await fetch(`${t.url}${view.contentUrl}`, { headers: { cookie: tenant.admin.sessionCookie ?? '' } });
     expect(Buffer.from(await content.arrayBuffer()).equals(big)).to.equal(true);
     expect((await marketer.get<MediaView>(`/api/media/${view.id}`)).body).to.deep.equal(view);
+  });
+
+  it('answers 410 MEDIA_INCOMPLETE, not an error page, for a file that lost part of its bytes in storage', async () => {
+    const uploaded = await uploadMedia(tenant.admin, PNG, { purpose: 'campaign_header', fileName: 'torn.png', type: 'image/png' });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).to.equal(201);
+    const view = uploaded.body as MediaView;
+    await t.engine.db.tenant(tenant.id).collection<{ _id: string }>('media_chunks').deleteOne({ _id: chunkId(view.id, 0) });
+    const content = await fetch(`${t.url}${view.contentUrl}`, { headers: { cookie: tenant.admin.sessionCookie ?? '' } });
+    expect(content.status).to.equal(410);
+    const body = (await content.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).to.equal('MEDIA_INCOMPLETE');
+    expect(body.error.message).to.match(/torn\.png.*Upload the file again/);
   });
 
   it('goes by the bytes, not the name: a PNG sent as image/jpeg is stored as a PNG', async () => {

@@ -107,6 +107,7 @@ export class DispatchGate {
       media = await this.deps.media.sendable(tenantId, mediaId, channel);
     } catch (error) {
       if (error instanceof AppError && error.code === 'NOT_FOUND') return { sendable: [], pause: { reason: 'template', message: 'The header file of this campaign is gone: it cannot be sent.' } };
+      if (error instanceof AppError && error.code === 'MEDIA_INCOMPLETE') return { sendable: [], pause: { reason: 'template', message: `${error.message} Then choose it for this campaign and resume.` } };
       // Refused (it carries WhatsApp's code): a person must look. Unreachable: the batch runs again.
       if (!(error instanceof AppError && error.code === 'BAD_GATEWAY' && error.details?.graphCode !== undefined)) throw error;
       return { sendable: [], pause: { reason: 'template', message: `${error.message} Resume to try again.` } };

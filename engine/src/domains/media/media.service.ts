@@ -131,7 +131,7 @@ export class MediaService {
     const parts: Buffer[] = [];
     for (let n = 0; n < doc.chunkCount; n += 1) {
       const chunk = await this.chunks(tenantId).findById(chunkId(mediaId, n)).lean();
-      if (!chunk) throw new Error(`media ${mediaId} lost its chunk ${n}`);
+      if (!chunk) throw new AppError('MEDIA_INCOMPLETE', `Part of ${doc.fileName} is missing from storage (piece ${n + 1} of ${doc.chunkCount}). Upload the file again.`);
       parts.push(bufferOf(chunk.data));
     }
     return Buffer.concat(parts);
