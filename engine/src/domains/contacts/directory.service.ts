@@ -43,7 +43,8 @@ export class ContactDirectory {
     const [docs, total] = await Promise.all([
       this.model(tenantId)
         .find(filter)
-        .sort({ createdAt: -1, _id: -1 })
+        // Newest first; people added together (one import) by name.
+        .sort({ createdAt: -1, name: 1, _id: 1 })
         .skip((query.page - 1) * query.limit)
         .limit(query.limit)
         .lean(),
