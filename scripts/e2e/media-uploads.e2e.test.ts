@@ -5,7 +5,7 @@ import type { ApiClient } from '../../engine/test/support/api-client.js';
 import type { TenantFixture } from '../../engine/test/support/fixtures.js';
 import type { WhatsAppFixture } from '../../engine/test/support/whatsapp.js';
 import { contactList } from '../../engine/test/campaigns/campaign-fixtures.js';
-import { solidPng } from '../../engine/test/media/media-files.js';
+import { solidPng, uploadMedia } from '../../engine/test/media/media-files.js';
 import { browserSuite, choose, fill, shot, TABLET } from './browser-support.js';
 
 const TEMPLATE = 'spring_photo';
@@ -23,6 +23,17 @@ async function drawnWidth(page: Page, testId: string): Promise<number> {
   const image = `document.querySelector('[data-testid="${testId}"]')`;
   await page.waitForFunction(`${image}?.complete === true`);
   return Number(await page.evaluate(`${image}.naturalWidth`));
+}
+
+/** From the builder's first step to its variables: a name, the list, the template. */
+async function toVariables(page: Page, name: string): Promise<void> {
+  await page.getByTestId('campaign-builder').waitFor();
+  await fill(page, 'campaign-name', name);
+  await choose(page, 'campaign-lists', LIST);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('builder-next').click();
+  await choose(page, 'campaign-template', TEMPLATE);
+  await page.getByTestId('builder-next').click();
 }
 
 describe('Uploading header files in the browser', function () {
@@ -89,13 +100,7 @@ describe('Uploading header files in the browser', function () {
 
     await page.getByTestId('nav-campaigns').click();
     await page.getByTestId('campaigns-empty-create').click();
-    await page.getByTestId('campaign-builder').waitFor();
-    await fill(page, 'campaign-name', 'Spring banner');
-    await choose(page, 'campaign-lists', LIST);
-    await page.keyboard.press('Escape');
-    await page.getByTestId('builder-next').click();
-    await choose(page, 'campaign-template', TEMPLATE);
-    await page.getByTestId('builder-next').click();
+    await toVariables(page, 'Spring banner');
 
     const row = page.locator('[data-testid="variable-row"][data-parameter="header:media"]');
     await row.getByTestId('media-picker').waitFor();
@@ -126,5 +131,29 @@ describe('Uploading header files in the browser', function () {
     const header = JSON.stringify(send.request).match(/"image":\{"id":"(\d+)"\}/)?.[1] ?? '';
     expect(wa.sim.state.media.get(header)?.bytes.equals(HEADER.buffer), 'the uploaded picture goes out').to.equal(true);
     await suite.support.whatsapp.eventually(async () => (await marketer.get<CampaignView>(`/api/campaigns/${campaignId}`)).body.counters.delivered === 2, 'both messages to be delivered');
+  });
+
+  it('offers the files uploaded before in the builder: one is picked, one nothing uses is deleted', async function () {
+    const spare = { name: 'old-banner.png', mimeType: 'image/png', buffer: solidPng(200, 200, [0, 120, 255]) };
+    const uploaded = await uploadMedia(marketer, spare.buffer, { purpose: 'campaign_header', fileName: spare.name, type: spare.mimeType });
+    expect(uploaded.status).to.equal(201);
+
+    await page.goto(`${suite.base}/campaigns/new`);
+    await toVariables(page, 'Spring banner again');
+
+    const row = page.locator('[data-testid="variable-row"][data-parameter="header:media"]');
+    const tiles = row.getByTestId('media-picker-recent-file');
+    await tiles.first().waitFor();
+    // Newest first: the spare file, then the campaign's banner (its campaign is over).
+    expect(await tiles.allTextContents()).to.deep.equal([spare.name, HEADER.name]);
+    await shot(page, 'media-05-recent-files');
+    await row.getByTestId('media-picker-recent-delete').first().click();
+    await suite.support.whatsapp.eventually(async () => (await tiles.count()) === 1, 'the deleted file to leave the list');
+    expect((await marketer.get(`/api/media/${(uploaded.body as { id: string }).id}`)).status).to.equal(404);
+    await tiles.first().click();
+    await row.getByTestId('media-picker-thumbnail').waitFor();
+    expect(await row.getByTestId('media-picker-name').textContent()).to.equal(HEADER.name);
+    await page.getByTestId('campaign-preview-image').waitFor();
+    expect(await drawnWidth(page, 'campaign-preview-image')).to.equal(640);
   });
 });

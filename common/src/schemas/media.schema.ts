@@ -43,6 +43,18 @@ export type MediaUploadQuery = z.infer<typeof mediaUploadQuerySchema>;
 
 export const mediaIdParamsSchema = z.object({ id: idSchema }).strict();
 
+export const MEDIA_FORMATS = ['IMAGE', 'VIDEO', 'DOCUMENT'] as const;
+export type MediaFormat = (typeof MEDIA_FORMATS)[number];
+
+/** The tenant's files of one purpose, newest first, optionally only those a header format takes. */
+export const mediaListQuerySchema = z
+  .object({
+    purpose: z.enum(MEDIA_PURPOSES, { error: 'must be template_example or campaign_header' }),
+    format: z.enum(MEDIA_FORMATS, { error: 'must be IMAGE, VIDEO or DOCUMENT' }).optional(),
+  })
+  .strict();
+export type MediaListQuery = z.infer<typeof mediaListQuerySchema>;
+
 export interface MediaView {
   id: string;
   purpose: MediaPurpose;

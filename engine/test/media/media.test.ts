@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { MediaView } from '@parley/common';
+import { MEDIA_HEADER_KEY, type MediaView } from '@parley/common';
 import { dropTestData, startTestEngine, type TestEngine } from '../support/harness.js';
 import { addMember, onboardTenant, type TenantFixture } from '../support/fixtures.js';
 import type { ApiClient } from '../support/api-client.js';
@@ -90,6 +90,40 @@ describe('Media uploads (POST /api/media)', function () {
     expect(body.error.message).to.match(/torn\.png.*Upload the file again/);
   });
 
+  it('lists the files of a purpose newest first, only those a header format takes when asked, and none of another tenant', async () => {
+    const png = (await uploadMedia(marketer, PNG, { purpose: 'campaign_header', fileName: 'listed.png', type: 'image/png' })).body as MediaView;
+    const pdf = (await uploadMedia(marketer, PDF, { purpose: 'campaign_header', fileName: 'listed.pdf', type: 'application/pdf' })).body as MediaView;
+    const all = await marketer.get<MediaView[]>('/api/media?purpose=campaign_header');
+    expect(all.status).to.equal(200);
+    expect(all.body.map((m) => m.id).slice(0, 2)).to.deep.equal([pdf.id, png.id]);
+    expect(all.body.every((m) => m.purpose === 'campaign_header')).to.equal(true);
+    const images = await marketer.get<MediaView[]>('/api/media?purpose=campaign_header&format=IMAGE');
+    expect(images.body.map((m) => m.id)).to.include(png.id).and.not.include(pdf.id);
+    expect(images.body.every((m) => m.mimeType.startsWith('image/'))).to.equal(true);
+    const samples = await marketer.get<MediaView[]>('/api/media?purpose=template_example');
+    expect(samples.body.map((m) => m.id)).to.not.include(png.id);
+    expect((await other.admin.get<MediaView[]>('/api/media?purpose=campaign_header')).body).to.deep.equal([]);
+    const wrong = await marketer.get<{ error: { code: string; details: { fields: { field: string }[] } } }>('/api/media?purpose=campaign_header&format=GIF');
+    expect(wrong.status).to.equal(400);
+    expect(wrong.body.error.details.fields.map((f) => f.field)).to.deep.equal(['query.format']);
+  });
+
+  it('deletes a file nothing uses, its bytes with it, and refuses one a campaign still sends, naming the campaign', async () => {
+    const spare = (await uploadMedia(marketer, PNG, { purpose: 'campaign_header', fileName: 'spare.png', type: 'image/png' })).body as MediaView;
+    const used = (await uploadMedia(marketer, PNG, { purpose: 'campaign_header', fileName: 'used.png', type: 'image/png' })).body as MediaView;
+    await t.engine.db.tenant(tenant.id).collection('campaigns').insertOne({ name: 'Spring sale', status: 'draft', variables: [{ parameter: MEDIA_HEADER_KEY, source: { kind: 'media', mediaId: used.id }, fallback: '' }] });
+    const chunks = () => t.engine.db.tenant(tenant.id).collection('media_chunks').countDocuments({ mediaId: spare.id });
+    expect(await chunks()).to.equal(1);
+    expect((await other.admin.request('DELETE', `/api/media/${spare.id}`)).status, 'another tenant').to.equal(404);
+    expect((await marketer.request('DELETE', `/api/media/${spare.id}`)).status).to.equal(204);
+    expect((await marketer.get(`/api/media/${spare.id}`)).status).to.equal(404);
+    expect(await chunks()).to.equal(0);
+    const refused = await marketer.request<{ error: { code: string; message: string } }>('DELETE', `/api/media/${used.id}`);
+    expect(refused.status).to.equal(409);
+    expect(refused.body.error.message).to.contain('Spring sale');
+    expect((await marketer.get(`/api/media/${used.id}`)).status).to.equal(200);
+  });
+
   it('goes by the bytes, not the name: a PNG sent as image/jpeg is stored as a PNG', async () => {
     const uploaded = await uploadMedia(marketer, PNG, { purpose: 'campaign_header', fileName: 'logo.jpg', type: 'image/jpeg' });
     expect(uploaded.status).to.equal(201);
@@ -128,8 +162,11 @@ describe('Media uploads (POST /api/media)', function () {
     const denied = await uploadMedia(agent, JPEG, { purpose: 'campaign_header', fileName: 'a.jpg', type: 'image/jpeg' });
     expect(denied.status).to.equal(403);
     expect(denied.body.error?.code).to.equal('FORBIDDEN');
+    const kept = (await uploadMedia(marketer, PNG, { purpose: 'campaign_header', fileName: 'kept.png', type: 'image/png' })).body as MediaView;
+    expect((await agent.request('DELETE', `/api/media/${kept.id}`)).status).to.equal(403);
     const anonymous = await fetch(`${t.url}/api/media?purpose=campaign_header&fileName=a.jpg`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: JPEG });
     expect(anonymous.status).to.equal(401);
+    expect((await fetch(`${t.url}/api/media?purpose=campaign_header`)).status).to.equal(401);
   });
 
   it("answers 404 to another tenant for a file's record and its bytes", async () => {

@@ -35,6 +35,8 @@ export interface TemplatesPort {
  */
 export interface MediaPort {
   find(tenantId: string, id: string): Promise<MediaView | null>;
+  /** Campaigns say which of their files must not be deleted. */
+  guardDeletion(users: (tenantId: string, mediaId: string) => Promise<string[]>): void;
   sendable(tenantId: string, id: string, channel: OpenChannel): Promise<SendableMedia>;
 }
 

@@ -224,6 +224,12 @@ export class CampaignsService {
     return { items: page.map(toRecipientView), next: docs.length > query.limit ? (page.at(-1)?._id ?? null) : null };
   }
 
+  /** The campaigns not yet over that send this file as their header, in words. */
+  async usingHeaderFile(tenantId: string, mediaId: string): Promise<string[]> {
+    const open = await this.models.campaigns(tenantId).find({ status: { $in: ['draft', 'scheduled', 'running', 'paused'] } }, { name: 1, status: 1, variables: 1 }).lean();
+    return open.filter((doc) => headerMediaOf(doc.variables) === mediaId).map((doc) => `the header of campaign "${doc.name}" (${doc.status})`);
+  }
+
   async recipient(tenantId: string, id: string, recipientId: string): Promise<RecipientView> {
     await this.find(tenantId, id);
     // By `_id` alone, then checked: FerretDB reads every recipient for a filter with more in it.

@@ -31,6 +31,7 @@ export function createCampaignsDomain(deps: CampaignsDeps) {
   deps.webhooks.on('message', (tenantId, item) => tracking.applyInbound(tenantId, item));
   deps.webhooks.on('event', (tenantId, item) => tracking.applyEvent(tenantId, item));
   deps.templates.onTemplateStatusChanged((tenantId, change) => tracking.applyTemplateStatus(tenantId, change));
+  deps.media.guardDeletion((tenantId, mediaId) => campaigns.usingHeaderFile(tenantId, mediaId));
   deps.customers.onConsentChanged((tenantId, change) => {
     tracking.applyConsent(tenantId, change).catch((error: unknown) => deps.logger.error({ err: error, tenantId }, 'opt-out not attributed to campaigns'));
   });

@@ -1,4 +1,4 @@
-import { mediaIdParamsSchema, mediaUploadQuerySchema } from '@parley/common';
+import { mediaIdParamsSchema, mediaListQuerySchema, mediaUploadQuerySchema } from '@parley/common';
 import { tenantRoute, type RouteSpec } from '../../platform/http/route.js';
 import type { MediaService } from './media.service.js';
 
@@ -17,6 +17,21 @@ export function mediaRoutes(media: MediaService): RouteSpec[] {
       // The file is the raw body, its type the Content-Type, as contact imports take theirs (a JSON
       // body is parsed and refused as a body this route does not take).
       handler: (ctx) => media.upload(ctx.tenantId, ctx.req, ctx.req.headers['content-type'] ?? '', ctx.query, ctx.auth.user.id),
+    }),
+    tenantRoute({
+      method: 'get',
+      path: '/api/media',
+      can: ['read', 'Template'],
+      query: mediaListQuerySchema,
+      handler: (ctx) => media.list(ctx.tenantId, ctx.query),
+    }),
+    tenantRoute({
+      method: 'delete',
+      path: '/api/media/:id',
+      can: ['update', 'Template'],
+      params: mediaIdParamsSchema,
+      status: 204,
+      handler: (ctx) => media.remove(ctx.tenantId, ctx.params.id),
     }),
     tenantRoute({
       method: 'get',

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Binary } from 'mongodb';
 import { Types, type Model } from 'mongoose';
-import type { MediaMimeType, MediaUploadQuery, MediaView } from '@parley/common';
+import { MEDIA_TYPES_BY_FORMAT, type MediaListQuery, type MediaMimeType, type MediaUploadQuery, type MediaView } from '@parley/common';
+import { eachLimited } from '../../platform/db/by-id.js';
 import type { Database } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { GraphError, type GraphClient, type GraphFile } from '../../platform/whatsapp/graph-client.js';
@@ -16,6 +17,12 @@ const CHUNKS_PER_INSERT = 8;
 const DAY_MS = 24 * 3600_000;
 /** WhatsApp keeps an uploaded file 30 days; a day's margin covers a campaign sending across it. */
 export const MEDIA_ID_TTL_MS = 29 * DAY_MS;
+
+/** Files listed at once: the picker shows the latest ones. */
+const LIST_LIMIT = 50;
+
+/** Says what still needs a file (in words, one per user of it); empty when nothing does. */
+export type MediaUsers = (tenantId: string, mediaId: string) => Promise<string[]>;
 
 /** The file a campaign header sends, as WhatsApp knows it now. */
 export interface SendableMedia {
@@ -32,6 +39,7 @@ export interface SendableMedia {
 export class MediaService {
   private readonly media: (tenantId: string) => Model<MediaDoc>;
   private readonly chunks: (tenantId: string) => Model<MediaChunkDoc>;
+  private readonly users: MediaUsers[] = [];
 
   constructor(
     db: Database,
@@ -69,6 +77,32 @@ export class MediaService {
     };
     await this.store(tenantId, doc, bytes);
     return toView(doc);
+  }
+
+  /** Lets a domain keep the files it still needs from being deleted (campaigns, their headers). */
+  guardDeletion(users: MediaUsers): void {
+    this.users.push(users);
+  }
+
+  async list(tenantId: string, query: MediaListQuery): Promise<MediaView[]> {
+    const filter = { purpose: query.purpose, ...(query.format ? { mimeType: { $in: [...MEDIA_TYPES_BY_FORMAT[query.format]] } } : {}) };
+    const docs = await this.media(tenantId).find(filter).sort({ createdAt: -1 }).limit(LIST_LIMIT).lean();
+    return docs.map(toView);
+  }
+
+  /**
+   * Deletes a file nothing needs any more: the record first, so that a crash leaves bytes nobody
+   * can reach rather than a record without its bytes. WhatsApp forgets its copy after 30 days.
+   */
+  async remove(tenantId: string, id: string): Promise<void> {
+    const doc = await this.load(tenantId, id);
+    const users = (await Promise.all(this.users.map((usersOf) => usersOf(tenantId, id)))).flat();
+    if (users.length > 0) throw new AppError('CONFLICT', `${doc.fileName} is still in use: ${users.join('; ')}. Choose another file there first.`, { usedBy: users });
+    await this.media(tenantId).deleteOne({ _id: doc._id });
+    const ids = Array.from({ length: doc.chunkCount }, (_, n) => chunkId(id, n));
+    await eachLimited(ids, 4, async (chunk) => {
+      await this.chunks(tenantId).deleteOne({ _id: chunk });
+    });
   }
 
   async get(tenantId: string, id: string): Promise<MediaView> {

@@ -12,7 +12,7 @@ function typeOf(file: File): string {
 }
 
 /** What went wrong, in words a person can act on. */
-function explain(error: unknown): string {
+export function explain(error: unknown): string {
   if (isApiError(error, 'PAYLOAD_TOO_LARGE') || isApiError(error, 'UNSUPPORTED_MEDIA_TYPE') || isApiError(error, 'VALIDATION_FAILED')) {
     return `This file ${error.fields[0]?.message ?? 'cannot be used'}.`;
   }
