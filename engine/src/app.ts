@@ -226,6 +226,7 @@ export async function createEngine(config: Config): Promise<Engine> {
       await webhooks.sweep(tenantId, 30_000);
       await conversations.sweep(tenantId);
       await contacts.imports.failStalled(tenantId);
+      await media.sweep(tenantId, 3600_000);
     }
     await campaigns.sweep(active);
   };

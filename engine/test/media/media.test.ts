@@ -124,6 +124,22 @@ describe('Media uploads (POST /api/media)', function () {
     expect((await marketer.get(`/api/media/${used.id}`)).status).to.equal(200);
   });
 
+  it('sweeps away the chunks of an upload a crash cut off before its record, and keeps those of stored files', async () => {
+    const db = t.engine.db.tenant(tenant.id);
+    const stored = (await uploadMedia(marketer, PNG, { purpose: 'campaign_header', fileName: 'kept-by-sweep.png', type: 'image/png' })).body as MediaView;
+    expect(await db.collection('media_pending').countDocuments({}), 'a finished upload leaves no mark').to.equal(0);
+    // A process died after writing two chunks of one file, and another after storing a record but before clearing its mark.
+    const cut = '6a0000000000000000000001';
+    const hour = new Date(Date.now() - 2 * 3600_000);
+    await db.collection<{ _id: string }>('media_chunks').insertMany([0, 1].map((n) => ({ _id: chunkId(cut, n), mediaId: cut, n, data: Buffer.from('x') })));
+    await db.collection<{ _id: string }>('media_pending').insertMany([{ _id: cut, chunkCount: 2, at: hour }, { _id: stored.id, chunkCount: 1, at: hour }]);
+    expect(await t.engine.services.media.sweep(tenant.id, 3600_000)).to.equal(2);
+    expect(await db.collection('media_chunks').countDocuments({ mediaId: cut })).to.equal(0);
+    expect(await db.collection('media_chunks').countDocuments({ mediaId: stored.id })).to.equal(1);
+    expect(await db.collection('media_pending').countDocuments({})).to.equal(0);
+    expect((await fetch(`${t.url}${stored.contentUrl}`, { headers: { cookie: marketer.sessionCookie ?? '' } })).status).to.equal(200);
+  });
+
   it('goes by the bytes, not the name: a PNG sent as image/jpeg is stored as a PNG', async () => {
     const uploaded = await uploadMedia(marketer, PNG, { purpose: 'campaign_header', fileName: 'logo.jpg', type: 'image/jpeg' });
     expect(uploaded.status).to.equal(201);

@@ -67,3 +67,18 @@ export const mediaChunkSchema = new Schema<MediaChunkDoc>(
 );
 
 export const chunkId = (mediaId: string, n: number): string => `${mediaId}:${n}`;
+
+/**
+ * A file whose chunks are being written: created before the first chunk, deleted once the record
+ * is stored. One left behind (the process died in between) names the chunks the sweep deletes.
+ */
+export interface MediaPendingDoc {
+  _id: string;
+  chunkCount: number;
+  at: Date;
+}
+
+export const mediaPendingSchema = new Schema<MediaPendingDoc>(
+  { _id: { type: String, required: true }, chunkCount: { type: Number, required: true }, at: { type: Date, required: true } },
+  { collection: 'media_pending', versionKey: false },
+);

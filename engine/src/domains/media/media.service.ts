@@ -8,7 +8,7 @@ import type { Database } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { GraphError, type GraphClient, type GraphFile } from '../../platform/whatsapp/graph-client.js';
 import type { ChannelsService, OpenChannel } from '../channels/index.js';
-import { chunkId, mediaChunkSchema, mediaSchema, type MediaChunkDoc, type MediaDoc } from './media.model.js';
+import { chunkId, mediaChunkSchema, mediaPendingSchema, mediaSchema, type MediaChunkDoc, type MediaDoc, type MediaPendingDoc } from './media.model.js';
 import { readMediaFile } from './media-file.js';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -39,6 +39,7 @@ export interface SendableMedia {
 export class MediaService {
   private readonly media: (tenantId: string) => Model<MediaDoc>;
   private readonly chunks: (tenantId: string) => Model<MediaChunkDoc>;
+  private readonly pending: (tenantId: string) => Model<MediaPendingDoc>;
   private readonly users: MediaUsers[] = [];
 
   constructor(
@@ -48,6 +49,7 @@ export class MediaService {
   ) {
     this.media = db.defineTenantModel('Media', mediaSchema);
     this.chunks = db.defineTenantModel('MediaChunk', mediaChunkSchema);
+    this.pending = db.defineTenantModel('MediaPending', mediaPendingSchema);
   }
 
   async upload(tenantId: string, body: Readable, contentType: string, query: MediaUploadQuery, userId: string): Promise<MediaView> {
@@ -99,9 +101,30 @@ export class MediaService {
     const users = (await Promise.all(this.users.map((usersOf) => usersOf(tenantId, id)))).flat();
     if (users.length > 0) throw new AppError('CONFLICT', `${doc.fileName} is still in use: ${users.join('; ')}. Choose another file there first.`, { usedBy: users });
     await this.media(tenantId).deleteOne({ _id: doc._id });
-    const ids = Array.from({ length: doc.chunkCount }, (_, n) => chunkId(id, n));
-    await eachLimited(ids, 4, async (chunk) => {
-      await this.chunks(tenantId).deleteOne({ _id: chunk });
+    await this.deleteChunks(tenantId, id, doc.chunkCount);
+  }
+
+  /**
+   * Deletes the chunks of uploads a crash cut off between their first chunk and their record
+   * (older than `olderThanMs`, so that an upload under way is left alone). Returns how many.
+   */
+  async sweep(tenantId: string, olderThanMs: number): Promise<number> {
+    const stale = await this.pending(tenantId)
+      .find({ at: { $lt: new Date(Date.now() - olderThanMs) } })
+      .limit(100)
+      .lean();
+    for (const upload of stale) {
+      if (!(await this.media(tenantId).exists({ _id: upload._id }))) await this.deleteChunks(tenantId, upload._id, upload.chunkCount);
+      await this.pending(tenantId).deleteOne({ _id: upload._id });
+    }
+    return stale.length;
+  }
+
+  /** By `_id`, chunk by chunk: FerretDB reads the whole collection for any other filter. */
+  private async deleteChunks(tenantId: string, mediaId: string, chunkCount: number): Promise<void> {
+    const ids = Array.from({ length: chunkCount }, (_, n) => chunkId(mediaId, n));
+    await eachLimited(ids, 4, async (id) => {
+      await this.chunks(tenantId).deleteOne({ _id: id });
     });
   }
 
@@ -135,18 +158,24 @@ export class MediaService {
     return { graphMediaId, fileName: doc.fileName, mimeType: doc.mimeType };
   }
 
-  /** Chunks first, the record last: a record is there only when every byte is. */
+  /**
+   * Chunks first, the record last: a record is there only when every byte is. A pending mark
+   * before the chunks lets the sweep delete those of an upload that a crash cut off.
+   */
   private async store(tenantId: string, doc: MediaDoc, bytes: Buffer): Promise<void> {
     const mediaId = String(doc._id);
     const pieces: MediaChunkDoc[] = [];
     for (let n = 0; n < doc.chunkCount; n += 1) pieces.push({ _id: chunkId(mediaId, n), mediaId, n, data: bytes.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) });
+    await this.pending(tenantId).create({ _id: mediaId, chunkCount: doc.chunkCount, at: new Date() });
     try {
       for (let at = 0; at < pieces.length; at += CHUNKS_PER_INSERT) await this.chunks(tenantId).insertMany(pieces.slice(at, at + CHUNKS_PER_INSERT), { ordered: true, lean: true });
       await this.media(tenantId).create(doc);
     } catch (error) {
-      await this.chunks(tenantId).deleteMany({ _id: { $in: pieces.map((piece) => piece._id) } });
+      await this.deleteChunks(tenantId, mediaId, doc.chunkCount);
+      await this.pending(tenantId).deleteOne({ _id: mediaId });
       throw error;
     }
+    await this.pending(tenantId).deleteOne({ _id: mediaId });
   }
 
   private async load(tenantId: string, id: string): Promise<MediaDoc> {
