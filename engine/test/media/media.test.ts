@@ -132,7 +132,7 @@ describe('Media uploads (POST /api/media)', function () {
     const cut = '6a0000000000000000000001';
     const hour = new Date(Date.now() - 2 * 3600_000);
     await db.collection<{ _id: string }>('media_chunks').insertMany([0, 1].map((n) => ({ _id: chunkId(cut, n), mediaId: cut, n, data: Buffer.from('x') })));
-    await db.collection<{ _id: string }>('media_pending').insertMany([{ _id: cut, chunkCount: 2, at: hour }, { _id: stored.id, chunkCount: 1, at: hour }]);
+    await db.collection<{ _id: string; chunkCount: number; at: Date }>('media_pending').insertMany([{ _id: cut, chunkCount: 2, at: hour }, { _id: stored.id, chunkCount: 1, at: hour }]);
     expect(await t.engine.services.media.sweep(tenant.id, 3600_000)).to.equal(2);
     expect(await db.collection('media_chunks').countDocuments({ mediaId: cut })).to.equal(0);
     expect(await db.collection('media_chunks').countDocuments({ mediaId: stored.id })).to.equal(1);
