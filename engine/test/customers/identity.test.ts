@@ -59,6 +59,19 @@ describe('Customer identity', () => {
     expect(withNumber.waId).to.equal('447700900103');
   });
 
+  it("lists a keyed customer's consent ledger entries on the customer, and reads their history by them", async () => {
+    const customer = await customers().ensureFromInbound(tenant.id, { waId: '447700900105', userId: null, name: 'Fay' });
+    expect(await customers().setMarketingConsent(tenant.id, String(customer._id), 'granted', 'agent', { note: 'asked in store' })).to.equal(true);
+    expect(await customers().setMarketingConsent(tenant.id, String(customer._id), 'revoked', 'stop_keyword', { wamid: 'wamid.stop' })).to.equal(true);
+    const stored = await customers().get(tenant.id, String(customer._id));
+    const history = await customers().consentHistory(tenant.id, String(customer._id));
+    expect(history.map((entry) => [entry.from, entry.to, entry.source])).to.deep.equal([
+      ['unknown', 'granted', 'agent'],
+      ['granted', 'revoked', 'stop_keyword'],
+    ]);
+    expect(stored?.consentLedger).to.deep.equal(history.map((entry) => String(entry._id)));
+  });
+
   it('still finds customers stored with ids of another kind, by searching, and never marks their tenant', async () => {
     const now = new Date();
     const stored = { _id: new Types.ObjectId(), identityKey: 'wa:551187650103', waId: '551187650103', userId: null, phone: '+5511987650103', name: 'Old', marketingConsent: 'granted', consentUpdatedAt: now, unreachable: false, tags: [], listIds: [], attributes: {}, country: 'BR', email: null, source: 'inbound', createdAt: now, lastSeenAt: now };
@@ -70,6 +83,9 @@ describe('Customer identity', () => {
     const fresh = await customers().ensureFromInbound(legacy.id, { waId: '447700900104', userId: null, name: 'New' });
     expect(String(fresh._id)).to.equal(String(customerIdOf(legacy.id, 'wa:447700900104')));
     expect(await customers().customers(legacy.id).countDocuments({})).to.equal(2);
+    expect(await customers().setMarketingConsent(legacy.id, String(stored._id), 'revoked', 'stop_keyword', { wamid: 'wamid.old' })).to.equal(true);
+    await t.engine.db.tenant(legacy.id).collection('consent_ledger').insertOne({ customerId: String(stored._id), category: 'marketing', from: 'unknown', to: 'granted', source: 'import', evidence: {}, at: new Date(Date.now() - 86_400_000) });
+    expect((await customers().consentHistory(legacy.id, String(stored._id))).map((entry) => entry.to), 'an entry the customer does not list is found too').to.deep.equal(['granted', 'revoked']);
     expect(await marks(legacy.id).countDocuments({})).to.equal(0);
   });
 

@@ -17,7 +17,8 @@ export interface PlannedPerson {
   firstIndex: number;
   row: ImportRow;
   tags: Set<string>;
-  consentChange: { from: ConsentState; consent: RowConsent } | null;
+  /** The change the file makes, under the `_id` its ledger entry will have. */
+  consentChange: { from: ConsentState; consent: RowConsent; entryId: Types.ObjectId } | null;
 }
 
 export type RowOutcome = 'created' | 'updated' | 'merged' | 'rejected';
@@ -99,7 +100,7 @@ export function planImport(rows: (ImportRow | RowRejection)[], known: Map<string
     const current = { state: person.existing?.marketingConsent ?? 'unknown', updatedAt: person.existing?.consentUpdatedAt ?? null };
     const consent = person.row.consent;
     const decision = consentDecision(current, consent);
-    if (decision === 'change' && consent) person.consentChange = { from: current.state, consent };
+    if (decision === 'change' && consent) person.consentChange = { from: current.state, consent, entryId: new Types.ObjectId() };
     if (decision === 'kept') consentKept.add(person.firstIndex);
   }
   return { persons, outcomes, consentKept, rejections };

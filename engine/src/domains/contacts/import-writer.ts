@@ -20,11 +20,12 @@ export interface ImportTarget {
 /** About 5 ms per write on FerretDB/SQLite: a few thousand documents per round trip. */
 const PERSONS_PER_BATCH = 2000;
 
-function ledgerEntry(target: ImportTarget, person: PlannedPerson, at: Date): Omit<ConsentEntryDoc, '_id'> | null {
+function ledgerEntry(target: ImportTarget, person: PlannedPerson, at: Date): ConsentEntryDoc | null {
   const change = person.consentChange;
   if (!change) return null;
   const { consent } = change;
   return {
+    _id: change.entryId,
     customerId: String(person.id),
     category: 'marketing',
     from: change.from,
@@ -49,6 +50,11 @@ function consentFields(person: PlannedPerson, at: Date): Partial<CustomerDoc> {
   return change ? { marketingConsent: change.consent.to, consentUpdatedAt: change.consent.time ?? at } : {};
 }
 
+/** The ledger entries a new customer starts with: the one this file gives, if any. */
+function ledgerIds(person: PlannedPerson): string[] {
+  return person.consentChange ? [String(person.consentChange.entryId)] : [];
+}
+
 function newCustomer(target: ImportTarget, person: PlannedPerson, at: Date): CustomerDoc {
   const { row } = person;
   return {
@@ -69,6 +75,7 @@ function newCustomer(target: ImportTarget, person: PlannedPerson, at: Date): Cus
     source: 'import',
     createdAt: at,
     lastSeenAt: at,
+    consentLedger: ledgerIds(person),
     ...consentFields(person, at),
   };
 }
@@ -85,7 +92,15 @@ function updateOf(target: ImportTarget, person: PlannedPerson, at: Date): AnyBul
   const addToSet: Record<string, { $each: string[] }> = {};
   if (tags.length > 0) addToSet.tags = { $each: tags };
   if (target.listIds.length > 0) addToSet.listIds = { $each: target.listIds };
-  return updateById<CustomerDoc>({ _id: person.id }, { ...(Object.keys(set).length > 0 ? { $set: set } : {}), ...(Object.keys(addToSet).length > 0 ? { $addToSet: addToSet } : {}) });
+  const entries = ledgerIds(person);
+  return updateById<CustomerDoc>(
+    { _id: person.id },
+    {
+      ...(Object.keys(set).length > 0 ? { $set: set } : {}),
+      ...(Object.keys(addToSet).length > 0 ? { $addToSet: addToSet } : {}),
+      ...(entries.length > 0 ? { $push: { consentLedger: { $each: entries } } } : {}),
+    },
+  );
 }
 
 function writeErrorIndexes(error: unknown): number[] {

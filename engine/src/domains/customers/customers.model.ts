@@ -29,6 +29,12 @@ export interface CustomerDoc {
   source: CustomerSource;
   createdAt: Date;
   lastSeenAt: Date;
+  /**
+   * The `_id`s of the customer's consent ledger entries, oldest first, so that their history is
+   * read by `_id` (FerretDB reads the whole ledger for a filter on `customerId`). Complete for
+   * customers with keyed ids; absent on older ones, whose history is searched for.
+   */
+  consentLedger?: string[];
 }
 
 export type CustomerSource = 'inbound' | 'import' | 'manual';
@@ -51,6 +57,7 @@ export const customerSchema = new Schema<CustomerDoc>(
     source: { type: String, default: 'inbound' },
     createdAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
+    consentLedger: { type: [String], default: undefined },
   },
   { collection: 'customers', versionKey: false, minimize: false },
 );

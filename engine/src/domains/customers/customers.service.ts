@@ -119,14 +119,20 @@ export class CustomersService {
     if (!customer || customer.marketingConsent === to) return false;
     const at = new Date();
     const from = customer.marketingConsent;
-    await this.ledger(tenantId).create({ customerId, category: 'marketing', from, to, source, evidence, at });
-    await this.customers(tenantId).updateOne({ _id: customer._id }, { $set: { marketingConsent: to, consentUpdatedAt: at } });
+    const entryId = new Types.ObjectId();
+    await this.ledger(tenantId).create({ _id: entryId, customerId, category: 'marketing', from, to, source, evidence, at });
+    await this.customers(tenantId).updateOne({ _id: customer._id }, { $set: { marketingConsent: to, consentUpdatedAt: at }, $push: { consentLedger: String(entryId) } });
     this.announceConsentChanges(tenantId, [{ customerId, from, to, source, at }]);
     return true;
   }
 
+  /** Oldest first. By the entries' `_id`s the customer lists (see `CustomerDoc.consentLedger`). */
   async consentHistory(tenantId: string, customerId: string): Promise<ConsentEntryDoc[]> {
-    return this.ledger(tenantId).find({ customerId }).sort({ at: 1 }).lean();
+    const customer = await this.get(tenantId, customerId);
+    if (!customer) return [];
+    if (!customerIdOf(tenantId, customer.identityKey).equals(customer._id)) return this.ledger(tenantId).find({ customerId }).sort({ at: 1 }).lean();
+    const entries = await findByIds(this.db, this.ledger(tenantId), customer.consentLedger ?? []);
+    return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
   /**
