@@ -94,14 +94,17 @@ export class MediaService {
 
   /**
    * Deletes a file nothing needs any more: the record first, so that a crash leaves bytes nobody
-   * can reach rather than a record without its bytes. WhatsApp forgets its copy after 30 days.
+   * can reach rather than a record without its bytes, and under a pending mark, so that the sweep
+   * deletes what a crash left of them. WhatsApp forgets its copy after 30 days.
    */
   async remove(tenantId: string, id: string): Promise<void> {
     const doc = await this.load(tenantId, id);
     const users = (await Promise.all(this.users.map((usersOf) => usersOf(tenantId, id)))).flat();
     if (users.length > 0) throw new AppError('CONFLICT', `${doc.fileName} is still in use: ${users.join('; ')}. Choose another file there first.`, { usedBy: users });
+    await this.pending(tenantId).updateOne({ _id: id }, { $set: { chunkCount: doc.chunkCount, at: new Date() } }, { upsert: true });
     await this.media(tenantId).deleteOne({ _id: doc._id });
     await this.deleteChunks(tenantId, id, doc.chunkCount);
+    await this.pending(tenantId).deleteOne({ _id: id });
   }
 
   /**
