@@ -4,7 +4,8 @@ import type { Database } from './database.js';
 
 /**
  * Conditions on the fields of one document: a value (equal; `null` also matches a missing field)
- * or comparisons (`$lt`, `$lte`, `$gt`, `$gte`, `$ne`, `$in`).
+ * or comparisons (`$lt`, `$lte`, `$gt`, `$gte`, `$ne`, `$in`), on fields that hold one value (an
+ * array is not searched for a matching element, as MongoDB would).
  */
 export type Guard = Record<string, unknown>;
 
