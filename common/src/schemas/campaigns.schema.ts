@@ -5,6 +5,8 @@ import { attributeKeySchema, audienceSelectionSchema, type AudienceSelection } f
 /** DESIGN §5: draft → scheduled → running ⇄ paused → completed | cancelled | failed. */
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'failed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+/** A campaign in one of these sends nothing more. */
+export const FINISHED_CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['completed', 'cancelled', 'failed'];
 
 /** Why a campaign is paused: by a person, or by itself with a reason it explains. */
 export const PAUSE_REASONS = ['manual', 'quality', 'template', 'error_rate', 'budget', 'tier'] as const;

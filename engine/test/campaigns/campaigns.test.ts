@@ -100,7 +100,7 @@ describe('CampaignsService', function () {
 
     const stopped = await t.engine.services.customers.byIdentity(tenant.id, { waId: waIdOf(3001), userId: null });
     expect(stopped?.marketingConsent).to.equal('revoked');
-    const ledger = await t.engine.services.customers.consentHistory(tenant.id, String(stopped?._id));
+    const ledger = stopped ? await t.engine.services.customers.consentHistory(tenant.id, stopped) : [];
     expect(ledger.at(-1)).to.include({ to: 'revoked', source: 'campaign_error' });
     const unreachable = await t.engine.services.customers.byIdentity(tenant.id, { waId: waIdOf(3002), userId: null });
     expect(unreachable?.unreachable).to.equal(true);

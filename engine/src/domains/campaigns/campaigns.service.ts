@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { AudienceSelection, CampaignContext, CampaignView, CostEstimate, CreateCampaignBody, FieldIssue, RatePoint, RecipientStatus, RecipientView, TemplateView, UpdateCampaignBody } from '@parley/common';
+import { FINISHED_CAMPAIGN_STATUSES, type AudienceSelection, type CampaignContext, type CampaignView, type CostEstimate, type CreateCampaignBody, type FieldIssue, type RatePoint, type RecipientStatus, type RecipientView, type TemplateView, type UpdateCampaignBody } from '@parley/common';
 import { AppError } from '../../platform/errors/app-error.js';
 import { toSafeCsv } from '../../platform/csv/csv-safe.js';
 import type { OpenChannel } from '../channels/index.js';
@@ -226,7 +226,7 @@ export class CampaignsService {
 
   /** The campaigns not yet over that send this file as their header, in words. */
   async usingHeaderFile(tenantId: string, mediaId: string): Promise<string[]> {
-    const open = await this.models.campaigns(tenantId).find({ status: { $in: ['draft', 'scheduled', 'running', 'paused'] } }, { name: 1, status: 1, variables: 1 }).lean();
+    const open = await this.models.campaigns(tenantId).find({ status: { $nin: [...FINISHED_CAMPAIGN_STATUSES] } }, { name: 1, status: 1, variables: 1 }).lean();
     return open.filter((doc) => headerMediaOf(doc.variables) === mediaId).map((doc) => `the header of campaign "${doc.name}" (${doc.status})`);
   }
 

@@ -1,3 +1,4 @@
+import { FINISHED_CAMPAIGN_STATUSES } from '@parley/common';
 import { describeInbound, type StatusUpdate, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
 import { toE164, type ConsentChange } from '../customers/index.js';
 import type { TemplateStatusChange } from '../templates/index.js';
@@ -55,7 +56,7 @@ export class TrackingService {
       if (verdict.kind === 'retry' || verdict.kind === 'template') {
         // A finished campaign sends nothing more: what would have been retried is a failure.
         const campaign = await this.models.campaigns(tenantId).findById(claim.campaignId, { status: 1 }).lean();
-        if (campaign && ['completed', 'cancelled', 'failed'].includes(campaign.status)) verdict = { kind: 'failed', code: error?.code ?? 0, reason: verdict.detail };
+        if (campaign && FINISHED_CAMPAIGN_STATUSES.includes(campaign.status)) verdict = { kind: 'failed', code: error?.code ?? 0, reason: verdict.detail };
       }
       // Failed after `sent`: the recipient is back to an open state for the settler's guard.
       const open: RecipientDoc = { ...recipient, status: 'sending' };

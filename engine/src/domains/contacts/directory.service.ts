@@ -61,7 +61,7 @@ export class ContactDirectory {
 
   async detail(tenantId: string, id: string): Promise<ContactDetail> {
     const doc = await this.doc(tenantId, id);
-    const history = await this.customers.consentHistory(tenantId, id);
+    const history = await this.customers.consentHistory(tenantId, doc);
     return { ...toContactView(doc), consentHistory: history.map(toConsentEntryView) };
   }
 

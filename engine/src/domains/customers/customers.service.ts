@@ -4,7 +4,7 @@ import type { Database } from '../../platform/db/database.js';
 import { findByIds } from '../../platform/db/by-id.js';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import { consentEntrySchema, customerMarkSchema, customerSchema, type ConsentEntryDoc, type ConsentSource, type CustomerDoc, type CustomerMarkDoc } from './customers.model.js';
-import { customerIdOf, identityKeysOf } from './identity.js';
+import { customerIdOf, hasKeyedId, identityKeysOf } from './identity.js';
 import { countryOfPhone, toE164 } from './phone.js';
 
 export interface InboundIdentity {
@@ -127,10 +127,8 @@ export class CustomersService {
   }
 
   /** Oldest first. By the entries' `_id`s the customer lists (see `CustomerDoc.consentLedger`). */
-  async consentHistory(tenantId: string, customerId: string): Promise<ConsentEntryDoc[]> {
-    const customer = await this.get(tenantId, customerId);
-    if (!customer) return [];
-    if (!customerIdOf(tenantId, customer.identityKey).equals(customer._id)) return this.ledger(tenantId).find({ customerId }).sort({ at: 1 }).lean();
+  async consentHistory(tenantId: string, customer: Pick<CustomerDoc, '_id' | 'identityKey' | 'consentLedger'>): Promise<ConsentEntryDoc[]> {
+    if (!hasKeyedId(tenantId, customer)) return this.ledger(tenantId).find({ customerId: String(customer._id) }).sort({ at: 1 }).lean();
     const entries = await findByIds(this.db, this.ledger(tenantId), customer.consentLedger ?? []);
     return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
   }
@@ -180,7 +178,7 @@ export class CustomersService {
     if (await this.marks(tenantId).exists({ _id: KEYED_MARK })) return true;
     const cursor = this.customers(tenantId).find({}, { identityKey: 1 }).lean().cursor({ batchSize: 5000 });
     for await (const customer of cursor) {
-      if (!customerIdOf(tenantId, customer.identityKey).equals(customer._id)) return false;
+      if (!hasKeyedId(tenantId, customer)) return false;
     }
     await this.marks(tenantId)
       .create({ _id: KEYED_MARK, at: new Date() })

@@ -22,3 +22,8 @@ export function identityKeysOf(identity: { waId: string | null; userId: string |
 export function customerIdOf(tenantId: string, identityKey: string): Types.ObjectId {
   return keyedObjectId('customer', tenantId, identityKey);
 }
+
+/** Whether the customer has the `_id` their identity key gives (not one stored before keyed ids). */
+export function hasKeyedId(tenantId: string, customer: { _id: Types.ObjectId; identityKey: string }): boolean {
+  return customerIdOf(tenantId, customer.identityKey).equals(customer._id);
+}

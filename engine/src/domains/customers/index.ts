@@ -1,4 +1,4 @@
 export { CustomersService, toSummary, type InboundIdentity, type ConsentChange, type ConsentListener } from './customers.service.js';
 export { toE164, normalizePhone, countryOfPhone, type PhoneProblem } from './phone.js';
 export type { CustomerDoc, ConsentSource, ConsentEntryDoc, CustomerSource } from './customers.model.js';
-export { customerIdOf, identityKeysOf, phoneIdentityKey } from './identity.js';
+export { customerIdOf, hasKeyedId, identityKeysOf, phoneIdentityKey } from './identity.js';
