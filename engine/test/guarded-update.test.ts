@@ -62,4 +62,22 @@ describe('Guarded updates', () => {
     expect(await updateGuarded(t.engine.db, counters, 'b', { rev: { $lt: 4 } }, { $set: { rev: 4, state: 'four' } }, { upsert: true })).to.equal(false);
     expect(await counters.findById('b').lean()).to.deep.include({ rev: 5, state: 'five' });
   });
+
+  it('lets concurrent revisions of one document take turns, so the highest always stays', async () => {
+    await counters.create({ _id: 'c', rev: 0, state: 'r0' });
+    for (let round = 0; round < 5; round++) {
+      const base = round * 10;
+      // Revisions written at once in shuffled order, as two follow-up events project their states.
+      const revs = [base + 3, base + 1, base + 4, base + 2];
+      const written = await Promise.all(revs.map((rev) => updateGuarded(t.engine.db, counters, 'c', { rev: { $lte: rev } }, { $set: { rev, state: `r${rev}` } })));
+      expect(written.some(Boolean)).to.equal(true);
+      expect(await counters.findById('c').lean()).to.deep.include({ rev: base + 4, state: `r${base + 4}` });
+    }
+  });
+
+  it('creates a document once when upserts race, keeping the highest revision', async () => {
+    const written = await Promise.all([2, 5, 3].map((rev) => updateGuarded(t.engine.db, counters, 'd', { rev: { $lt: rev } }, { $set: { rev, state: `r${rev}` } }, { upsert: true })));
+    expect(written.filter(Boolean).length).to.be.at.least(1);
+    expect(await counters.findById('d').lean()).to.deep.include({ rev: 5, state: 'r5' });
+  });
 });

@@ -1,5 +1,6 @@
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import { isDuplicateKeyError } from '../errors/app-error.js';
+import { KeyedMutex } from '../jobs/keyed-mutex.js';
 import type { Database } from './database.js';
 
 /**
@@ -19,35 +20,56 @@ export function checkedFilter<T>(db: Database, id: unknown, guard: QueryFilter<T
   return (db.guardsOnServer ? { _id: id, ...guard } : { _id: id }) as QueryFilter<T>;
 }
 
+/** Check-then-write of one document, one at a time in this process (FerretDB only). */
+const checking = new KeyedMutex();
+
 /**
  * Updates the document of `id` if it satisfies the guard, and says whether it did. On MongoDB the
  * guard is checked atomically with the write. On FerretDB (see `checkedFilter`) the document is
- * read by `_id`, checked here, and written by `_id` right after, which keeps the window between
- * check and write as short as FerretDB's own conditional update and spares it reading the whole
- * collection. With `upsert` a missing document is created; losing that race to another creation
- * counts as not updated.
+ * read by `_id`, checked here, and written by `_id` right after, which spares it reading the whole
+ * collection. Inside a process the guarded updates of one document take turns, so two of them
+ * (say revisions 7 and 8 of a read model) can never both pass their check before either writes;
+ * between processes the window is as short as FerretDB's own conditional update. With `upsert` a
+ * missing document is created; losing that race to another creation counts as not updated.
  */
 export async function updateGuarded<T>(db: Database, model: Model<T>, id: unknown, guard: Guard, update: UpdateQuery<T>, options: { upsert?: boolean } = {}): Promise<boolean> {
-  try {
-    if (db.guardsOnServer) {
+  if (db.guardsOnServer) {
+    try {
       const result = await model.updateOne({ _id: id, ...guard } as never, update, options);
       return result.matchedCount > 0 || result.upsertedCount > 0;
+    } catch (error) {
+      // An upsert collided with a document that exists but fails the guard.
+      if (options.upsert && isDuplicateKeyError(error)) return false;
+      throw error;
     }
-    const current = await model.findById(id, Object.fromEntries(Object.keys(guard).map((field) => [field, 1]))).lean<Record<string, unknown>>();
-    if (!current) {
-      if (!options.upsert) return false;
-      await model.updateOne({ _id: id } as never, update, { upsert: true });
-      return true;
-    }
+  }
+  return checking.run(`${model.db.name}/${model.collection.collectionName}/${String(id)}`, () => checkThenWrite(model, id, guard, update, options));
+}
+
+async function checkThenWrite<T>(model: Model<T>, id: unknown, guard: Guard, update: UpdateQuery<T>, options: { upsert?: boolean }, created = false): Promise<boolean> {
+  const current = await model.findById(id, Object.fromEntries(Object.keys(guard).map((field) => [field, 1]))).lean<Record<string, unknown>>();
+  if (current) {
     if (!satisfies(current, guard)) return false;
     await model.updateOne({ _id: id } as never, update);
     return true;
-  } catch (error) {
-    // An upsert collided with a document that exists but fails the guard (MongoDB), or that
-    // another process created first (FerretDB).
-    if (options.upsert && isDuplicateKeyError(error)) return false;
-    throw error;
   }
+  if (!options.upsert || created) return false;
+  try {
+    // Created by a unique insert, so a document another process created meanwhile is not
+    // overwritten unchecked: the insert fails and its guard is checked like any other.
+    await model.create(creationOf(id, update));
+    return true;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return checkThenWrite(model, id, guard, update, options, true);
+  }
+}
+
+/** The document an upsert of `update` creates: its `$set` fields (the only operator upserts here use). */
+function creationOf(id: unknown, update: UpdateQuery<unknown>): Record<string, unknown> {
+  const operators = Object.keys(update);
+  if (operators.some((op) => op !== '$set')) throw new Error(`a guarded upsert takes $set only, not ${operators.join(', ')}`);
+  return { ...(update.$set as Record<string, unknown>), _id: id };
 }
 
 /** Whether the document satisfies the guard, as MongoDB would decide it for these operators. */
