@@ -57,7 +57,7 @@ async function checkThenWrite<T>(model: Model<T>, id: unknown, guard: Guard, upd
   try {
     // Created by a unique insert, so a document another process created meanwhile is not
     // overwritten unchecked: the insert fails and its guard is checked like any other.
-    await model.create(creationOf(id, update));
+    await model.create(creationOf(id, update) as never);
     return true;
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
