@@ -1,12 +1,11 @@
 // Installs the two servers on first use: FerretDB from the Go module in scripts/ferretdb, and
 // redis-server from Debian.
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { aptInstall, findExecutable, runOrThrow } from './host.mjs';
 import { localBin, repoRoot } from './profile.js';
 
 const ferretdbModule = join(repoRoot, 'scripts', 'ferretdb');
-const ferretdbSources = ['main.go', 'idindex.go', 'go.mod', 'go.sum'].map((name) => join(ferretdbModule, name));
 // Go's official tarball installs here without always being on PATH.
 const goDirs = ['/usr/local/go/bin'];
 // Debian puts redis-server in /usr/bin; some distributions use sbin, which is not on a user's PATH.
@@ -20,7 +19,8 @@ const redisDirs = ['/usr/bin', '/usr/sbin', '/usr/local/bin'];
 export async function ensureFerretdb(): Promise<string> {
   const binary = join(localBin, 'ferretdb');
   const built = await stat(binary).catch(() => undefined);
-  const sources = await Promise.all(ferretdbSources.map((file) => stat(file)));
+  const sourceNames = (await readdir(ferretdbModule)).filter((name) => name.endsWith('.go') || name === 'go.mod' || name === 'go.sum');
+  const sources = await Promise.all(sourceNames.map((name) => stat(join(ferretdbModule, name))));
   if (built && sources.every((source) => source.mtimeMs <= built.mtimeMs)) return binary;
 
   const go = findExecutable('go', goDirs);

@@ -67,9 +67,7 @@ export class Database {
 
   async ensurePlatformIndexes(): Promise<void> {
     for (const [name, schema] of this.platformSchemas) {
-      const model = this.platform.models[name] ?? this.platform.model(name, schema);
-      await model.createCollection().catch(ignoreAlreadyExists);
-      await model.createIndexes();
+      await this.createCollection(this.platform.models[name] ?? this.platform.model(name, schema));
     }
   }
 
@@ -77,9 +75,24 @@ export class Database {
   async provisionTenant(tenantId: string): Promise<void> {
     const connection = this.tenant(tenantId);
     for (const [name, schema] of this.tenantSchemas) {
-      const model = connection.models[name] ?? connection.model(name, schema);
-      await model.createCollection().catch(ignoreAlreadyExists);
+      await this.createCollection(connection.models[name] ?? connection.model(name, schema));
+    }
+  }
+
+  /**
+   * Creates a collection with the indexes its schema declares. FerretDB 1.x answers every query
+   * but an `_id` lookup by reading the whole collection, indexes or not, while each index costs
+   * SQLite a JSON extraction on every insert and update of the document. There only the unique
+   * indexes are created, for the duplicates they refuse.
+   */
+  private async createCollection(model: Pick<Model<unknown>, 'createCollection' | 'createIndexes' | 'collection' | 'schema'>): Promise<void> {
+    await model.createCollection().catch(ignoreAlreadyExists);
+    if (this.guardsOnServer) {
       await model.createIndexes();
+      return;
+    }
+    for (const [fields, options] of model.schema.indexes()) {
+      if (options.unique) await model.collection.createIndex(fields as Record<string, 1 | -1>, options as Record<string, unknown>);
     }
   }
 
