@@ -1,6 +1,6 @@
 /**
  * Campaign sending: achieved send rate over the configured cap, for N recipients
- * (BENCH_RECIPIENTS, default 100,000) at 80/s and at 1,000/s, from the simulator's own log of
+ * (BENCH_RECIPIENTS, default 100,000) at 80/s and at 1,000/s (BENCH_CAPS), from the simulator's own log of
  * accepted sends (first to last acceptance). Also counts the 130429s Parley caused by sending
  * faster than the number allows (target: zero), from the simulator's count of refusals. The
  * baseline, same run: the cap itself (a ratio of 1.00 is a campaign paced exactly at its cap).
@@ -11,8 +11,10 @@ import { benchTenant } from './bench-tenant.js';
 import { benchActor, campaignFixture } from './campaign-bench-setup.js';
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 100_000);
+/** The caps to run, per second (BENCH_CAPS, comma-separated). */
+const CAPS = (process.env.BENCH_CAPS ?? '80,1000').split(',').map(Number);
 
-for (const cap of [80, 1000]) {
+for (const cap of CAPS) {
   const bench = await benchTenant();
   try {
     const { engine, sim, tenantId } = bench;
@@ -24,6 +26,7 @@ for (const cap of [80, 1000]) {
     const created = await campaigns.create(tenantId, { name: `Bench ${cap}`, templateId, variables: [{ parameter: '1', source: { kind: 'first_name' }, fallback: 'there' }], audience: { listIds: [], allConsenting: true, segmentId: null }, scheduleAt: null, throughputCap: cap, budgetCap: null }, benchActor);
     // Materialised before the clock starts: the send rate is what is measured here.
     await engine.services.campaigns.materialise(tenantId, created.id);
+    process.stdout.write(`  cap ${cap}/s: ${RECIPIENTS.toLocaleString()} recipients materialised, launching\n`);
     await campaigns.launch(tenantId, created.id, benchActor);
     // The campaign document alone: counting recipients every second would load the database.
     const campaignDocs = engine.services.campaigns.models.campaigns(tenantId);

@@ -2,7 +2,7 @@ import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import { phoneIdentityKey, type ConsentChange, type ConsentEntryDoc, type CustomerDoc } from '../customers/index.js';
 import type { Database } from '../../platform/db/database.js';
-import { findByIds } from '../../platform/db/by-id.js';
+import { eachLimited, findByIds } from '../../platform/db/by-id.js';
 import type { ImportPlan, PlannedPerson } from './import-plan.js';
 import { updateById } from '../../platform/db/bulk.js';
 
@@ -138,27 +138,57 @@ async function insertOrFold(target: ImportTarget, persons: PlannedPerson[], at: 
 }
 
 /**
+ * Batches written at once. The database takes one writer at a time, but it turns documents into
+ * rows outside that lock, and this process serialises the next batch meanwhile: two in flight
+ * keep both busy.
+ */
+const BATCHES_IN_FLIGHT = 2;
+
+/**
  * Writes the plan batch by batch. Within a batch the ledger goes first: a crash then leaves
  * evidence of a consent the file did state, never a consent without its evidence. Writes are
  * keyed by the person (phone), so importing the same file again after a failure converges.
+ * Batches overlap (`BATCHES_IN_FLIGHT`); progress is reported in file order, up to the last
+ * batch whose predecessors are all written.
  */
 export async function writePlan(target: ImportTarget, plan: ImportPlan, onBatch: (rowsDone: number, changes: ConsentChange[]) => void): Promise<void> {
   const at = new Date();
-  for (let start = 0; start < plan.persons.length; start += PERSONS_PER_BATCH) {
-    const batch = plan.persons.slice(start, start + PERSONS_PER_BATCH);
-    const entries = batch.flatMap((p) => {
-      const entry = ledgerEntry(target, p, at);
-      return entry ? [entry] : [];
-    });
-    if (entries.length > 0) await target.ledger.collection.insertMany(entries, { ordered: false });
-    const folded = await insertOrFold(target, batch.filter((p) => !p.existing), at);
-    const updates = [...batch.filter((p) => p.existing), ...folded].map((p) => updateOf(target, p, at));
-    if (updates.length > 0) await target.customers.bulkWrite(updates, { ordered: false });
-    const next = plan.persons[start + PERSONS_PER_BATCH];
-    onBatch(
-      next ? next.firstIndex : plan.outcomes.length,
-      entries.map((e) => ({ customerId: e.customerId, from: e.from, to: e.to, source: e.source, at })),
-    );
-  }
+  const starts: number[] = [];
+  for (let start = 0; start < plan.persons.length; start += PERSONS_PER_BATCH) starts.push(start);
+  const written: (ConsentChange[] | undefined)[] = [];
+  let reported = 0;
+  const report = () => {
+    for (let changes = written[reported]; changes !== undefined; changes = written[reported]) {
+      const next = plan.persons[(reported + 1) * PERSONS_PER_BATCH];
+      onBatch(next ? next.firstIndex : plan.outcomes.length, changes);
+      written[reported] = undefined;
+      reported += 1;
+    }
+  };
+  // After a failure no batch starts, and the one still in flight finishes before the error is
+  // thrown: the import then ends with the progress of every batch that was written.
+  let failure: { error: unknown } | null = null;
+  await eachLimited(starts, BATCHES_IN_FLIGHT, async (start) => {
+    if (failure) return;
+    try {
+      written[start / PERSONS_PER_BATCH] = await writeBatch(target, plan.persons.slice(start, start + PERSONS_PER_BATCH), at);
+      report();
+    } catch (error) {
+      failure ??= { error };
+    }
+  });
+  if (failure) throw (failure as { error: unknown }).error;
   if (plan.persons.length === 0) onBatch(plan.outcomes.length, []);
+}
+
+async function writeBatch(target: ImportTarget, batch: PlannedPerson[], at: Date): Promise<ConsentChange[]> {
+  const entries = batch.flatMap((p) => {
+    const entry = ledgerEntry(target, p, at);
+    return entry ? [entry] : [];
+  });
+  if (entries.length > 0) await target.ledger.collection.insertMany(entries, { ordered: false });
+  const folded = await insertOrFold(target, batch.filter((p) => !p.existing), at);
+  const updates = [...batch.filter((p) => p.existing), ...folded].map((p) => updateOf(target, p, at));
+  if (updates.length > 0) await target.customers.bulkWrite(updates, { ordered: false });
+  return entries.map((e) => ({ customerId: e.customerId, from: e.from, to: e.to, source: e.source, at }));
 }
