@@ -56,4 +56,41 @@ describe('KeyedWorkQueue', () => {
     await queue.idle();
     expect(running).to.equal(0);
   });
+
+  it('keeps a key in order even when a later job of it is urgent', async () => {
+    const queue = new KeyedWorkQueue(1);
+    const log: string[] = [];
+    const first = gate();
+    queue.push('busy', async () => { await first.done; });
+    queue.push('k', async () => { log.push('k1'); });
+    queue.push('k', async () => { log.push('k2 urgent'); }, true);
+    queue.push('other', async () => { log.push('other'); });
+    first.open();
+    await queue.idle();
+    expect(log).to.deep.equal(['k1', 'k2 urgent', 'other']);
+  });
+
+  it('works through a large backlog with every key in arrival order', async () => {
+    const queue = new KeyedWorkQueue(4);
+    const seen = new Map<string, number[]>();
+    const hold = gate();
+    queue.push('hold', async () => { await hold.done; });
+    for (let i = 0; i < 50_000; i++) {
+      const key = `k${i % 500}`;
+      queue.push(key, async () => {
+        seen.set(key, [...(seen.get(key) ?? []), i]);
+        if (i % 7 === 0) await Promise.resolve();
+      });
+    }
+    expect(queue.size).to.equal(50_001);
+    hold.open();
+    await queue.idle();
+    expect(queue.size).to.equal(0);
+    expect(seen.size).to.equal(500);
+    for (const [key, order] of seen) {
+      expect(order, key).to.have.length(100);
+      expect(order, key).to.deep.equal([...order].sort((a, b) => a - b));
+    }
+  });
 });
+
