@@ -1,8 +1,7 @@
 import { customerIdOf, phoneIdentityKey, type Engine } from '@parley/engine';
-import type { Simulator } from '../whatsapp-simulator/index.js';
 
 /** A marketing template approved at the simulator and synced, and N consenting customers. */
-export async function campaignFixture(engine: Engine, sim: Simulator, tenantId: string, recipients: number): Promise<{ templateId: string; adminId: string }> {
+export async function campaignFixture(engine: Engine, sim: { url: string }, tenantId: string, recipients: number): Promise<{ templateId: string; adminId: string }> {
   await fetch(`${sim.url}/__sim/templates`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

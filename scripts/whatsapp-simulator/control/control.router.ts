@@ -45,7 +45,7 @@ export function controlRouter(ctx: SimContext, customers: CustomerSimulator): Ro
   const router = express.Router();
   router.get('/health', (_req, res) => void res.json({ ok: true, clock: ctx.clock.snapshot(), numbers: ctx.numbers.list().length }));
   router.get('/state', (_req, res) => {
-    res.json({ seed: ctx.seed, clock: ctx.clock.snapshot(), sends: ctx.sends.size, inbound: ctx.inbound.size, webhooks: ctx.deliveries.size, templates: ctx.templates.all().length });
+    res.json({ seed: ctx.seed, clock: ctx.clock.snapshot(), sends: ctx.sends.size, inbound: ctx.inbound.size, webhooks: ctx.deliveries.size, templates: ctx.templates.all().length, refusals: Object.fromEntries(ctx.refusals) });
   });
   router.use(configRoutes(ctx));
   router.use(trafficRoutes(ctx));

@@ -99,17 +99,27 @@ export class Dispatcher {
     const chunk = Math.max(2 * SEND_CONCURRENCY, Math.ceil(pace / 4));
     this.start(tenantId, campaignId, sendable, async () => {
       // Each send is claimed right before it goes out, and a quarter second of sending is settled
-      // at a time: a crash leaves few sends whose fate only their status webhook can tell. A pause
-      // leaves the rest unclaimed.
+      // at a time, while the next quarter second sends: a crash leaves few sends whose fate only
+      // their status webhook can tell, and the pace never waits for the database. A pause leaves
+      // the rest unclaimed.
+      let settling: Promise<void> = Promise.resolve();
       for (let at = 0; at < sendable.length && !this.stopped; at += chunk) {
         if (at > 0 && (await this.lifecycle.halted(campaignId))) break;
         const { settlements, taken } = await this.sendAll(tenantId, channel, campaign, template, sendable.slice(at, at + chunk));
-        await this.settler.apply(tenantId, campaignId, settlements);
-        await this.markTaken(tenantId, taken);
+        await settling;
+        settling = this.settle(tenantId, campaignId, settlements, taken);
+        // Awaited at the next chunk or after the last; until then its failure is not unhandled.
+        settling.catch(() => undefined);
       }
+      await settling;
       if (pause) await this.lifecycle.autoPause(tenantId, campaignId, pause.reason, pause.message);
     });
     return pause ? null : new Date();
+  }
+
+  private async settle(tenantId: string, campaignId: string, settlements: Settlement[], taken: RecipientDoc[]): Promise<void> {
+    await this.settler.apply(tenantId, campaignId, settlements);
+    await this.markTaken(tenantId, taken);
   }
 
   /** Waits for this process's batches of the campaign under way. */
