@@ -47,6 +47,10 @@ for (const cap of CAPS) {
     const throttled = refusals['130429'] ?? 0;
     const refused = Object.entries(refusals).map(([code, n]) => `${code}×${n}`).join(', ') || 'none';
     process.stdout.write(`cap ${cap}/s: ${sends.data.length.toLocaleString()} sent to ${waIds.size.toLocaleString()} people in ${fmt((last - first) / 1000, 1)} s, ${fmt(rate, 1)}/s = ${fmt(rate / cap, 3)} of the cap; ${attempts - RECIPIENTS} attempts beyond one per recipient; Graph refusals: ${refused}\n`);
+    // Every send was delivered at the simulator (no reads asked for): so must every recipient be.
+    const statuses = new Map<string, number>();
+    for await (const r of engine.services.campaigns.models.recipients(tenantId).find({ campaignId: created.id }, { _id: 0, status: 1 }).lean().cursor()) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    process.stdout.write(`  recipients by status: ${[...statuses].map(([status, n]) => `${status} ${n.toLocaleString()}`).join(', ')}\n`);
     process.stdout.write(`${verdict(sends.data.length === RECIPIENTS && waIds.size === RECIPIENTS && throttled === 0, `every recipient sent once, no 130429 caused by Parley at ${cap}/s`)}\n`);
     process.stdout.write(`${verdict(rate / cap >= 0.98, `at least 0.98 of the cap at ${cap}/s`)}\n`);
   } finally {

@@ -6,9 +6,9 @@ import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import { parseClaimId, STATUS_RANK, type RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { verdictForCode } from './outcomes.js';
-import type { Settler } from './settler.js';
+import type { Settlement, Settler } from './settler.js';
 import { checkedRecipientFilter } from './recipient-writes.js';
-import { checkedFilter } from '../../platform/db/guarded.js';
+import { checkedFilter, inTurn } from '../../platform/db/guarded.js';
 import { findByIds } from '../../platform/db/by-id.js';
 
 type MessageItem = Extract<WebhookItem, { kind: 'message' }>;
@@ -42,15 +42,23 @@ export class TrackingService {
   async applyStatus(tenantId: string, status: StatusUpdate): Promise<void> {
     const claim = parseClaimId(status.biz_opaque_callback_data ?? '');
     if (!claim) return;
+    // Read, checked and written in one turn with the settler's writes of this recipient (see
+    // `inTurn`); a failure's settlement runs after the turn, as it takes one of its own.
+    const failure = await inTurn(this.deps.db, this.models.recipients(tenantId), claim.recipientId, () => this.applyStatusInTurn(tenantId, claim, status));
+    if (failure) await this.settler.apply(tenantId, claim.campaignId, [failure]);
+  }
+
+  /** Applies a delivery status; returns the settlement a failure calls for. */
+  private async applyStatusInTurn(tenantId: string, claim: { recipientId: string; campaignId: string; attempt: number }, status: StatusUpdate): Promise<Settlement | null> {
     const recipient = await this.models.recipients(tenantId).findById(claim.recipientId).lean();
-    if (!recipient) return;
+    if (!recipient) return null;
     if (recipient.attempt !== claim.attempt) {
       if (status.status !== 'failed') this.deps.logger.warn({ tenantId, claim: status.biz_opaque_callback_data }, 'status of an attempt that was already given up');
-      return;
+      return null;
     }
     const unsettled = recipient.status === 'queued' || recipient.status === 'sending';
     if (status.status === 'failed') {
-      if (recipient.statusRank >= 2 || recipient.status === 'failed' || recipient.status === 'skipped') return;
+      if (recipient.statusRank >= 2 || recipient.status === 'failed' || recipient.status === 'skipped') return null;
       const error = status.errors?.[0];
       let verdict = verdictForCode(error?.code ?? 0, error?.message ?? error?.title ?? 'Failed', recipient.attempt, this.deps.settings);
       if (verdict.kind === 'retry' || verdict.kind === 'template') {
@@ -59,13 +67,11 @@ export class TrackingService {
         if (campaign && FINISHED_CAMPAIGN_STATUSES.includes(campaign.status)) verdict = { kind: 'failed', code: error?.code ?? 0, reason: verdict.detail };
       }
       // Failed after `sent`: the recipient is back to an open state for the settler's guard.
-      const open: RecipientDoc = { ...recipient, status: 'sending' };
       if (!unsettled) await this.models.recipients(tenantId).updateOne(checkedRecipientFilter(this.deps.db, recipient._id, { attempt: recipient.attempt, rankBelow: 2 }), { $set: { status: 'sending' } });
-      await this.settler.apply(tenantId, claim.campaignId, [{ recipient: open, verdict }]);
-      return;
+      return { recipient: { ...recipient, status: 'sending' }, verdict };
     }
     const rank = STATUS_RANK[status.status];
-    if (rank === undefined || rank <= recipient.statusRank || recipient.status === 'skipped') return;
+    if (rank === undefined || rank <= recipient.statusRank || recipient.status === 'skipped') return null;
     const at = status.timestamp ? new Date(Number(status.timestamp) * 1000) : new Date();
     const name = RANKED[rank] ?? 'sent';
     // The guard was just checked on the document read above (see checkedRecipientFilter).
@@ -79,6 +85,7 @@ export class TrackingService {
     }
     if (recipient.statusRank < 2 && rank >= 2) await this.settler.recordOutcomes(tenantId, claim.campaignId, [0]);
     this.lifecycle.touch(tenantId, claim.campaignId);
+    return null;
   }
 
   /** An inbound message from someone who got a campaign message within the window is a reply. */

@@ -43,7 +43,21 @@ export async function updateGuarded<T>(db: Database, model: Model<T>, id: unknow
       throw error;
     }
   }
-  return checking.run(`${model.db.name}/${model.collection.collectionName}/${String(id)}`, () => checkThenWrite(model, id, guard, update, options));
+  return checking.run(turnKey(model, id), () => checkThenWrite(model, id, guard, update, options));
+}
+
+/**
+ * Runs `work`, a read of the document of `id` followed by a write guarded by what it read
+ * (`checkedFilter`), in one turn with every `updateGuarded` of that document in this process, so
+ * neither checks a state the other is about to change. On MongoDB the guards are in the writes'
+ * filters and `work` runs at once. `work` must not itself call `updateGuarded` on that document.
+ */
+export function inTurn<T, R>(db: Database, model: Model<T>, id: unknown, work: () => Promise<R>): Promise<R> {
+  return db.guardsOnServer ? work() : checking.run(turnKey(model, id), work);
+}
+
+function turnKey(model: Pick<Model<unknown>, 'db' | 'collection'>, id: unknown): string {
+  return `${model.db.name}/${model.collection.collectionName}/${String(id)}`;
 }
 
 async function checkThenWrite<T>(model: Model<T>, id: unknown, guard: Guard, update: UpdateQuery<T>, options: { upsert?: boolean }, created = false): Promise<boolean> {
