@@ -51,8 +51,9 @@ export async function countWithConsent(customers: Model<CustomerDoc>, query: Que
  * One cursor, read in batches of BATCH. Pages by `_id > last` would each be a read of the whole
  * collection on FerretDB, which filters outside its storage: a quadratic cost for a large audience.
  */
-export async function* streamCustomers(customers: Model<CustomerDoc>, query: QueryFilter<CustomerDoc>): AsyncGenerator<AudienceMember> {
-  const cursor = customers.find(query, MEMBER_FIELDS).sort({ _id: 1 }).lean<Pick<CustomerDoc, '_id' | keyof typeof MEMBER_FIELDS>[]>().cursor({ batchSize: BATCH });
+export async function* streamCustomers(customers: Model<CustomerDoc>, query: QueryFilter<CustomerDoc>, order: 'by-id' | 'stored' = 'by-id'): AsyncGenerator<AudienceMember> {
+  const found = customers.find(query, MEMBER_FIELDS);
+  const cursor = (order === 'by-id' ? found.sort({ _id: 1 }) : found).lean<Pick<CustomerDoc, '_id' | keyof typeof MEMBER_FIELDS>[]>().cursor({ batchSize: BATCH });
   try {
     for await (const doc of cursor) {
       if (doc.phone) yield toAudienceMember(doc);

@@ -58,7 +58,10 @@ export class ContactsService {
   /** Every member of the audience once, read in batches; consent is checked again at dispatch. */
   async *streamAudience(tenantId: string, selection: AudienceSelection): AsyncIterable<AudienceMember> {
     const query = await audienceQuery(this.audienceModels(tenantId), selection);
-    yield* streamCustomers(this.customers(tenantId), query);
+    // The same people in the same order on each run either way. MongoDB walks its `_id` index;
+    // FerretDB would read and sort the whole audience before the first member, so there they come
+    // in stored order, as they are read, and what is built from them is written meanwhile.
+    yield* streamCustomers(this.customers(tenantId), query, this.deps.db.guardsOnServer ? 'by-id' : 'stored');
   }
 
   /** How many people the selection reaches, and how many of them granted marketing consent. */
