@@ -47,7 +47,11 @@ for (const cap of CAPS) {
     const throttled = refusals['130429'] ?? 0;
     const refused = Object.entries(refusals).map(([code, n]) => `${code}×${n}`).join(', ') || 'none';
     process.stdout.write(`cap ${cap}/s: ${sends.data.length.toLocaleString()} sent to ${waIds.size.toLocaleString()} people in ${fmt((last - first) / 1000, 1)} s, ${fmt(rate, 1)}/s = ${fmt(rate / cap, 3)} of the cap; ${attempts - RECIPIENTS} attempts beyond one per recipient; Graph refusals: ${refused}\n`);
-    // Every send was delivered at the simulator (no reads asked for): so must every recipient be.
+    // Every send was delivered at the simulator (no reads asked for): so must every recipient be,
+    // once the status webhooks still queued for processing are worked off.
+    const drainStart = performance.now();
+    await engine.services.webhooks.idle();
+    process.stdout.write(`  status webhooks still queued when the campaign completed: processed in ${fmt((performance.now() - drainStart) / 1000, 1)} s\n`);
     const statuses = new Map<string, number>();
     for await (const r of engine.services.campaigns.models.recipients(tenantId).find({ campaignId: created.id }, { _id: 0, status: 1 }).lean().cursor()) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     process.stdout.write(`  recipients by status: ${[...statuses].map(([status, n]) => `${status} ${n.toLocaleString()}`).join(', ')}\n`);

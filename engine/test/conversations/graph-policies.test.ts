@@ -16,7 +16,11 @@ describe('WhatsApp error-code policies', () => {
 
   async function openConversation(waId: string): Promise<ConversationView> {
     await wa.inject({ from: waId, name: `Customer ${waId}`, type: 'text', text: { body: 'hello' } });
-    return eventually(() => conversationOf(tenant, waId), `conversation of ${waId}`);
+    // Listed as soon as it exists; its window is open once the read model has the message.
+    return eventually(async () => {
+      const conversation = await conversationOf(tenant, waId);
+      return conversation?.lastInboundAt ? conversation : undefined;
+    }, `conversation of ${waId} with its window open`);
   }
 
   const textsTo = (waId: string) => wa.sends(waId).map((send) => JSON.stringify(send.request));

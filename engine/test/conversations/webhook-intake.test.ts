@@ -155,10 +155,27 @@ describe('WhatsApp webhook intake', () => {
   it('processes an item stored but never processed (a crash after the 200) on the next sweep', async () => {
     const events = t.engine.db.tenant(tenant.id).collection('webhook_events');
     const item = { kind: 'message', key: 'msg:wamid.crashed', phoneNumberId: wa.channel.phoneNumberId, wabaId: wa.channel.wabaId, message: { id: 'wamid.crashed', from: '447700111222', type: 'text', timestamp: '1750000300', text: { body: 'hello' } }, contact: { waId: '447700111222', userId: null, name: 'Crash' } };
-    await events.insertOne({ _id: 'msg:wamid.crashed' as never, kind: 'message', item, receivedAt: new Date(Date.now() - 60_000), processedAt: null, attempts: 0, lastError: null });
+    const pending = t.engine.db.tenant(tenant.id).collection('webhook_pending');
+    const receivedAt = new Date(Date.now() - 60_000);
+    // As the intake stores an item before its 200: marked pending, then stored.
+    await pending.insertOne({ _id: 'msg:wamid.crashed' as never, receivedAt, attempts: 0, lastError: null });
+    await events.insertOne({ _id: 'msg:wamid.crashed' as never, kind: 'message', item, receivedAt });
+    // A mark whose item never got stored (the request failed before its 200) is dropped.
+    await pending.insertOne({ _id: 'msg:wamid.never-stored' as never, receivedAt, attempts: 0, lastError: null });
     await t.engine.sweep();
     await eventually(async () => wa.sends('447700111222').length === 1, 'the reply after the sweep');
-    expect((await events.findOne({ _id: 'msg:wamid.crashed' as never }))?.processedAt).to.be.instanceOf(Date);
+    expect(await pending.countDocuments({ _id: { $in: ['msg:wamid.crashed', 'msg:wamid.never-stored'] } as never })).to.equal(0);
+    expect(await events.countDocuments({ _id: 'msg:wamid.crashed' as never })).to.equal(1);
+  });
+
+  it('marks each stored item pending until it is processed', async () => {
+    const pending = t.engine.db.tenant(tenant.id).collection('webhook_pending');
+    const raw = Buffer.from(JSON.stringify(messagesEnvelope([{ from: '447700111333', id: 'wamid.marked', timestamp: '1750000350', type: 'text', text: { body: 'hi' } }], [{ wa_id: '447700111333', profile: { name: 'Mark' } }])));
+    const { tenantItems } = await t.engine.services.webhooks.receive(raw, signatureSha256(APP_SECRET, raw));
+    expect(await pending.countDocuments({ _id: 'msg:wamid.marked' as never }), 'pending once stored').to.equal(1);
+    t.engine.services.webhooks.processLater(tenantItems);
+    await t.engine.services.webhooks.idle();
+    expect(await pending.countDocuments({ _id: 'msg:wamid.marked' as never }), 'gone once processed').to.equal(0);
   });
 
   it('finds the stored, unprocessed status of a campaign send by the claim id it carried, and processes it', async () => {
@@ -169,14 +186,14 @@ describe('WhatsApp webhook intake', () => {
     const raw = Buffer.from(JSON.stringify(statusesEnvelope([status('wamid.lost-answer', 'sent', claim), status('wamid.lost-answer', 'delivered', claim), status('wamid.other', 'sent', other)])));
     // Stored as the intake does before its 200, and left unprocessed, as a crash right after it would.
     await webhooks.receive(raw, signatureSha256(APP_SECRET, raw));
-    const events = t.engine.db.tenant(tenant.id).collection('webhook_events');
-    const processed = async (key: string) => (await events.findOne({ _id: key as never }))?.processedAt ?? null;
-    expect(await processed('st:wamid.lost-answer:sent')).to.equal(null);
+    const pending = t.engine.db.tenant(tenant.id).collection('webhook_pending');
+    const processed = async (key: string) => (await pending.countDocuments({ _id: key as never })) === 0;
+    expect(await processed('st:wamid.lost-answer:sent')).to.equal(false);
 
     expect(await webhooks.applyStoredStatuses(tenant.id, [claim, 'cmp:0123456789abcdef01234567:15550004444:0'])).to.equal(2);
-    expect(await processed('st:wamid.lost-answer:sent')).to.be.instanceOf(Date);
-    expect(await processed('st:wamid.lost-answer:delivered')).to.be.instanceOf(Date);
-    expect(await processed('st:wamid.other:sent'), 'another send is left to its own turn').to.equal(null);
+    expect(await processed('st:wamid.lost-answer:sent')).to.equal(true);
+    expect(await processed('st:wamid.lost-answer:delivered')).to.equal(true);
+    expect(await processed('st:wamid.other:sent'), 'another send is left to its own turn').to.equal(false);
     expect(await webhooks.applyStoredStatuses(tenant.id, [claim]), 'a processed status is not processed again').to.equal(0);
   });
 });

@@ -6,9 +6,6 @@ export interface WebhookEventDoc {
   kind: 'message' | 'status' | 'event';
   item: unknown;
   receivedAt: Date;
-  processedAt: Date | null;
-  attempts: number;
-  lastError: string | null;
 }
 
 export const webhookEventSchema = new Schema<WebhookEventDoc>(
@@ -17,13 +14,32 @@ export const webhookEventSchema = new Schema<WebhookEventDoc>(
     kind: { type: String, required: true },
     item: { type: Schema.Types.Mixed, required: true },
     receivedAt: { type: Date, required: true },
-    processedAt: { type: Date, default: null },
-    attempts: { type: Number, default: 0 },
-    lastError: { type: String, default: null },
   },
   { collection: 'webhook_events', versionKey: false, minimize: false },
 );
-webhookEventSchema.index({ processedAt: 1, receivedAt: 1 });
+
+/**
+ * A stored item not processed yet (`_id`: the item's), written with it and deleted once it is
+ * processed: the sweep reads these, as many as are in flight, never the whole history of events
+ * (which FerretDB would read in full for any filter on it).
+ */
+export interface WebhookPendingDoc {
+  _id: string;
+  receivedAt: Date;
+  attempts: number;
+  lastError: string | null;
+}
+
+export const webhookPendingSchema = new Schema<WebhookPendingDoc>(
+  {
+    _id: { type: String, required: true },
+    receivedAt: { type: Date, required: true },
+    attempts: { type: Number, default: 0 },
+    lastError: { type: String, default: null },
+  },
+  { collection: 'webhook_pending', versionKey: false, minimize: false },
+);
+webhookPendingSchema.index({ receivedAt: 1 });
 
 /**
  * Where the stored status of a send can be found by the `biz_opaque_callback_data` the send carried

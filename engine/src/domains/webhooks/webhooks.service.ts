@@ -8,7 +8,7 @@ import { KeyedWorkQueue } from '../../platform/jobs/work-queue.js';
 import { envelopeSchema, flattenWebhook, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
 import type { OpenChannel } from '../channels/index.js';
 import { findByIds } from '../../platform/db/by-id.js';
-import { CALLBACK_STATUSES, callbackIdOf, webhookCallbackSchema, webhookEventSchema, type WebhookCallbackDoc, type WebhookEventDoc } from './webhooks.model.js';
+import { CALLBACK_STATUSES, callbackIdOf, webhookCallbackSchema, webhookEventSchema, webhookPendingSchema, type WebhookCallbackDoc, type WebhookEventDoc, type WebhookPendingDoc } from './webhooks.model.js';
 
 export interface ChannelLookup {
   byPhoneNumberId(phoneNumberId: string): Promise<OpenChannel | null>;
@@ -44,6 +44,7 @@ interface Route {
  */
 export class WebhooksService {
   private readonly events: (tenantId: string) => Model<WebhookEventDoc>;
+  private readonly pending: (tenantId: string) => Model<WebhookPendingDoc>;
   private readonly callbacks: (tenantId: string) => Model<WebhookCallbackDoc>;
   private readonly handlers = new Map<WebhookItem['kind'], AnyHandler[]>();
   private readonly routes: Route[] = [];
@@ -63,6 +64,7 @@ export class WebhooksService {
     private readonly pace: IntakePace = DEFAULT_PACE,
   ) {
     this.events = db.defineTenantModel('WebhookEvent', webhookEventSchema);
+    this.pending = db.defineTenantModel('WebhookPending', webhookPendingSchema);
     this.callbacks = db.defineTenantModel('WebhookCallback', webhookCallbackSchema);
     // Answering Meta comes first: while a burst of webhooks is being stored, processing what is
     // already stored goes on with one worker, so that acknowledgements keep their pace and the
@@ -156,15 +158,22 @@ export class WebhooksService {
     return this.queue.idle();
   }
 
-  /** Picks up items stored but never processed (a crash between storing and processing). */
+  /**
+   * Picks up items stored but never processed (a crash between storing and processing), or whose
+   * processing failed (up to 10 attempts), from the pending marks. A mark whose item is missing
+   * belongs to a request that failed before its 200: Meta sends that item again.
+   */
   async sweep(tenantId: string, olderThanMs: number): Promise<number> {
-    const stale = await this.events(tenantId)
-      .find({ processedAt: null, receivedAt: { $lt: new Date(Date.now() - olderThanMs) }, attempts: { $lt: 10 } })
+    const marks = await this.pending(tenantId)
+      .find({ receivedAt: { $lt: new Date(Date.now() - olderThanMs) }, attempts: { $lt: 10 } }, { _id: 1 })
       .sort({ receivedAt: 1 })
       .limit(200)
       .lean();
-    await this.processAll(tenantId, stale.map((doc) => doc.item as WebhookItem));
-    return stale.length;
+    const stored = await findByIds(this.db, this.events(tenantId), marks.map((mark) => mark._id));
+    const found = new Set(stored.map((doc) => doc._id));
+    for (const mark of marks) if (!found.has(mark._id)) await this.pending(tenantId).deleteOne({ _id: mark._id });
+    await this.processAll(tenantId, stored.map((doc) => doc.item as WebhookItem));
+    return stored.length;
   }
 
   /** Statuses whose callback data passes `accepts` are stored findable by it (applyStoredStatuses). */
@@ -179,16 +188,16 @@ export class WebhooksService {
   async applyStoredStatuses(tenantId: string, callbackData: string[]): Promise<number> {
     const ids = callbackData.flatMap((callback) => CALLBACK_STATUSES.map((status) => callbackIdOf(callback, status)));
     const found = await findByIds(this.db, this.callbacks(tenantId), ids);
-    const stored = await findByIds(this.db, this.events(tenantId), found.map((f) => f.key));
-    const pending = stored.filter((doc) => doc.processedAt === null);
-    await this.processAll(tenantId, pending.map((doc) => doc.item as WebhookItem));
-    return pending.length;
+    const marks = await findByIds(this.db, this.pending(tenantId), found.map((f) => f.key), { _id: 1 });
+    const stored = await findByIds(this.db, this.events(tenantId), marks.map((mark) => mark._id));
+    await this.processAll(tenantId, stored.map((doc) => doc.item as WebhookItem));
+    return stored.length;
   }
 
   private async store(tenantId: string, items: WebhookItem[]): Promise<void> {
     if (items.length === 0) return;
     const now = new Date();
-    const docs = items.map((item) => ({ _id: item.key, kind: item.kind, item, receivedAt: now, processedAt: null, attempts: 0, lastError: null }));
+    const docs = items.map((item) => ({ _id: item.key, kind: item.kind, item, receivedAt: now }));
     await this.writerFor(tenantId).add(docs);
   }
 
@@ -196,7 +205,10 @@ export class WebhooksService {
     let writer = this.writers.get(tenantId);
     if (!writer) {
       writer = new BatchWriter(async (docs) => {
-        // Duplicates (Meta redelivers) are expected and already stored; anything else fails the batch.
+        // Marked pending first: an item is never stored without its mark. Duplicates (Meta
+        // redelivers) are expected and already stored; anything else fails the batch.
+        const marks = docs.map((doc) => ({ _id: doc._id, receivedAt: doc.receivedAt, attempts: 0, lastError: null }));
+        await this.pending(tenantId).insertMany(marks, { ordered: false, lean: true }).catch(unlessOnlyDuplicates);
         await this.events(tenantId).insertMany(docs, { ordered: false, lean: true }).catch(unlessOnlyDuplicates);
         const callbacks = docs.flatMap((doc) => {
           const item = doc.item as WebhookItem;
@@ -221,10 +233,10 @@ export class WebhooksService {
       const routed = this.routes.find((r) => r.kind === item.kind && r.accepts(item));
       for (const handler of routed ? [routed.handler] : (this.handlers.get(item.kind) ?? [])) await handler(tenantId, item);
       // By primary key: FerretDB answers a filter on _id without scanning the collection.
-      await this.events(tenantId).updateOne({ _id: item.key }, { $set: { processedAt: new Date() } });
+      await this.pending(tenantId).deleteOne({ _id: item.key });
     } catch (error) {
       this.logger.error({ err: error, tenantId, key: item.key }, 'webhook item processing failed');
-      await this.events(tenantId)
+      await this.pending(tenantId)
         .updateOne({ _id: item.key }, { $inc: { attempts: 1 }, $set: { lastError: String(error) } })
         .catch(() => undefined);
     }
