@@ -23,7 +23,7 @@ describe('WhatsApp webhook intake', () => {
 
   const storedCount = () => t.engine.db.tenant(tenant.id).collection('webhook_events').countDocuments();
 
-  it('processes one item at a time while a burst of webhooks is being stored, and side by side once it has passed', async () => {
+  it('processes one item at a time while a burst of webhooks is being stored, and side by side once it has passed or the backlog grows long', async () => {
     const channel = { tenantId: tenant.id, phoneNumberId: PNID, wabaId: WABA, graphBaseUrl: '', accessToken: '', appSecret: APP_SECRET, verifyToken: '', throughput: 80 };
     const lookup = { byPhoneNumberId: async () => channel, byWabaId: async () => channel, verifyTokens: async () => [] };
     const burst = async (pace: IntakePace, label: string) => {
@@ -48,9 +48,11 @@ describe('WhatsApp webhook intake', () => {
       return most;
     };
     // Eight requests at once make the intake busy; it stays so for the linger time after them.
-    expect(await burst({ workers: 4, busyIntake: 4, busyLingerMs: 60_000 }, '10')).to.equal(1);
+    expect(await burst({ workers: 4, busyIntake: 4, busyLingerMs: 60_000, backlogLimit: 100 }, '10')).to.equal(1);
     // With no linger, the requests are over by the time their items are processed.
-    expect(await burst({ workers: 4, busyIntake: 4, busyLingerMs: 0 }, '20')).to.equal(4);
+    expect(await burst({ workers: 4, busyIntake: 4, busyLingerMs: 0, backlogLimit: 100 }, '20')).to.equal(4);
+    // A backlog past its limit is worked off by every worker, busy intake or not.
+    expect(await burst({ workers: 4, busyIntake: 4, busyLingerMs: 60_000, backlogLimit: 4 }, '30')).to.equal(4);
   });
 
   it('answers the verification handshake with the challenge, and 403 to a wrong token', async () => {

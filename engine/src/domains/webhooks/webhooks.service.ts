@@ -26,9 +26,15 @@ export interface IntakePace {
   busyIntake: number;
   /** How long it stays busy after that: a burst comes in waves. */
   busyLingerMs: number;
+  /**
+   * Items waiting from which all the workers process even while the intake is busy: under a
+   * steady stream (a campaign's statuses) the intake is always busy, and one worker falls ever
+   * further behind, leaving counters, retries and replies minutes late.
+   */
+  backlogLimit: number;
 }
 
-const DEFAULT_PACE: IntakePace = { workers: 4, busyIntake: 4, busyLingerMs: 200 };
+const DEFAULT_PACE: IntakePace = { workers: 4, busyIntake: 4, busyLingerMs: 200, backlogLimit: 5000 };
 
 type AnyHandler = (tenantId: string, item: WebhookItem) => Promise<void>;
 
@@ -68,8 +74,8 @@ export class WebhooksService {
     this.callbacks = db.defineTenantModel('WebhookCallback', webhookCallbackSchema);
     // Answering Meta comes first: while a burst of webhooks is being stored, processing what is
     // already stored goes on with one worker, so that acknowledgements keep their pace and the
-    // backlog is worked off, in order, once the burst has passed.
-    this.queue = new KeyedWorkQueue(() => (this.intakeBusy() ? 1 : pace.workers));
+    // backlog is worked off, in order, once the burst has passed, or as soon as it grows long.
+    this.queue = new KeyedWorkQueue(() => (this.intakeBusy() && this.queue.size < pace.backlogLimit ? 1 : pace.workers));
   }
 
   /** Every handler of a kind runs for each item of that kind not taken by a route. */
