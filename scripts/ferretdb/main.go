@@ -11,6 +11,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof" // serves /debug/pprof when --debug-addr is set
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -18,8 +20,6 @@ import (
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
-	"net/http"
-	_ "net/http/pprof"
 )
 
 func main() {

@@ -166,7 +166,7 @@ export async function writePlan(target: ImportTarget, plan: ImportPlan, onBatch:
     }
   };
   // After a failure no batch starts, and the one still in flight finishes before the error is
-  // thrown: the import then ends with the progress of every batch that was written.
+  // thrown: the import ends with the progress of the batches written up to the failed one.
   let failure: { error: unknown } | null = null;
   await eachLimited(starts, BATCHES_IN_FLIGHT, async (start) => {
     if (failure) return;
