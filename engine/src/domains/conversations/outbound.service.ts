@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Model, UpdateQuery } from 'mongoose';
 import type { MessageView } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
-import { checkedFilter, updateGuarded, type Guard } from '../../platform/db/guarded.js';
+import { checkedFilter, inTurn, type Guard } from '../../platform/db/guarded.js';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import type { GraphClient, SendOutcome } from '../../platform/whatsapp/graph-client.js';
@@ -42,9 +42,18 @@ export class OutboundService {
     this.wamidRefs = db.defineTenantModel('WamidRef', wamidRefSchema);
   }
 
-  /** Updates a message if it still satisfies the guard (see `updateGuarded`); says whether it did. */
-  updateMessageIf(tenantId: string, id: unknown, guard: Guard, update: UpdateQuery<MessageDoc>): Promise<boolean> {
-    return updateGuarded(this.db, this.messages(tenantId), id, guard, update);
+  /**
+   * Reads a message and applies the change `decide` makes of it, if any, guarded by what was read
+   * (`inTurn`, `checkedFilter`): one read and one write. Returns the message as read, or null.
+   */
+  async changeMessage(tenantId: string, id: unknown, decide: (doc: MessageDoc) => { guard: Guard; update: UpdateQuery<MessageDoc> } | null): Promise<MessageDoc | null> {
+    const messages = this.messages(tenantId);
+    return inTurn(this.db, messages, id, async () => {
+      const doc = await messages.findById(id).lean();
+      const change = doc ? decide(doc) : null;
+      if (doc && change) await messages.updateOne(checkedFilter<MessageDoc>(this.db, doc._id, change.guard as never), change.update);
+      return doc;
+    });
   }
 
   /** Remembers which message a wamid belongs to (idempotent). */
@@ -56,9 +65,10 @@ export class OutboundService {
     }
   }
 
-  async byWamid(tenantId: string, wamid: string): Promise<MessageDoc | null> {
+  /** The `_id` of the message a wamid belongs to, if it was remembered. */
+  async messageIdOf(tenantId: string, wamid: string): Promise<string | null> {
     const ref = await this.wamidRefs(tenantId).findById(wamid).lean();
-    return ref ? this.messages(tenantId).findById(ref.messageId).lean() : null;
+    return ref?.messageId ?? null;
   }
 
   async send(tenantId: string, request: OutboundRequest): Promise<MessageView> {

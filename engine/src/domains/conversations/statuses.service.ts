@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import type { Logger } from '../../platform/logger/logger.js';
 import { reasonFor } from '../../platform/whatsapp/error-policy.js';
 import type { StatusUpdate } from '../../platform/whatsapp/webhook-payload.js';
@@ -39,23 +40,27 @@ export class StatusesService {
   }
 
   private async applyNow(tenantId: string, status: StatusUpdate): Promise<void> {
-    const messages = this.outbound.messages(tenantId);
-    let doc = await this.outbound.byWamid(tenantId, status.id);
-    if (!doc && status.biz_opaque_callback_data) {
+    let messageId = await this.outbound.messageIdOf(tenantId, status.id);
+    if (!messageId && status.biz_opaque_callback_data) {
       // The send's answer was lost (or is still on its way); the status names the message by the
       // key we gave it.
-      doc = await messages.findOne({ key: status.biz_opaque_callback_data }).lean();
-      if (doc) await this.outbound.rememberWamid(tenantId, status.id, String(doc._id));
+      const found = await this.outbound.messages(tenantId).findOne({ key: status.biz_opaque_callback_data }, { _id: 1 }).lean();
+      messageId = found ? String(found._id) : null;
+      if (messageId) await this.outbound.rememberWamid(tenantId, status.id, messageId);
     }
+    // Decided on the message as read in its turn (set by the callback below).
+    let update = null as ReturnType<typeof nextStatus>;
+    const doc = messageId
+      ? await this.outbound.changeMessage(tenantId, new Types.ObjectId(messageId), (message) => {
+          update = nextStatus(message, status);
+          return update ? { guard: { statusRank: { $lte: update.statusRank } }, update: { $set: { ...update, wamid: status.id } } } : null;
+        })
+      : null;
     if (!doc) {
       this.logger.debug({ wamid: status.id }, 'status for a message this tenant did not send here');
       return;
     }
-    const update = nextStatus(doc, status);
-    if (update) {
-      await this.outbound.updateMessageIf(tenantId, doc._id, { statusRank: { $lte: update.statusRank } }, { $set: { ...update, wamid: status.id } });
-      await this.emit(tenantId, doc.conversationId, 'message:status-changed', { conversationId: doc.conversationId, messageId: String(doc._id), status: update.status, error: update.error ?? null });
-    }
+    if (update) await this.emit(tenantId, doc.conversationId, 'message:status-changed', { conversationId: doc.conversationId, messageId: String(doc._id), status: update.status, error: update.error ?? null });
     for (const listener of this.listeners) await listener(tenantId, { ...doc, wamid: status.id }, status);
   }
 }
