@@ -1,5 +1,5 @@
 import type { ConsentEntryView, ContactImportView, ContactListView, ContactView, SegmentView } from '@parley/common';
-import type { ConsentEntryDoc, CustomerDoc } from '../customers/index.js';
+import type { ConsentEntry, CustomerDoc } from '../customers/index.js';
 import type { ContactImportDoc } from './imports.model.js';
 import type { ContactListDoc } from './lists.model.js';
 import type { SegmentDoc } from './segments.model.js';
@@ -22,7 +22,7 @@ export function toContactView(doc: CustomerDoc): ContactView {
   };
 }
 
-export function toConsentEntryView(doc: ConsentEntryDoc): ConsentEntryView {
+export function toConsentEntryView(doc: ConsentEntry): ConsentEntryView {
   return { id: String(doc._id), from: doc.from, to: doc.to, source: doc.source, evidence: doc.evidence, at: doc.at.toISOString() };
 }
 

@@ -1,6 +1,5 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { parse, type Parser } from 'csv-parse';
-import { parse as parseSync } from 'csv-parse/sync';
 import { AppError } from '../../platform/errors/app-error.js';
 
 /** Bigger files get 413: a CSV of this size already holds several hundred thousand contacts. */
@@ -156,18 +155,25 @@ function decodeUntilInvalid(buffer: Buffer): string {
   return new TextDecoder('utf-8').decode(buffer).split('\uFFFD', 1)[0] ?? '';
 }
 
-/** The stored file again as rows, with the line each ends on; it was validated at upload. */
-export function readCsvRows(text: string, delimiter: string): { headers: string[]; rows: CsvRow[] } {
-  const lines: number[] = [];
-  const records = parseSync(text, {
-    delimiter,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    on_record: (record: string[], context) => {
-      lines.push(context.lines);
-      return record;
-    },
-  });
-  const [header, ...rest] = records;
-  return { headers: (header ?? []).map((h) => h.trim()), rows: rest.map((cells, i) => ({ line: lines[i + 1] ?? 0, cells })) };
+/**
+ * The stored file again as rows, the header left out, a slice of rows at a time as the parser
+ * reads them, each row with the line it ends on. It was validated at upload.
+ */
+export async function* readCsvRows(texts: Iterable<string>, delimiter: string, rowsPerSlice: number): AsyncGenerator<CsvRow[]> {
+  const parser = parse({ delimiter, relax_column_count: true, skip_empty_lines: true, info: true });
+  Readable.from(texts).pipe(parser);
+  let header = true;
+  let slice: CsvRow[] = [];
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    if (header) {
+      header = false;
+      continue;
+    }
+    slice.push({ line: info.lines, cells: record });
+    if (slice.length === rowsPerSlice) {
+      yield slice;
+      slice = [];
+    }
+  }
+  if (slice.length > 0) yield slice;
 }

@@ -11,24 +11,26 @@ export interface KnownContact {
 
 /** One person of the file: every row with their number folded together. */
 export interface PlannedPerson {
+  /** The customer's `_id`; the writer corrects it when the insert finds them stored under another. */
   id: Types.ObjectId;
   existing: KnownContact | null;
   /** Index of the first row with this number: the person counts as created or updated there. */
   firstIndex: number;
   row: ImportRow;
   tags: Set<string>;
-  /** The change the file makes, under the `_id` its ledger entry will have. */
-  consentChange: { from: ConsentState; consent: RowConsent; entryId: Types.ObjectId } | null;
+  /** The change the file makes to the person's consent. */
+  consentChange: { from: ConsentState; consent: RowConsent } | null;
 }
 
 export type RowOutcome = 'created' | 'updated' | 'merged' | 'rejected';
 
-export interface ImportPlan {
-  persons: PlannedPerson[];
-  outcomes: RowOutcome[];
-  /** Row indexes where a grant was not applied over an opt-out. */
-  consentKept: Set<number>;
-  rejections: RowRejection[];
+/** What later rows said about a person already handed to the writer. */
+interface LateFold {
+  person: PlannedPerson;
+  /** The later rows folded together, written as an update of the person. */
+  update: PlannedPerson;
+  /** The file's consent statement over all the person's rows, folded in file order. */
+  consent: RowConsent | null;
 }
 
 /** Of two consent statements about one person, the one with the later time; else the later row. */
@@ -68,46 +70,99 @@ export function consentDecision(current: { state: ConsentState; updatedAt: Date 
 }
 
 /**
- * Decides the whole import in memory before anything is written: which rows are rejected,
+ * Decides the import as the file is read, a slice of rows at a time: which rows are rejected,
  * which fold into an earlier row (the same number twice, including Brazil's two spellings of a
  * mobile), who is new, who exists (matched by phone), and which consent changes go to the ledger.
+ * The people a slice brings in are handed to the writer at once, so writing overlaps reading.
+ * A row that folds into someone already handed out is kept for `lateFolds`, written after
+ * everything else, and comes to the same person a plan of the whole file would make.
  */
-export function planImport(rows: (ImportRow | RowRejection)[], known: Map<string, KnownContact>, newId: (phone: string) => Types.ObjectId): ImportPlan {
-  const byPhone = new Map<string, PlannedPerson>();
-  const persons: PlannedPerson[] = [];
-  const outcomes: RowOutcome[] = [];
-  const rejections: RowRejection[] = [];
-  for (const row of rows) {
-    if ('reason' in row) {
-      rejections.push(row);
-      outcomes.push('rejected');
-      continue;
+export class ImportPlanner {
+  readonly outcomes: RowOutcome[] = [];
+  /** Row indexes where a grant was not applied over an opt-out. */
+  readonly consentKept = new Set<number>();
+  private readonly byPhone = new Map<string, PlannedPerson>();
+  private readonly handedOut = new Set<PlannedPerson>();
+  private readonly late = new Map<PlannedPerson, LateFold>();
+
+  constructor(
+    private readonly known: Map<string, KnownContact>,
+    private readonly newId: (phone: string) => Types.ObjectId,
+  ) {}
+
+  /** Plans the next rows of the file, in order; returns the people they bring in and their rejections. */
+  plan(rows: (ImportRow | RowRejection)[]): { persons: PlannedPerson[]; rejections: RowRejection[] } {
+    const persons: PlannedPerson[] = [];
+    const rejections: RowRejection[] = [];
+    for (const row of rows) {
+      if ('reason' in row) {
+        rejections.push(row);
+        this.outcomes.push('rejected');
+        continue;
+      }
+      const same = this.byPhone.get(row.phone);
+      if (same) {
+        if (this.handedOut.has(same)) this.foldLate(same, row);
+        else fold(same, row);
+        this.outcomes.push('merged');
+        continue;
+      }
+      const existing = this.known.get(row.phone) ?? null;
+      const person: PlannedPerson = { id: existing?.id ?? this.newId(row.phone), existing, firstIndex: row.index, row, tags: new Set(row.tags), consentChange: null };
+      this.byPhone.set(row.phone, person);
+      persons.push(person);
+      this.outcomes.push(existing ? 'updated' : 'created');
     }
-    const same = byPhone.get(row.phone);
-    if (same) {
-      fold(same, row);
-      outcomes.push('merged');
-      continue;
+    for (const person of persons) {
+      const consent = person.row.consent;
+      const decision = consentDecision(originalConsent(person), consent);
+      if (decision === 'change' && consent) person.consentChange = { from: originalConsent(person).state, consent };
+      if (decision === 'kept') this.consentKept.add(person.firstIndex);
+      this.handedOut.add(person);
     }
-    const existing = known.get(row.phone) ?? null;
-    const person: PlannedPerson = { id: existing?.id ?? newId(row.phone), existing, firstIndex: row.index, row, tags: new Set(row.tags), consentChange: null };
-    byPhone.set(row.phone, person);
-    persons.push(person);
-    outcomes.push(existing ? 'updated' : 'created');
+    return { persons, rejections };
   }
-  const consentKept = new Set<number>();
-  for (const person of persons) {
-    const current = { state: person.existing?.marketingConsent ?? 'unknown', updatedAt: person.existing?.consentUpdatedAt ?? null };
-    const consent = person.row.consent;
-    const decision = consentDecision(current, consent);
-    if (decision === 'change' && consent) person.consentChange = { from: current.state, consent, entryId: new Types.ObjectId() };
-    if (decision === 'kept') consentKept.add(person.firstIndex);
+
+  /**
+   * Updates for the people later rows folded into after they were handed out, to write once
+   * everything planned before is written. The consent is decided again over all their rows, as
+   * for anyone else; a change from what was written goes to the ledger as a change of its own.
+   */
+  lateFolds(): PlannedPerson[] {
+    return [...this.late.values()].map(({ person, update, consent }) => {
+      const original = originalConsent(person);
+      const written = person.consentChange ? person.consentChange.consent.to : original.state;
+      const decision = consentDecision(original, consent);
+      const target = decision === 'change' && consent ? consent.to : original.state;
+      if (decision === 'kept') this.consentKept.add(person.firstIndex);
+      else this.consentKept.delete(person.firstIndex);
+      return {
+        ...update,
+        id: person.id,
+        existing: { id: person.id, marketingConsent: written, consentUpdatedAt: null },
+        consentChange: target !== written && consent ? { from: written, consent } : null,
+      };
+    });
   }
-  return { persons, outcomes, consentKept, rejections };
+
+  private foldLate(person: PlannedPerson, row: ImportRow): void {
+    const late = this.late.get(person);
+    if (late) {
+      fold(late.update, row);
+      late.consent = laterConsent(late.consent, row.consent);
+      return;
+    }
+    const update: PlannedPerson = { id: person.id, existing: null, firstIndex: person.firstIndex, row, tags: new Set(row.tags), consentChange: null };
+    this.late.set(person, { person, update, consent: laterConsent(person.row.consent, row.consent) });
+  }
+}
+
+function originalConsent(person: PlannedPerson): { state: ConsentState; updatedAt: Date | null } {
+  return { state: person.existing?.marketingConsent ?? 'unknown', updatedAt: person.existing?.consentUpdatedAt ?? null };
 }
 
 /** Exact counts for the rows up to `upto` (exclusive), for live progress and the final report. */
-export function countOutcomes(plan: ImportPlan, upto: number): ImportCounts {
+export function countOutcomes(plan: Pick<ImportPlanner, 'outcomes' | 'consentKept'>, upto: number): ImportCounts {
   const counts: ImportCounts = { created: 0, updated: 0, merged: 0, rejected: 0, consentKept: 0 };
   for (let i = 0; i < upto && i < plan.outcomes.length; i += 1) {
     const outcome = plan.outcomes[i];

@@ -1,9 +1,10 @@
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
-import { phoneIdentityKey, type ConsentChange, type ConsentEntryDoc, type CustomerDoc } from '../customers/index.js';
+import { Types } from 'mongoose';
+import { importEntryRef, phoneIdentityKey, type ConsentChange, type ConsentImportPageDoc, type CustomerDoc } from '../customers/index.js';
 import type { Database } from '../../platform/db/database.js';
-import { eachLimited, findByIds } from '../../platform/db/by-id.js';
-import type { ImportPlan, PlannedPerson } from './import-plan.js';
+import { findByIds } from '../../platform/db/by-id.js';
+import type { PlannedPerson } from './import-plan.js';
 import { updateById } from '../../platform/db/bulk.js';
 
 export interface ImportTarget {
@@ -11,38 +12,44 @@ export interface ImportTarget {
   importId: string;
   fileName: string;
   customers: Model<CustomerDoc>;
-  ledger: Model<ConsentEntryDoc>;
+  ledgerPages: Model<ConsentImportPageDoc>;
   /** Every person of the file joins these lists and gets these tags. */
   listIds: string[];
   addTags: string[];
 }
 
 /** About 5 ms per write on FerretDB/SQLite: a few thousand documents per round trip. */
-const PERSONS_PER_BATCH = 2000;
+export const PERSONS_PER_BATCH = 2000;
 
-function ledgerEntry(target: ImportTarget, person: PlannedPerson, at: Date): ConsentEntryDoc | null {
-  const change = person.consentChange;
-  if (!change) return null;
-  const { consent } = change;
-  return {
-    _id: change.entryId,
-    customerId: String(person.id),
-    category: 'marketing',
-    from: change.from,
-    to: consent.to,
-    source: 'import',
-    evidence: {
-      importId: target.importId,
-      fileName: target.fileName,
-      row: consent.line,
-      // One string rather than a list of objects: FerretDB's cost per write grows with every
-      // nested field, and the ledger takes one entry per person of the file.
-      columns: consent.values.map((v) => `${v.column}: ${v.value}`).join(' | '),
-      consentSource: consent.source,
-      consentedAt: consent.time ? consent.time.toISOString() : null,
-    },
-    at,
-  };
+/** People planned from the file up to row `rowsDone` (exclusive), to write together. */
+export interface PlannedBatch {
+  persons: PlannedPerson[];
+  rowsDone: number;
+}
+
+/**
+ * The batch's consent changes as one ledger page, and the reference each person's customer
+ * lists for theirs. The cells go as one string rather than a list of objects: the database's cost
+ * per write grows with every stored value.
+ */
+function ledgerPage(target: ImportTarget, persons: PlannedPerson[], at: Date): { page: ConsentImportPageDoc | null; refs: Map<PlannedPerson, string> } {
+  const changed = persons.filter((p) => p.consentChange);
+  const refs = new Map<PlannedPerson, string>();
+  if (changed.length === 0) return { page: null, refs };
+  const page: ConsentImportPageDoc = { _id: new Types.ObjectId(), importId: target.importId, fileName: target.fileName, at, customerIds: [], from: [], to: [], rows: [], columns: [], consentSources: [], consentedAt: [] };
+  for (const person of changed) {
+    const change = person.consentChange;
+    if (!change) continue;
+    refs.set(person, importEntryRef(page._id, page.customerIds.length));
+    page.customerIds.push(String(person.id));
+    page.from.push(change.from);
+    page.to.push(change.consent.to);
+    page.rows.push(change.consent.line);
+    page.columns.push(change.consent.values.map((v) => `${v.column}: ${v.value}`).join(' | '));
+    page.consentSources.push(change.consent.source);
+    page.consentedAt.push(change.consent.time ? change.consent.time.toISOString() : null);
+  }
+  return { page, refs };
 }
 
 function consentFields(person: PlannedPerson, at: Date): Partial<CustomerDoc> {
@@ -50,12 +57,7 @@ function consentFields(person: PlannedPerson, at: Date): Partial<CustomerDoc> {
   return change ? { marketingConsent: change.consent.to, consentUpdatedAt: change.consent.time ?? at } : {};
 }
 
-/** The ledger entries a new customer starts with: the one this file gives, if any. */
-function ledgerIds(person: PlannedPerson): string[] {
-  return person.consentChange ? [String(person.consentChange.entryId)] : [];
-}
-
-function newCustomer(target: ImportTarget, person: PlannedPerson, at: Date): CustomerDoc {
+function newCustomer(target: ImportTarget, person: PlannedPerson, at: Date, ledgerRef: string | undefined): CustomerDoc {
   const { row } = person;
   return {
     _id: person.id,
@@ -75,13 +77,13 @@ function newCustomer(target: ImportTarget, person: PlannedPerson, at: Date): Cus
     source: 'import',
     createdAt: at,
     lastSeenAt: at,
-    consentLedger: ledgerIds(person),
+    consentLedger: ledgerRef ? [ledgerRef] : [],
     ...consentFields(person, at),
   };
 }
 
 /** Only what the file says: an empty cell never erases what Parley knows. */
-function updateOf(target: ImportTarget, person: PlannedPerson, at: Date): AnyBulkWriteOperation<CustomerDoc> {
+function updateOf(target: ImportTarget, person: PlannedPerson, at: Date, ledgerRef: string | undefined): AnyBulkWriteOperation<CustomerDoc> {
   const { row } = person;
   const set: Record<string, unknown> = { ...consentFields(person, at) };
   if (row.name) set.name = row.name;
@@ -92,13 +94,12 @@ function updateOf(target: ImportTarget, person: PlannedPerson, at: Date): AnyBul
   const addToSet: Record<string, { $each: string[] }> = {};
   if (tags.length > 0) addToSet.tags = { $each: tags };
   if (target.listIds.length > 0) addToSet.listIds = { $each: target.listIds };
-  const entries = ledgerIds(person);
   return updateById<CustomerDoc>(
     { _id: person.id },
     {
       ...(Object.keys(set).length > 0 ? { $set: set } : {}),
       ...(Object.keys(addToSet).length > 0 ? { $addToSet: addToSet } : {}),
-      ...(entries.length > 0 ? { $push: { consentLedger: { $each: entries } } } : {}),
+      ...(ledgerRef ? { $push: { consentLedger: ledgerRef } } : {}),
     },
   );
 }
@@ -118,9 +119,9 @@ function writeErrorIndexes(error: unknown): number[] {
  * derived from the number, or the unique identity key of a customer stored before ids were
  * derived, refuses the second copy, and the row becomes an update of the person who won.
  */
-async function insertOrFold(target: ImportTarget, persons: PlannedPerson[], at: Date): Promise<PlannedPerson[]> {
+async function insertOrFold(target: ImportTarget, persons: PlannedPerson[], at: Date, refs: Map<PlannedPerson, string>): Promise<PlannedPerson[]> {
   if (persons.length === 0) return [];
-  const docs = persons.map((p) => newCustomer(target, p, at));
+  const docs = persons.map((p) => newCustomer(target, p, at, refs.get(p)));
   try {
     await target.customers.collection.insertMany(docs, { ordered: false });
     return [];
@@ -132,63 +133,77 @@ async function insertOrFold(target: ImportTarget, persons: PlannedPerson[], at: 
     const byKey = new Map(winners.map((w) => [w.identityKey, w._id]));
     return lost.flatMap((p) => {
       const id = sameId.has(String(p.id)) ? p.id : byKey.get(phoneIdentityKey(p.row.phone));
-      return id ? [{ ...p, id }] : [];
+      if (!id) return [];
+      // Later rows of this person (see `ImportPlanner.lateFolds`) are written to the same record.
+      p.id = id;
+      return [p];
     });
   }
 }
 
 /**
  * Batches written at once. The database takes one writer at a time, but it turns documents into
- * rows outside that lock, and this process serialises the next batch meanwhile: two in flight
- * keep both busy.
+ * rows outside that lock, and this process plans the next batch meanwhile: two in flight keep
+ * both busy.
  */
 const BATCHES_IN_FLIGHT = 2;
 
 /**
- * Writes the plan batch by batch. Within a batch the ledger goes first: a crash then leaves
+ * Writes the batches as they are planned, then the people later rows folded into (`lateFolds`,
+ * once every batch is written). Within a batch the ledger goes first: a crash then leaves
  * evidence of a consent the file did state, never a consent without its evidence. Writes are
  * keyed by the person (phone), so importing the same file again after a failure converges.
- * Batches overlap (`BATCHES_IN_FLIGHT`); progress is reported in file order, up to the last
- * batch whose predecessors are all written.
+ * Progress is reported in file order, up to the last batch whose predecessors are all written.
+ * After a failure no batch starts, and those in flight finish before the error is thrown.
  */
-export async function writePlan(target: ImportTarget, plan: ImportPlan, onBatch: (rowsDone: number, changes: ConsentChange[]) => void): Promise<void> {
+export async function writePlan(target: ImportTarget, batches: AsyncIterable<PlannedBatch>, lateFolds: () => PlannedPerson[], onBatch: (rowsDone: number, changes: ConsentChange[]) => void): Promise<void> {
   const at = new Date();
-  const starts: number[] = [];
-  for (let start = 0; start < plan.persons.length; start += PERSONS_PER_BATCH) starts.push(start);
-  const written: (ConsentChange[] | undefined)[] = [];
+  const written = new Map<number, { rowsDone: number; changes: ConsentChange[] }>();
+  let started = 0;
   let reported = 0;
+  let rowsDone = 0;
   const report = () => {
-    for (let changes = written[reported]; changes !== undefined; changes = written[reported]) {
-      const next = plan.persons[(reported + 1) * PERSONS_PER_BATCH];
-      onBatch(next ? next.firstIndex : plan.outcomes.length, changes);
-      written[reported] = undefined;
+    for (let done = written.get(reported); done !== undefined; done = written.get(reported)) {
+      written.delete(reported);
       reported += 1;
+      rowsDone = done.rowsDone;
+      onBatch(done.rowsDone, done.changes);
     }
   };
-  // After a failure no batch starts, and the one still in flight finishes before the error is
-  // thrown: the import ends with the progress of the batches written up to the failed one.
   let failure: { error: unknown } | null = null;
-  await eachLimited(starts, BATCHES_IN_FLIGHT, async (start) => {
-    if (failure) return;
-    try {
-      written[start / PERSONS_PER_BATCH] = await writeBatch(target, plan.persons.slice(start, start + PERSONS_PER_BATCH), at);
-      report();
-    } catch (error) {
-      failure ??= { error };
+  const running = new Set<Promise<void>>();
+  try {
+    for await (const batch of batches) {
+      while (running.size >= BATCHES_IN_FLIGHT && !failure) await Promise.race(running);
+      if (failure) break;
+      const n = started++;
+      const write: Promise<void> = writeBatch(target, batch.persons, at)
+        .then((changes) => {
+          written.set(n, { rowsDone: batch.rowsDone, changes });
+          report();
+        })
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => running.delete(write));
+      running.add(write);
     }
-  });
+  } finally {
+    await Promise.all(running);
+  }
   if (failure) throw (failure as { error: unknown }).error;
-  if (plan.persons.length === 0) onBatch(plan.outcomes.length, []);
+  const late = lateFolds();
+  const lateAt = new Date();
+  for (let start = 0; start < late.length; start += PERSONS_PER_BATCH) {
+    onBatch(rowsDone, await writeBatch(target, late.slice(start, start + PERSONS_PER_BATCH), lateAt));
+  }
 }
 
 async function writeBatch(target: ImportTarget, batch: PlannedPerson[], at: Date): Promise<ConsentChange[]> {
-  const entries = batch.flatMap((p) => {
-    const entry = ledgerEntry(target, p, at);
-    return entry ? [entry] : [];
-  });
-  if (entries.length > 0) await target.ledger.collection.insertMany(entries, { ordered: false });
-  const folded = await insertOrFold(target, batch.filter((p) => !p.existing), at);
-  const updates = [...batch.filter((p) => p.existing), ...folded].map((p) => updateOf(target, p, at));
+  const { page, refs } = ledgerPage(target, batch, at);
+  if (page) await target.ledgerPages.collection.insertOne(page);
+  const folded = await insertOrFold(target, batch.filter((p) => !p.existing), at, refs);
+  const updates = [...batch.filter((p) => p.existing), ...folded].map((p) => updateOf(target, p, at, refs.get(p)));
   if (updates.length > 0) await target.customers.bulkWrite(updates, { ordered: false });
-  return entries.map((e) => ({ customerId: e.customerId, from: e.from, to: e.to, source: e.source, at }));
+  return batch.flatMap((p) => (p.consentChange ? [{ customerId: String(p.id), from: p.consentChange.from, to: p.consentChange.consent.to, source: 'import' as const, at }] : []));
 }

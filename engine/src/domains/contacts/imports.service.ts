@@ -24,9 +24,9 @@ import {
 import { startHeartbeat, type Heartbeat } from './import-heartbeat.js';
 import { readCsvRows } from './csv-read.js';
 import { readUpload } from './upload-read.js';
-import { checkMapping, indexesOf, readRow } from './import-row.js';
-import { countOutcomes, planImport, type KnownContact } from './import-plan.js';
-import { writePlan } from './import-writer.js';
+import { checkMapping, indexesOf, readRow, type RowRejection } from './import-row.js';
+import { countOutcomes, ImportPlanner, type KnownContact } from './import-plan.js';
+import { PERSONS_PER_BATCH, writePlan, type PlannedBatch } from './import-writer.js';
 import type { ContactListsService } from './lists.service.js';
 import { toImportView } from './contacts.views.js';
 
@@ -53,9 +53,10 @@ export interface ImportsDeps {
 /**
  * CSV imports in two steps. Upload: the file is read as it streams in, proved well-formed and
  * stored under a new import id; the answer shows its columns and first rows. Run: with the
- * columns mapped, every row is validated and the whole import decided in memory first
- * (nothing is written for a file that cannot be read); then people are written in batches,
- * with live progress, and the import is marked complete at the end. A run beats while it lives;
+ * columns mapped, the stored file is read again a batch of rows at a time: each row is
+ * validated, the batch is planned against the people known and the rows before it, and written
+ * while the next is planned, with live progress; the import is marked complete at the end. A
+ * file that cannot be read never gets this far: it was refused at upload. A run beats while it lives;
  * the periodic sweep marks failed a run whose engine went down mid-way.
  */
 export class ImportsService {
@@ -217,28 +218,40 @@ export class ImportsService {
     const mapping = doc.mapping;
     if (!mapping) throw new AppError('CONFLICT', 'The import has no column mapping');
     const pieces = await this.chunks(tenantId).find({ importId: id }).sort({ n: 1 }).lean();
-    const { headers, rows } = readCsvRows(pieces.map((p) => p.text).join(''), doc.delimiter);
-    const cols = indexesOf(headers, mapping);
+    const cols = indexesOf(doc.headers, mapping);
     const country = await this.deps.defaultCountry(tenantId);
     const now = new Date();
-    const plan = planImport(rows.map((row, i) => readRow(row, i, cols, country, now)), await this.knownPhones(tenantId), (phone) => customerIdOf(tenantId, phoneIdentityKey(phone)));
-    await this.saveRejections(tenantId, id, plan.rejections);
+    const planner = new ImportPlanner(await this.knownPhones(tenantId), (phone) => customerIdOf(tenantId, phoneIdentityKey(phone)));
+    const total = doc.rowCount;
 
     let lastEmit = 0;
     const progress = (done: number, force: boolean) => {
       if (!force && Date.now() - lastEmit < PROGRESS_EVERY_MS) return;
       lastEmit = Date.now();
-      this.deps.realtime.toRooms([ROOMS.readers(tenantId, 'Contact')], 'contacts:import-progress', { importId: id, processed: done, total: rows.length, counts: countOutcomes(plan, done) });
+      this.deps.realtime.toRooms([ROOMS.readers(tenantId, 'Contact')], 'contacts:import-progress', { importId: id, processed: done, total, counts: countOutcomes(planner, done) });
     };
     progress(0, true);
-    const target = { db: this.deps.db, importId: id, fileName: doc.fileName, customers: this.deps.customers.customers(tenantId), ledger: this.deps.customers.ledger(tenantId), listIds: doc.listId ? [doc.listId] : [], addTags };
-    await writePlan(target, plan, (done, changes) => {
+    // The file is read, checked and planned a batch at a time while the batches before are written.
+    const saveRejections = (rejections: RowRejection[]) => this.saveRejections(tenantId, id, rejections);
+    async function* planned(): AsyncGenerator<PlannedBatch> {
+      let index = 0;
+      for await (const slice of readCsvRows(pieces.map((p) => p.text), doc.delimiter, PERSONS_PER_BATCH)) {
+        const { persons, rejections } = planner.plan(slice.map((row) => readRow(row, index++, cols, country, now)));
+        if (rejections.length > 0) await saveRejections(rejections);
+        yield { persons, rowsDone: index };
+      }
+      if (index === 0) yield { persons: [], rowsDone: 0 };
+    }
+    const target = { db: this.deps.db, importId: id, fileName: doc.fileName, customers: this.deps.customers.customers(tenantId), ledgerPages: this.deps.customers.ledgerPages(tenantId), listIds: doc.listId ? [doc.listId] : [], addTags };
+    await writePlan(target, planned(), () => planner.lateFolds(), (done, changes) => {
       this.deps.customers.announceConsentChanges(tenantId, changes);
-      heartbeat.report({ processed: done, counts: countOutcomes(plan, done) });
-      progress(done, done === rows.length);
+      heartbeat.report({ processed: done, counts: countOutcomes(planner, done) });
+      progress(done, false);
     });
+    const rows = planner.outcomes.length;
+    progress(rows, true);
     await this.chunks(tenantId).deleteMany({ importId: id });
-    return countOutcomes(plan, rows.length);
+    return countOutcomes(planner, rows);
   }
 
   /** Every phone the tenant has, read once: the import never asks the database row by row. */
@@ -255,7 +268,7 @@ export class ImportsService {
     return known;
   }
 
-  private async saveRejections(tenantId: string, importId: string, rejections: { line: number; value: string; reason: string }[]): Promise<void> {
+  private async saveRejections(tenantId: string, importId: string, rejections: RowRejection[]): Promise<void> {
     for (let i = 0; i < rejections.length; i += 5000) {
       const docs = rejections.slice(i, i + 5000).map((r) => ({ _id: `${importId}:${r.line}`, importId, row: r.line, value: r.value.slice(0, 200), reason: r.reason }));
       await this.rejections(tenantId).insertMany(docs, { ordered: false, lean: true });

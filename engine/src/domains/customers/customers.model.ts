@@ -30,9 +30,10 @@ export interface CustomerDoc {
   createdAt: Date;
   lastSeenAt: Date;
   /**
-   * The `_id`s of the customer's consent ledger entries, oldest first, so that their history is
-   * read by `_id` (FerretDB reads the whole ledger for a filter on `customerId`). Complete for
-   * customers with keyed ids; absent on older ones, whose history is searched for.
+   * The customer's consent ledger entries, oldest first, so that their history is read by `_id`
+   * (FerretDB reads the whole ledger for a filter on `customerId`): an entry's `_id`, or
+   * `<page _id>.<i>` for an entry of an import page. Complete for customers with keyed ids;
+   * older ones' entries of their own are searched for.
    */
   consentLedger?: string[];
 }
@@ -96,6 +97,84 @@ export const consentEntrySchema = new Schema<ConsentEntryDoc>(
   { collection: 'consent_ledger', versionKey: false, minimize: false },
 );
 consentEntrySchema.index({ customerId: 1, at: -1 });
+
+/**
+ * The consent changes one batch of an import made, up to a few thousand people's, in one
+ * document: parallel lists, entry `i` of each list being one person's change. They share their
+ * file, import and moment, and written as one document they cost the database one write instead
+ * of one per person. A customer lists such an entry as `<page _id>.<i>` in `consentLedger`.
+ */
+export interface ConsentImportPageDoc {
+  _id: Types.ObjectId;
+  importId: string;
+  fileName: string;
+  at: Date;
+  customerIds: string[];
+  from: ConsentState[];
+  to: ConsentState[];
+  /** The file's line of the row whose statement was applied. */
+  rows: number[];
+  /** The consent cells exactly as the file had them, `column: value` joined by ` | `. */
+  columns: string[];
+  consentSources: (string | null)[];
+  /** ISO time the file gave for the statement, if any. */
+  consentedAt: (string | null)[];
+}
+
+export const consentImportPageSchema = new Schema<ConsentImportPageDoc>(
+  {
+    importId: { type: String, required: true },
+    fileName: { type: String, required: true },
+    at: { type: Date, required: true },
+    customerIds: { type: [String], required: true },
+    from: { type: [String], required: true },
+    to: { type: [String], required: true },
+    rows: { type: [Number], required: true },
+    columns: { type: [String], required: true },
+    consentSources: { type: [Schema.Types.Mixed], required: true },
+    consentedAt: { type: [Schema.Types.Mixed], required: true },
+  },
+  { collection: 'consent_import_pages', versionKey: false, minimize: false },
+);
+
+/** How a customer lists entry `index` of an import page. */
+export const importEntryRef = (pageId: Types.ObjectId | string, index: number): string => `${String(pageId)}.${index}`;
+
+/** The page and index of an import entry reference, or null for a plain ledger entry's `_id`. */
+export function parseImportEntryRef(ref: string): { pageId: string; index: number } | null {
+  const dot = ref.indexOf('.');
+  if (dot < 0) return null;
+  const index = Number(ref.slice(dot + 1));
+  return Number.isInteger(index) && index >= 0 ? { pageId: ref.slice(0, dot), index } : null;
+}
+
+/** Entry `index` of an import page, in the shape of a ledger entry. */
+export function importPageEntry(page: ConsentImportPageDoc, index: number): ConsentEntry | null {
+  const customerId = page.customerIds[index];
+  const from = page.from[index];
+  const to = page.to[index];
+  if (customerId === undefined || from === undefined || to === undefined) return null;
+  return {
+    _id: importEntryRef(page._id, index),
+    customerId,
+    category: 'marketing',
+    from,
+    to,
+    source: 'import',
+    evidence: {
+      importId: page.importId,
+      fileName: page.fileName,
+      row: page.rows[index] ?? null,
+      columns: page.columns[index] ?? '',
+      consentSource: page.consentSources[index] ?? null,
+      consentedAt: page.consentedAt[index] ?? null,
+    },
+    at: page.at,
+  };
+}
+
+/** A ledger entry as read: stored on its own, or one entry of an import page. */
+export type ConsentEntry = Omit<ConsentEntryDoc, '_id'> & { _id: Types.ObjectId | string };
 
 /** Facts about a tenant's customers as a whole, one document each (`keyed-ids`: every `_id` is derived). */
 export interface CustomerMarkDoc {

@@ -3,7 +3,20 @@ import type { ConsentState, CustomerSummary } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
 import { findByIds } from '../../platform/db/by-id.js';
 import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
-import { consentEntrySchema, customerMarkSchema, customerSchema, type ConsentEntryDoc, type ConsentSource, type CustomerDoc, type CustomerMarkDoc } from './customers.model.js';
+import {
+  consentEntrySchema,
+  consentImportPageSchema,
+  customerMarkSchema,
+  customerSchema,
+  importPageEntry,
+  parseImportEntryRef,
+  type ConsentEntry,
+  type ConsentEntryDoc,
+  type ConsentImportPageDoc,
+  type ConsentSource,
+  type CustomerDoc,
+  type CustomerMarkDoc,
+} from './customers.model.js';
 import { customerIdOf, hasKeyedId, identityKeysOf } from './identity.js';
 import { countryOfPhone, toE164 } from './phone.js';
 
@@ -31,6 +44,8 @@ export class CustomersService {
   /** The tenant's customers collection, for the contacts domain which owns lists, tags and imports. */
   readonly customers: (tenantId: string) => Model<CustomerDoc>;
   readonly ledger: (tenantId: string) => Model<ConsentEntryDoc>;
+  /** The consent changes of imports, a page of people per document (see `ConsentImportPageDoc`). */
+  readonly ledgerPages: (tenantId: string) => Model<ConsentImportPageDoc>;
   private readonly marks: (tenantId: string) => Model<CustomerMarkDoc>;
   private readonly consentListeners: ConsentListener[] = [];
   /** Per tenant: is every customer's `_id` derived from its identity key (see `allKeyed`)? */
@@ -39,6 +54,7 @@ export class CustomersService {
   constructor(private readonly db: Database) {
     this.customers = db.defineTenantModel('Customer', customerSchema);
     this.ledger = db.defineTenantModel('ConsentEntry', consentEntrySchema);
+    this.ledgerPages = db.defineTenantModel('ConsentImportPage', consentImportPageSchema);
     this.marks = db.defineTenantModel('CustomerMark', customerMarkSchema);
   }
 
@@ -127,10 +143,18 @@ export class CustomersService {
   }
 
   /** Oldest first. By the entries' `_id`s the customer lists (see `CustomerDoc.consentLedger`). */
-  async consentHistory(tenantId: string, customer: Pick<CustomerDoc, '_id' | 'identityKey' | 'consentLedger'>): Promise<ConsentEntryDoc[]> {
-    if (!hasKeyedId(tenantId, customer)) return this.ledger(tenantId).find({ customerId: String(customer._id) }).sort({ at: 1 }).lean();
-    const entries = await findByIds(this.db, this.ledger(tenantId), customer.consentLedger ?? []);
-    return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
+  async consentHistory(tenantId: string, customer: Pick<CustomerDoc, '_id' | 'identityKey' | 'consentLedger'>): Promise<ConsentEntry[]> {
+    const refs = customer.consentLedger ?? [];
+    const inPages = refs.flatMap((ref) => parseImportEntryRef(ref) ?? []);
+    const own = hasKeyedId(tenantId, customer)
+      ? await findByIds(this.db, this.ledger(tenantId), refs.filter((ref) => !parseImportEntryRef(ref)))
+      : await this.ledger(tenantId).find({ customerId: String(customer._id) }).lean();
+    const pages = new Map((await findByIds(this.db, this.ledgerPages(tenantId), [...new Set(inPages.map((r) => r.pageId))])).map((page) => [String(page._id), page]));
+    const fromPages = inPages.flatMap(({ pageId, index }) => {
+      const page = pages.get(pageId);
+      return (page && importPageEntry(page, index)) ?? [];
+    });
+    return [...own, ...fromPages].sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
   /**
