@@ -1,6 +1,6 @@
 import type { PauseReason } from '@parley/common';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
-import { ACTIVE_STATUSES, type RecipientDoc } from './campaigns.model.js';
+import { ACTIVE_STATUSES, claimIdOf, type RecipientDoc } from './campaigns.model.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { updateFor, type Verdict } from './outcomes.js';
 import { writeGuarded } from './recipient-writes.js';
@@ -18,12 +18,41 @@ export interface Settlement {
   verdict: Verdict;
 }
 
+/** How many attempts `KnownRanks` remembers; the oldest are forgotten first. */
+const KNOWN_RANKS = 200_000;
+
+/**
+ * The delivery rank this process knows each recent attempt (claim id) has reached at least. A
+ * status webhook at or below it changes nothing, so it is dropped without reading the recipient:
+ * the `sent` status of every message this process settled as sent, and every repeated status.
+ * Ranks only move forward within an attempt, and a later attempt has a claim id of its own.
+ */
+export class KnownRanks {
+  private readonly ranks = new Map<string, number>();
+
+  atLeast(claimId: string, rank: number): boolean {
+    return (this.ranks.get(claimId) ?? 0) >= rank;
+  }
+
+  note(claimId: string, rank: number): void {
+    if ((this.ranks.get(claimId) ?? 0) >= rank) return;
+    this.ranks.delete(claimId);
+    this.ranks.set(claimId, rank);
+    if (this.ranks.size > KNOWN_RANKS) {
+      const oldest = this.ranks.keys().next();
+      if (!oldest.done) this.ranks.delete(oldest.value);
+    }
+  }
+}
+
 /**
  * Writes what became of a set of attempts, in one bulk write, and does what the codes ask:
  * 131050 revokes marketing consent, 131026 marks the customer unreachable, template codes resync
  * templates and pause the campaign, and too many failures pause it too.
  */
 export class Settler {
+  readonly known = new KnownRanks();
+
   constructor(
     private readonly deps: CampaignsDeps,
     private readonly models: CampaignModels,
@@ -36,6 +65,9 @@ export class Settler {
     // Only the attempt this is about, and never back from what a status webhook already said.
     const writes = settlements.map(({ recipient, verdict }) => ({ id: recipient._id, guard: { attempt: recipient.attempt, statuses: ACTIVE_STATUSES }, update: updateFor(verdict, recipient, now) }));
     await writeGuarded(this.deps.db, this.models, tenantId, writes);
+    // Sent, or past `queued`/`sending` already (a status came first), or given up: either way a
+    // `sent` status of the attempt has nothing left to do.
+    for (const { recipient, verdict } of settlements) if (verdict.kind === 'sent') this.known.note(claimIdOf(recipient._id, recipient.attempt), 1);
     // A cancel that came while this batch was under way: what the batch put back is skipped too.
     if (settlements.some((s) => s.verdict.kind === 'retry' || s.verdict.kind === 'template') && (await this.lifecycle.status(campaignId)) === 'cancelled') {
       await skipQueuedAsCancelled(this.models, tenantId, campaignId, now);

@@ -42,6 +42,8 @@ export class TrackingService {
   async applyStatus(tenantId: string, status: StatusUpdate): Promise<void> {
     const claim = parseClaimId(status.biz_opaque_callback_data ?? '');
     if (!claim) return;
+    const rank = STATUS_RANK[status.status];
+    if (rank !== undefined && this.settler.known.atLeast(status.biz_opaque_callback_data ?? '', rank)) return;
     // Read, checked and written in one turn with the settler's writes of this recipient (see
     // `inTurn`); a failure's settlement runs after the turn, as it takes one of its own.
     const failure = await inTurn(this.deps.db, this.models.recipients(tenantId), claim.recipientId, () => this.applyStatusInTurn(tenantId, claim, status));
@@ -56,6 +58,7 @@ export class TrackingService {
       if (status.status !== 'failed') this.deps.logger.warn({ tenantId, claim: status.biz_opaque_callback_data }, 'status of an attempt that was already given up');
       return null;
     }
+    this.settler.known.note(status.biz_opaque_callback_data ?? '', recipient.statusRank);
     const unsettled = recipient.status === 'queued' || recipient.status === 'sending';
     if (status.status === 'failed') {
       if (recipient.statusRank >= 2 || recipient.status === 'failed' || recipient.status === 'skipped') return null;
@@ -79,6 +82,7 @@ export class TrackingService {
       checkedRecipientFilter(this.deps.db, recipient._id, { attempt: recipient.attempt, rankBelow: rank }),
       { $set: { status: name, statusRank: rank, wamid: status.id, sentAt: recipient.sentAt ?? at, reason: null, errorCode: null }, $push: { timeline: { status: name, at, detail: unsettled ? 'confirmed by its status webhook' : null } } },
     );
+    this.settler.known.note(status.biz_opaque_callback_data ?? '', rank);
     if (unsettled) {
       await this.lifecycle.rates.record(claim.campaignId, 1);
       await this.settler.rememberRecent(tenantId, [recipient]);
