@@ -57,11 +57,17 @@ export class WebhooksService {
   /** Which callback data `applyStoredStatuses` may be asked about (see `indexCallbacks`). */
   private readonly indexed: ((callback: string) => boolean)[] = [];
   private readonly writers = new Map<string, BatchWriter<WebhookEventDoc>>();
+  /** Per tenant, the pending marks of processed items, deleted together (see `clearMark`). */
+  private readonly clearers = new Map<string, BatchWriter<string>>();
+  /** Mark deletions not yet written: `idle` waits for them too. */
+  private readonly clearing = new Set<Promise<void>>();
   private readonly queue: KeyedWorkQueue;
   /** Webhook requests being verified and stored right now, and when they last were many. */
   private receiving = 0;
   private busySince = 0;
   private wakeTimer: NodeJS.Timeout | null = null;
+  /** When this process last pruned each tenant's stored webhooks. */
+  private readonly prunedAt = new Map<string, number>();
 
   constructor(
     private readonly db: Database,
@@ -155,13 +161,21 @@ export class WebhooksService {
   processLater(tenantItems: Map<string, WebhookItem[]>): void {
     for (const [tenantId, items] of tenantItems) {
       for (const item of [...items].sort((a, b) => rank(a) - rank(b) || timestamp(a) - timestamp(b))) {
-        this.queue.push(`${tenantId}/${orderKey(item)}`, () => this.processOne(tenantId, item), item.kind === 'message');
+        this.queue.push(
+          `${tenantId}/${orderKey(item)}`,
+          async () => {
+            await this.processOne(tenantId, item);
+          },
+          item.kind === 'message',
+        );
       }
     }
   }
 
-  idle(): Promise<void> {
-    return this.queue.idle();
+  /** Resolves once every item handed to `processLater` is processed and its mark deleted. */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    while (this.clearing.size > 0) await Promise.all([...this.clearing]);
   }
 
   /**
@@ -177,9 +191,28 @@ export class WebhooksService {
       .lean();
     const stored = await findByIds(this.db, this.events(tenantId), marks.map((mark) => mark._id));
     const found = new Set(stored.map((doc) => doc._id));
-    for (const mark of marks) if (!found.has(mark._id)) await this.pending(tenantId).deleteOne({ _id: mark._id });
+    await Promise.all(marks.filter((mark) => !found.has(mark._id)).map((mark) => this.clearMark(tenantId, mark._id)));
     await this.processAll(tenantId, stored.map((doc) => doc.item as WebhookItem));
     return stored.length;
+  }
+
+  /**
+   * Deletes what arrived more than `retentionMs` ago: stored items, their callback lookups, and
+   * the marks of items given up after 10 failed attempts. An item still waiting to be processed
+   * (an engine down for longer than that) is kept until it is. Runs at most every `everyMs` per
+   * tenant in this process; MongoDB answers from the `receivedAt` indexes, FerretDB reads the
+   * collections through, which is why it is not run more often.
+   */
+  async prune(tenantId: string, retentionMs: number, everyMs = 3600_000): Promise<{ events: number; callbacks: number; marks: number } | null> {
+    const last = this.prunedAt.get(tenantId);
+    if (last !== undefined && Date.now() - last < everyMs) return null;
+    this.prunedAt.set(tenantId, Date.now());
+    const before = new Date(Date.now() - retentionMs);
+    const marks = await this.pending(tenantId).deleteMany({ receivedAt: { $lt: before }, attempts: { $gte: 10 } });
+    const waiting = (await this.pending(tenantId).find({ receivedAt: { $lt: before } }, { _id: 1 }).lean()).map((mark) => mark._id);
+    const events = await this.events(tenantId).deleteMany({ receivedAt: { $lt: before }, ...(waiting.length > 0 ? { _id: { $nin: waiting } } : {}) });
+    const callbacks = await this.callbacks(tenantId).deleteMany({ receivedAt: { $lt: before }, ...(waiting.length > 0 ? { key: { $nin: waiting } } : {}) });
+    return { events: events.deletedCount, callbacks: callbacks.deletedCount, marks: marks.deletedCount };
   }
 
   /** Statuses whose callback data passes `accepts` are stored findable by it (applyStoredStatuses). */
@@ -219,7 +252,7 @@ export class WebhooksService {
         const callbacks = docs.flatMap((doc) => {
           const item = doc.item as WebhookItem;
           const callback = item.kind === 'status' ? item.status.biz_opaque_callback_data : undefined;
-          return item.kind === 'status' && callback && this.indexed.some((accepts) => accepts(callback)) ? [{ _id: callbackIdOf(callback, item.status.status), key: doc._id }] : [];
+          return item.kind === 'status' && callback && this.indexed.some((accepts) => accepts(callback)) ? [{ _id: callbackIdOf(callback, item.status.status), key: doc._id, receivedAt: doc.receivedAt }] : [];
         });
         if (callbacks.length > 0) await this.callbacks(tenantId).insertMany(callbacks, { ordered: false, lean: true }).catch(unlessOnlyDuplicates);
       });
@@ -231,20 +264,49 @@ export class WebhooksService {
   private async processAll(tenantId: string, items: WebhookItem[]): Promise<void> {
     // Inbound messages first, in their timestamp order; statuses after the sends they update.
     const ordered = [...items].sort((a, b) => rank(a) - rank(b) || timestamp(a) - timestamp(b));
-    for (const item of ordered) await this.processOne(tenantId, item);
+    const cleared: Promise<void>[] = [];
+    for (const item of ordered) {
+      const done = await this.processOne(tenantId, item);
+      if (done) cleared.push(done.cleared);
+    }
+    await Promise.all(cleared);
   }
 
-  private async processOne(tenantId: string, item: WebhookItem): Promise<void> {
+  /**
+   * Deletes a processed item's pending mark, together with the marks of other items processed
+   * meanwhile: one command for many instead of one round trip each (two per campaign message).
+   * Until it is written, a crash leaves the mark, and the sweep processes the item again, which
+   * changes nothing. Never rejects: a failed deletion is logged and left to the sweep.
+   */
+  private clearMark(tenantId: string, key: string): Promise<void> {
+    let clearer = this.clearers.get(tenantId);
+    if (!clearer) {
+      // One statement per mark, by primary key: FerretDB answers a filter on _id without scanning.
+      clearer = new BatchWriter(async (keys) => {
+        await this.pending(tenantId).bulkWrite(keys.map((_id) => ({ deleteMany: { filter: { _id } } })), { ordered: false });
+      });
+      this.clearers.set(tenantId, clearer);
+    }
+    const clearing: Promise<void> = clearer
+      .add([key])
+      .catch((error: unknown) => this.logger.warn({ err: error, tenantId, key }, 'deleting the pending mark of a processed webhook item failed; the sweep will see it'))
+      .finally(() => this.clearing.delete(clearing));
+    this.clearing.add(clearing);
+    return clearing;
+  }
+
+  /** Processes one item; once it is processed, its mark's deletion is under way (`cleared`). */
+  private async processOne(tenantId: string, item: WebhookItem): Promise<{ cleared: Promise<void> } | null> {
     try {
       const routed = this.routes.find((r) => r.kind === item.kind && r.accepts(item));
       for (const handler of routed ? [routed.handler] : (this.handlers.get(item.kind) ?? [])) await handler(tenantId, item);
-      // By primary key: FerretDB answers a filter on _id without scanning the collection.
-      await this.pending(tenantId).deleteOne({ _id: item.key });
+      return { cleared: this.clearMark(tenantId, item.key) };
     } catch (error) {
       this.logger.error({ err: error, tenantId, key: item.key }, 'webhook item processing failed');
       await this.pending(tenantId)
         .updateOne({ _id: item.key }, { $inc: { attempts: 1 }, $set: { lastError: String(error) } })
         .catch(() => undefined);
+      return null;
     }
   }
 }
