@@ -224,6 +224,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     const active = await activeTenants();
     for (const tenantId of active) {
       await webhooks.sweep(tenantId, 30_000);
+      await webhooks.prune(tenantId, config.webhookRetentionMs);
       await conversations.sweep(tenantId);
       await contacts.imports.failStalled(tenantId);
       await media.sweep(tenantId, 3600_000);

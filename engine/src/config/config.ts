@@ -65,6 +65,8 @@ const envSchema = z.object({
   CAMPAIGN_RATE_CARD: z.string().optional(),
   /** A running contact import whose engine has not reported for this long is marked failed (its engine went down). */
   CONTACT_IMPORT_STALL_SECONDS: z.coerce.number().min(1).default(120),
+  /** Stored webhook items (and their lookups) are deleted this many days after they arrived. */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().min(1).default(7),
 });
 
 export interface Config {
@@ -101,6 +103,7 @@ export interface Config {
   };
   jobsPollMs: number;
   contactImportStallMs: number;
+  webhookRetentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -160,5 +163,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     jobsPollMs: e.JOBS_POLL_MS,
     contactImportStallMs: e.CONTACT_IMPORT_STALL_SECONDS * 1000,
+    webhookRetentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
   };
 }

@@ -198,4 +198,25 @@ describe('WhatsApp webhook intake', () => {
     expect(await processed('st:wamid.other:sent'), 'another send is left to its own turn').to.equal(false);
     expect(await webhooks.applyStoredStatuses(tenant.id, [claim]), 'a processed status is not processed again').to.equal(0);
   });
+  it('prunes stored items older than the retention, keeping any still waiting to be processed', async () => {
+    const db = t.engine.db.tenant(tenant.id);
+    const [events, pending, callbacks] = [db.collection('webhook_events'), db.collection('webhook_pending'), db.collection('webhook_callbacks')];
+    const old = new Date(Date.now() - 8 * 86_400_000);
+    const recent = new Date(Date.now() - 86_400_000);
+    const item = (key: string) => ({ kind: 'event', item: { kind: 'event', key }, receivedAt: key.includes('recent') ? recent : old });
+    for (const key of ['ev:prune-old', 'ev:prune-dead', 'ev:prune-waiting', 'ev:prune-recent']) await events.insertOne({ _id: key as never, ...item(key) });
+    await pending.insertOne({ _id: 'ev:prune-dead' as never, receivedAt: old, attempts: 10, lastError: 'boom' });
+    await pending.insertOne({ _id: 'ev:prune-waiting' as never, receivedAt: old, attempts: 2, lastError: 'boom' });
+    await callbacks.insertOne({ _id: 'cb:prune-old|sent' as never, key: 'ev:prune-old', receivedAt: old });
+    await callbacks.insertOne({ _id: 'cb:prune-waiting|sent' as never, key: 'ev:prune-waiting', receivedAt: old });
+
+    const webhooks = t.engine.services.webhooks;
+    expect(await webhooks.prune(tenant.id, 7 * 86_400_000, 0)).to.deep.equal({ events: 2, callbacks: 1, marks: 1 });
+    const left = async (collection: typeof events, ids: string[]) => (await collection.find({ _id: { $in: ids as never[] } }).toArray()).map((doc) => String(doc._id)).sort();
+    expect(await left(events, ['ev:prune-old', 'ev:prune-dead', 'ev:prune-waiting', 'ev:prune-recent'])).to.deep.equal(['ev:prune-recent', 'ev:prune-waiting']);
+    expect(await left(pending, ['ev:prune-dead', 'ev:prune-waiting'])).to.deep.equal(['ev:prune-waiting']);
+    expect(await left(callbacks, ['cb:prune-old|sent', 'cb:prune-waiting|sent'])).to.deep.equal(['cb:prune-waiting|sent']);
+    expect(await webhooks.prune(tenant.id, 7 * 86_400_000), 'not again within the hour').to.equal(null);
+    await pending.deleteOne({ _id: 'ev:prune-waiting' as never });
+  });
 });

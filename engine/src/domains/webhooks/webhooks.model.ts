@@ -17,6 +17,7 @@ export const webhookEventSchema = new Schema<WebhookEventDoc>(
   },
   { collection: 'webhook_events', versionKey: false, minimize: false },
 );
+webhookEventSchema.index({ receivedAt: 1 });
 
 /**
  * A stored item not processed yet (`_id`: the item's), written with it and deleted once it is
@@ -49,15 +50,19 @@ webhookPendingSchema.index({ receivedAt: 1 });
 export interface WebhookCallbackDoc {
   _id: string;
   key: string;
+  /** When the item arrived, for pruning; absent on lookups stored before it was kept. */
+  receivedAt?: Date;
 }
 
 export const webhookCallbackSchema = new Schema<WebhookCallbackDoc>(
   {
     _id: { type: String, required: true },
     key: { type: String, required: true },
+    receivedAt: { type: Date },
   },
   { collection: 'webhook_callbacks', versionKey: false },
 );
+webhookCallbackSchema.index({ receivedAt: 1 });
 
 /** The statuses a send's callback data is indexed under. */
 export const CALLBACK_STATUSES = ['sent', 'delivered', 'read', 'played', 'failed'] as const;
