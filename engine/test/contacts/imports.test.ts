@@ -5,6 +5,7 @@ import { dropTestData, startTestEngine, type TestEngine } from '../support/harne
 import { addMember, onboardTenant, type TenantFixture } from '../support/fixtures.js';
 import type { ApiClient } from '../support/api-client.js';
 import { eventually } from '../support/whatsapp.js';
+import { PERSONS_PER_BATCH } from '../../src/domains/contacts/import-writer.js';
 import { importCsv, uploadCsv } from './import-client.js';
 
 type ErrorReply = { error: { code: string; message: string; details?: { line?: number; fields?: { field: string }[] } } };
@@ -221,7 +222,7 @@ describe('Contact imports', () => {
     // batch, already written, must still come to what a plan of the whole file would make.
     let report: Awaited<ReturnType<typeof importCsv>>;
     before(async () => {
-      const rows = Array.from({ length: 2100 }, (_, i) => `+55119${String(60000000 + i)},Person ${i},,,`);
+      const rows = Array.from({ length: PERSONS_PER_BATCH + 100 }, (_, i) => `+55119${String(60000000 + i)},Person ${i},,,`);
       rows[0] = '+5511960000000,Early Name,first,granted,2024-01-01T00:00:00Z';
       rows[1] = '+5511960000001,Opted Out,,revoked,2024-06-01T00:00:00Z';
       rows.push('(11) 96000-0000,Late Name,second,revoked,2024-06-01T00:00:00Z');
@@ -232,7 +233,7 @@ describe('Contact imports', () => {
     });
 
     it('counts each repeat as merged', () => {
-      expect(report.import.counts).to.deep.equal({ created: 2100, updated: 0, merged: 2, rejected: 0, consentKept: 0 });
+      expect(report.import.counts).to.deep.equal({ created: PERSONS_PER_BATCH + 100, updated: 0, merged: 2, rejected: 0, consentKept: 0 });
     });
 
     it("takes the later row's fields and tags, and records the consent change it makes as a change of its own", async () => {
@@ -242,7 +243,8 @@ describe('Contact imports', () => {
       expect(person.marketingConsent).to.equal('revoked');
       expect(person.consentHistory.map((e) => [e.from, e.to, (e.evidence as { row: number }).row])).to.deep.equal([
         ['unknown', 'granted', 2],
-        ['granted', 'revoked', 2102],
+        // The header is line 1, then the batch and a hundred more rows.
+        ['granted', 'revoked', PERSONS_PER_BATCH + 102],
       ]);
     });
 
