@@ -1,5 +1,6 @@
 import type { TemplateView } from '@parley/common';
 import { findByIds } from '../../platform/db/by-id.js';
+import { inTurn } from '../../platform/db/guarded.js';
 import type { OpenChannel } from '../channels/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import { findTemplate, templateMessage } from './campaign-template.js';
@@ -222,13 +223,18 @@ export class Dispatcher {
   /**
    * The winner's send may have been confirmed by a status webhook before the mark above landed
    * (the guard is checked apart from the write on FerretDB): such a recipient is settled, and
-   * gets back the status its confirmed rank stands for instead of waiting as unconfirmed.
+   * gets back the status its confirmed rank stands for instead of waiting as unconfirmed. Each is
+   * read again and written in its turn with the other writes of this process (see `inTurn`).
    */
   private async keepConfirmed(tenantId: string, ids: string[]): Promise<void> {
     const recipients = this.models.recipients(tenantId);
     const confirmed = (await findByIds(this.deps.db, recipients, ids, { status: 1, statusRank: 1 })).filter((r) => r.status === 'sending' && r.statusRank >= 1);
-    for (const recipient of confirmed) {
-      await recipients.updateOne(checkedRecipientFilter(this.deps.db, recipient._id, { statuses: ['sending'], rankBelow: recipient.statusRank + 1 }), { $set: { status: RANKED_STATUSES[recipient.statusRank] ?? 'read', claimedAt: null } });
+    for (const { _id } of confirmed) {
+      await inTurn(this.deps.db, recipients, _id, async () => {
+        const recipient = await recipients.findById(_id, { status: 1, statusRank: 1 }).lean();
+        if (recipient?.status !== 'sending' || recipient.statusRank < 1) return;
+        await recipients.updateOne(checkedRecipientFilter(this.deps.db, _id, { statuses: ['sending'], rankBelow: recipient.statusRank + 1 }), { $set: { status: RANKED_STATUSES[recipient.statusRank] ?? 'read', claimedAt: null } });
+      });
     }
   }
 
