@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { ConsentState, ImportCounts } from '@parley/common';
 import type { ImportRow, RowConsent, RowRejection } from './import-row.js';
 
