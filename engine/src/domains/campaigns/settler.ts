@@ -8,6 +8,19 @@ import { writeGuarded } from './recipient-writes.js';
 /** The last outcomes of a campaign; a person who resumes it starts a fresh window. */
 export const errorWindowKey = (campaignId: string): string => `cmperr:${campaignId}`;
 
+/** Adds outcomes (ARGV[2..]) to the window of ARGV[1] entries; returns its length and its failures. */
+const RECORD_OUTCOMES = `
+redis.call('LPUSH', KEYS[1], unpack(ARGV, 2))
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+redis.call('EXPIRE', KEYS[1], 86400)
+local window = redis.call('LRANGE', KEYS[1], 0, -1)
+local failures = 0
+for _, outcome in ipairs(window) do
+  if outcome == '1' then failures = failures + 1 end
+end
+return { #window, failures }
+`;
+
 /** Everyone still queued of a cancelled campaign is skipped, with the reason `cancelled`. */
 export async function skipQueuedAsCancelled(models: CampaignModels, tenantId: string, campaignId: string, at: Date): Promise<void> {
   await models.recipients(tenantId).updateMany({ campaignId, status: 'queued' }, { $set: { status: 'skipped', reason: 'cancelled' }, $push: { timeline: { status: 'skipped', at, detail: 'cancelled' } } });
@@ -110,15 +123,13 @@ export class Settler {
    */
   async recordOutcomes(tenantId: string, campaignId: string, outcomes: number[]): Promise<void> {
     if (outcomes.length === 0) return;
-    const key = errorWindowKey(campaignId);
     const { errorWindow, errorRate } = this.deps.settings;
-    const result = await this.deps.redis.multi().lpush(key, ...outcomes).ltrim(key, 0, errorWindow - 1).expire(key, 86_400).lrange(key, 0, -1).exec();
-    const last = result?.[3]?.[1];
-    const window = Array.isArray(last) ? last.map(Number) : [];
-    if (window.length < errorWindow) return;
-    const failures = window.filter((n) => n === 1).length;
-    if (failures / window.length > errorRate) {
-      await this.lifecycle.autoPause(tenantId, campaignId, 'error_rate', `${failures} of the last ${window.length} messages failed, more than the ${Math.round(errorRate * 100)}% allowed. Check why in the failed recipients before resuming.`);
+    // Counted in Redis: the window comes back as two numbers, not as its every entry for every
+    // delivered message.
+    const [known, failures] = (await this.deps.redis.eval(RECORD_OUTCOMES, 1, errorWindowKey(campaignId), errorWindow, ...outcomes)) as [number, number];
+    if (known < errorWindow) return;
+    if (failures / known > errorRate) {
+      await this.lifecycle.autoPause(tenantId, campaignId, 'error_rate', `${failures} of the last ${known} messages failed, more than the ${Math.round(errorRate * 100)}% allowed. Check why in the failed recipients before resuming.`);
     }
   }
 
