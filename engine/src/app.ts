@@ -67,6 +67,8 @@ export interface Engine {
   };
   /** Runs the crash-recovery sweep once for every tenant (the periodic sweeper does it too). */
   sweep(): Promise<void>;
+  /** Resolves once every tenant has the collections and indexes this version declares (see `Database.upgradeTenant`). */
+  tenantsUpgraded: Promise<void>;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -218,6 +220,13 @@ export async function createEngine(config: Config): Promise<Engine> {
   });
   handleRequest = app;
   await db.ensurePlatformIndexes();
+  // Collections and indexes a new version added reach the tenants provisioned before it.
+  const upgraded = (async () => {
+    for (const tenant of await tenants.list()) {
+      const created = await db.upgradeTenant(tenant.id);
+      if (created > 0) logger.info({ tenantId: tenant.id, created }, 'created the collections and indexes this version added');
+    }
+  })().catch((error: unknown) => logger.error({ err: error }, 'upgrading tenant databases failed; the next start tries again'));
 
   const activeTenants = async () => (await tenants.list()).filter((tenant) => tenant.status === 'active').map((tenant) => tenant.id);
   const sweepAll = async () => {
@@ -246,6 +255,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     socketEvents: realtime.events,
     services: { auth, tenants, users, invitations, audit, mailer, channels, customers, contacts, webhooks, conversations, tickets, quotations, reviews, bot, notifications, templates, media, campaigns },
     sweep: sweepAll,
+    tenantsUpgraded: upgraded,
     listen: () =>
       new Promise((resolve) => {
         server.listen(config.port, config.host, () => {
@@ -260,6 +270,7 @@ export async function createEngine(config: Config): Promise<Engine> {
       await jobs.stop();
       await webhooks.idle();
       await contacts.imports.idle();
+      await upgraded;
       await realtime.io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await bot.close();

@@ -80,6 +80,33 @@ export class Database {
   }
 
   /**
+   * Creates what this version declares and a tenant's database lacks: collections and indexes
+   * added since it was provisioned (an upgrade). Reads what exists first, so that a database that
+   * has everything is only read. Returns how many collections and indexes it created.
+   */
+  async upgradeTenant(tenantId: string): Promise<number> {
+    const connection = this.tenant(tenantId);
+    const collections = (await connection.db?.listCollections({}, { nameOnly: true }).toArray()) ?? [];
+    const existing = new Set(collections.map((c) => c.name));
+    let created = 0;
+    for (const [name, schema] of this.tenantSchemas) {
+      const model = connection.models[name] ?? connection.model(name, schema);
+      if (!existing.has(model.collection.collectionName)) {
+        await this.createCollection(model);
+        created += 1;
+        continue;
+      }
+      const have = new Set((await model.collection.listIndexes().toArray()).map((index) => JSON.stringify(index.key)));
+      for (const [fields, options] of model.schema.indexes()) {
+        if ((!this.guardsOnServer && !options.unique) || have.has(JSON.stringify(fields))) continue;
+        await model.collection.createIndex(fields as Record<string, 1 | -1>, options as Record<string, unknown>);
+        created += 1;
+      }
+    }
+    return created;
+  }
+
+  /**
    * Creates a collection with the indexes its schema declares. FerretDB 1.x answers every query
    * but an `_id` lookup by reading the whole collection, indexes or not, while each index costs
    * SQLite a JSON extraction on every insert and update of the document. There only the unique
