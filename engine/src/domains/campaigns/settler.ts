@@ -4,7 +4,6 @@ import { ACTIVE_STATUSES, claimIdOf, type RecipientDoc } from './campaigns.model
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { updateFor, type Verdict } from './outcomes.js';
 import { writeGuarded } from './recipient-writes.js';
-import { BatchWriter } from '../../platform/db/batch-writer.js';
 
 /** The last outcomes of a campaign; a person who resumes it starts a fresh window. */
 export const errorWindowKey = (campaignId: string): string => `cmperr:${campaignId}`;
@@ -66,8 +65,6 @@ export class KnownRanks {
  */
 export class Settler {
   readonly known = new KnownRanks();
-  /** Per campaign, the outcomes waiting for the failure window (see `recordOutcomes`). */
-  private readonly outcomeWriters = new Map<string, BatchWriter<number>>();
 
   constructor(
     private readonly deps: CampaignsDeps,
@@ -122,22 +119,13 @@ export class Settler {
    * Keeps the last N known fates (1 failed, 0 delivered) in Redis, shared by every process, and
    * pauses the campaign when more than the configured share failed (only once N are known). A
    * message counts once, when its fate is known: `sent` is not one, since most failures arrive
-   * as a `failed` status after it. Outcomes recorded while the campaign's last ones are being
-   * written go together in the next write (one round trip for many delivered statuses).
+   * as a `failed` status after it.
    */
   async recordOutcomes(tenantId: string, campaignId: string, outcomes: number[]): Promise<void> {
     if (outcomes.length === 0) return;
-    let writer = this.outcomeWriters.get(campaignId);
-    if (!writer) {
-      writer = new BatchWriter((batch) => this.pushOutcomes(tenantId, campaignId, batch), 1000);
-      this.outcomeWriters.set(campaignId, writer);
-    }
-    await writer.add(outcomes);
-  }
-
-  private async pushOutcomes(tenantId: string, campaignId: string, outcomes: number[]): Promise<void> {
     const { errorWindow, errorRate } = this.deps.settings;
-    // Counted in Redis: the window comes back as two numbers, not as its every entry.
+    // Counted in Redis: the window comes back as two numbers, not as its every entry for every
+    // delivered message.
     const [known, failures] = (await this.deps.redis.eval(RECORD_OUTCOMES, 1, errorWindowKey(campaignId), errorWindow, ...outcomes)) as [number, number];
     if (known < errorWindow) return;
     if (failures / known > errorRate) {
