@@ -73,10 +73,7 @@ export class Database {
 
   /** Creates a tenant's database, its collections and indexes. Safe to run again. */
   async provisionTenant(tenantId: string): Promise<void> {
-    const connection = this.tenant(tenantId);
-    for (const [name, schema] of this.tenantSchemas) {
-      await this.createCollection(connection.models[name] ?? connection.model(name, schema));
-    }
+    await this.upgradeTenant(tenantId);
   }
 
   /**
@@ -97,9 +94,9 @@ export class Database {
         continue;
       }
       const have = new Set((await model.collection.listIndexes().toArray()).map((index) => JSON.stringify(index.key)));
-      for (const [fields, options] of model.schema.indexes()) {
-        if ((!this.guardsOnServer && !options.unique) || have.has(JSON.stringify(fields))) continue;
-        await model.collection.createIndex(fields as Record<string, 1 | -1>, options as Record<string, unknown>);
+      for (const [fields, options] of this.indexesKept(model)) {
+        if (have.has(JSON.stringify(fields))) continue;
+        await model.collection.createIndex(fields, options);
         created += 1;
       }
     }
@@ -107,20 +104,22 @@ export class Database {
   }
 
   /**
-   * Creates a collection with the indexes its schema declares. FerretDB 1.x answers every query
-   * but an `_id` lookup by reading the whole collection, indexes or not, while each index costs
-   * SQLite a JSON extraction on every insert and update of the document. There only the unique
-   * indexes are created, for the duplicates they refuse.
+   * The indexes of a schema this server gets. FerretDB 1.x answers every query but an `_id`
+   * lookup by reading the whole collection, indexes or not, while each index costs SQLite a JSON
+   * extraction on every insert and update of the document: there only the unique indexes, for
+   * the duplicates they refuse.
    */
-  private async createCollection(model: Pick<Model<unknown>, 'createCollection' | 'createIndexes' | 'collection' | 'schema'>): Promise<void> {
+  private indexesKept(model: Pick<Model<unknown>, 'schema'>): [Record<string, 1 | -1>, Record<string, unknown>][] {
+    return model.schema
+      .indexes()
+      .filter(([, options]) => this.guardsOnServer || options.unique)
+      .map(([fields, options]) => [fields as Record<string, 1 | -1>, options as Record<string, unknown>]);
+  }
+
+  /** Creates a collection with the indexes of its schema this server gets (`indexesKept`). */
+  private async createCollection(model: Pick<Model<unknown>, 'createCollection' | 'collection' | 'schema'>): Promise<void> {
     await model.createCollection().catch(ignoreAlreadyExists);
-    if (this.guardsOnServer) {
-      await model.createIndexes();
-      return;
-    }
-    for (const [fields, options] of model.schema.indexes()) {
-      if (options.unique) await model.collection.createIndex(fields as Record<string, 1 | -1>, options as Record<string, unknown>);
-    }
+    for (const [fields, options] of this.indexesKept(model)) await model.collection.createIndex(fields, options);
   }
 
   async dropTenant(tenantId: string): Promise<void> {
