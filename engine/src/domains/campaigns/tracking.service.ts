@@ -40,25 +40,26 @@ export class TrackingService {
    * Graph answer was lost: the status proves that attempt was accepted.
    */
   async applyStatus(tenantId: string, status: StatusUpdate): Promise<void> {
-    const claim = parseClaimId(status.biz_opaque_callback_data ?? '');
+    const claimId = status.biz_opaque_callback_data ?? '';
+    const claim = parseClaimId(claimId);
     if (!claim) return;
     const rank = STATUS_RANK[status.status];
-    if (rank !== undefined && this.settler.known.atLeast(status.biz_opaque_callback_data ?? '', rank)) return;
+    if (rank !== undefined && this.settler.known.atLeast(claimId, rank)) return;
     // Read, checked and written in one turn with the settler's writes of this recipient (see
     // `inTurn`); a failure's settlement runs after the turn, as it takes one of its own.
-    const failure = await inTurn(this.deps.db, this.models.recipients(tenantId), claim.recipientId, () => this.applyStatusInTurn(tenantId, claim, status));
+    const failure = await inTurn(this.deps.db, this.models.recipients(tenantId), claim.recipientId, () => this.applyStatusInTurn(tenantId, { ...claim, id: claimId }, status));
     if (failure) await this.settler.apply(tenantId, claim.campaignId, [failure]);
   }
 
   /** Applies a delivery status; returns the settlement a failure calls for. */
-  private async applyStatusInTurn(tenantId: string, claim: { recipientId: string; campaignId: string; attempt: number }, status: StatusUpdate): Promise<Settlement | null> {
+  private async applyStatusInTurn(tenantId: string, claim: { id: string; recipientId: string; campaignId: string; attempt: number }, status: StatusUpdate): Promise<Settlement | null> {
     const recipient = await this.models.recipients(tenantId).findById(claim.recipientId).lean();
     if (!recipient) return null;
     if (recipient.attempt !== claim.attempt) {
-      if (status.status !== 'failed') this.deps.logger.warn({ tenantId, claim: status.biz_opaque_callback_data }, 'status of an attempt that was already given up');
+      if (status.status !== 'failed') this.deps.logger.warn({ tenantId, claim: claim.id }, 'status of an attempt that was already given up');
       return null;
     }
-    this.settler.known.note(status.biz_opaque_callback_data ?? '', recipient.statusRank);
+    this.settler.known.note(claim.id, recipient.statusRank);
     const unsettled = recipient.status === 'queued' || recipient.status === 'sending';
     if (status.status === 'failed') {
       if (recipient.statusRank >= 2 || recipient.status === 'failed' || recipient.status === 'skipped') return null;
@@ -82,7 +83,7 @@ export class TrackingService {
       checkedRecipientFilter(this.deps.db, recipient._id, { attempt: recipient.attempt, rankBelow: rank }),
       { $set: { status: name, statusRank: rank, wamid: status.id, sentAt: recipient.sentAt ?? at, reason: null, errorCode: null }, $push: { timeline: { status: name, at, detail: unsettled ? 'confirmed by its status webhook' : null } } },
     );
-    this.settler.known.note(status.biz_opaque_callback_data ?? '', rank);
+    this.settler.known.note(claim.id, rank);
     if (unsettled) {
       await this.lifecycle.rates.record(claim.campaignId, 1);
       await this.settler.rememberRecent(tenantId, [recipient]);
