@@ -1,4 +1,17 @@
+import { createHash } from 'node:crypto';
 import mongoose, { type Connection, type Model, type Schema } from 'mongoose';
+
+/**
+ * Where a tenant database records what was done to it once: the declarations it was last brought
+ * up to (`_id: 'schema'`, see `upgradeTenant`) and the data changes of `onceForTenant`.
+ */
+const SCHEMA_MARKS = 'schema_marks';
+
+interface SchemaMarkDoc {
+  _id: string;
+  fingerprint?: string;
+  at: Date;
+}
 
 /**
  * One MongoDB client for the process; a platform database plus one database per tenant
@@ -78,29 +91,59 @@ export class Database {
 
   /**
    * Creates what this version declares and a tenant's database lacks: collections and indexes
-   * added since it was provisioned (an upgrade). Reads what exists first, so that a database that
-   * has everything is only read. Returns how many collections and indexes it created.
+   * added since it was provisioned (an upgrade), and an index whose uniqueness changed is made
+   * again. The database keeps a fingerprint of the declarations it was last brought up to
+   * (`schema_marks`), so that at each start a tenant that is up to date costs one read, not a
+   * listing of every collection's indexes. Returns how many collections and indexes it created.
    */
   async upgradeTenant(tenantId: string): Promise<number> {
     const connection = this.tenant(tenantId);
+    const models = [...this.tenantSchemas].map(([name, schema]) => connection.models[name] ?? connection.model(name, schema));
+    const fingerprint = this.schemaFingerprint(models);
+    const marks = connection.collection<SchemaMarkDoc>(SCHEMA_MARKS);
+    if ((await marks.findOne({ _id: 'schema' }))?.fingerprint === fingerprint) return 0;
     const collections = (await connection.db?.listCollections({}, { nameOnly: true }).toArray()) ?? [];
     const existing = new Set(collections.map((c) => c.name));
     let created = 0;
-    for (const [name, schema] of this.tenantSchemas) {
-      const model = connection.models[name] ?? connection.model(name, schema);
+    for (const model of models) {
       if (!existing.has(model.collection.collectionName)) {
         await this.createCollection(model);
         created += 1;
         continue;
       }
-      const have = new Set((await model.collection.listIndexes().toArray()).map((index) => JSON.stringify(index.key)));
+      const have = new Map((await model.collection.listIndexes().toArray()).map((index) => [JSON.stringify(index.key), index]));
       for (const [fields, options] of this.indexesKept(model)) {
-        if (have.has(JSON.stringify(fields))) continue;
+        const index = have.get(JSON.stringify(fields));
+        if (index && Boolean(index.unique) === Boolean(options.unique)) continue;
+        if (index) await model.collection.dropIndex(String(index.name));
         await model.collection.createIndex(fields, options);
         created += 1;
       }
     }
+    await marks.replaceOne({ _id: 'schema' }, { fingerprint, at: new Date() }, { upsert: true });
     return created;
+  }
+
+  /**
+   * Runs a change of a tenant's data that is needed once (stored documents brought to a newer
+   * shape), unless the tenant's database is marked as having had it. `change` must be safe to run
+   * twice: two processes may both run it before either has marked it.
+   */
+  async onceForTenant(tenantId: string, name: string, change: () => Promise<unknown>): Promise<boolean> {
+    const marks = this.tenant(tenantId).collection<SchemaMarkDoc>(SCHEMA_MARKS);
+    const _id = `once:${name}`;
+    if (await marks.findOne({ _id })) return false;
+    await change();
+    await marks.replaceOne({ _id }, { at: new Date() }, { upsert: true });
+    return true;
+  }
+
+  /** What a tenant database is declared to hold on this server: its collections and the indexes `indexesKept` gives them. */
+  private schemaFingerprint(models: Pick<Model<unknown>, 'collection' | 'schema'>[]): string {
+    const declared = models.map((model) => [model.collection.collectionName, this.indexesKept(model).map(([fields, options]) => [fields, Boolean(options.unique)])]);
+    return createHash('sha256')
+      .update(JSON.stringify(declared.sort(([a], [b]) => String(a).localeCompare(String(b)))))
+      .digest('hex');
   }
 
   /**
