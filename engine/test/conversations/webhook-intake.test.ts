@@ -209,6 +209,9 @@ describe('WhatsApp webhook intake', () => {
     await pending.insertOne({ _id: 'ev:prune-waiting' as never, receivedAt: old, attempts: 2, lastError: 'boom' });
     await callbacks.insertOne({ _id: 'cb:prune-old|sent' as never, key: 'ev:prune-old', receivedAt: old });
     await callbacks.insertOne({ _id: 'cb:prune-waiting|sent' as never, key: 'ev:prune-waiting', receivedAt: old });
+    // A lookup stored before lookups carried their time, in a database not yet marked as having had them stamped.
+    await callbacks.insertOne({ _id: 'cb:prune-legacy|sent' as never, key: 'ev:prune-legacy' });
+    await db.collection('schema_marks').deleteOne({ _id: 'once:webhook-callbacks-received-at' as never });
 
     const webhooks = t.engine.services.webhooks;
     expect(await webhooks.prune(tenant.id, 7 * 86_400_000, 0)).to.deep.equal({ events: 2, callbacks: 1, marks: 1 });
@@ -216,7 +219,14 @@ describe('WhatsApp webhook intake', () => {
     expect(await left(events, ['ev:prune-old', 'ev:prune-dead', 'ev:prune-waiting', 'ev:prune-recent'])).to.deep.equal(['ev:prune-recent', 'ev:prune-waiting']);
     expect(await left(pending, ['ev:prune-dead', 'ev:prune-waiting'])).to.deep.equal(['ev:prune-waiting']);
     expect(await left(callbacks, ['cb:prune-old|sent', 'cb:prune-waiting|sent'])).to.deep.equal(['cb:prune-waiting|sent']);
+    const legacy = await callbacks.findOne({ _id: 'cb:prune-legacy|sent' as never });
+    expect(legacy?.receivedAt, 'a lookup without a time is kept and given the time of the prune').to.be.instanceOf(Date);
+    expect(Date.now() - (legacy?.receivedAt as Date).getTime()).to.be.below(60_000);
     expect(await webhooks.prune(tenant.id, 7 * 86_400_000), 'not again within the hour').to.equal(null);
     await pending.deleteOne({ _id: 'ev:prune-waiting' as never });
+    // A retention period after that time, it goes like the others.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await webhooks.prune(tenant.id, 1, 0);
+    expect(await left(callbacks, ['cb:prune-legacy|sent', 'cb:prune-waiting|sent'])).to.deep.equal([]);
   });
 });

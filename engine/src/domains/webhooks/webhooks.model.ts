@@ -50,7 +50,10 @@ webhookPendingSchema.index({ receivedAt: 1 });
 export interface WebhookCallbackDoc {
   _id: string;
   key: string;
-  /** When the item arrived, for pruning; absent on lookups stored before it was kept. */
+  /**
+   * When the item arrived, for pruning. Lookups stored before it was kept get the time of the
+   * first prune that sees them, and go a retention period later.
+   */
   receivedAt?: Date;
 }
 

@@ -208,6 +208,8 @@ export class WebhooksService {
     if (last !== undefined && Date.now() - last < everyMs) return null;
     this.prunedAt.set(tenantId, Date.now());
     const before = new Date(Date.now() - retentionMs);
+    // Lookups stored before they carried their time count from the first prune that sees them.
+    await this.db.onceForTenant(tenantId, 'webhook-callbacks-received-at', () => this.callbacks(tenantId).updateMany({ receivedAt: { $exists: false } }, { $set: { receivedAt: new Date() } }));
     const marks = await this.pending(tenantId).deleteMany({ receivedAt: { $lt: before }, attempts: { $gte: 10 } });
     const waiting = (await this.pending(tenantId).find({ receivedAt: { $lt: before } }, { _id: 1 }).lean()).map((mark) => mark._id);
     const events = await this.events(tenantId).deleteMany({ receivedAt: { $lt: before }, ...(waiting.length > 0 ? { _id: { $nin: waiting } } : {}) });
