@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createEngine, ensureAccount, loadConfig, TEST_COST, type Engine } from '@parley/engine';
 import { createSimulator, type Simulator } from '../whatsapp-simulator/index.js';
@@ -7,6 +8,8 @@ import { createSimulator, type Simulator } from '../whatsapp-simulator/index.js'
 /** A simulator reached over HTTP only, as the engine reaches Meta. */
 export interface SimulatorEndpoint {
   url: string;
+  /** CPU seconds the simulator's process has used (user and system), from /proc on Linux, else NaN. */
+  cpuSeconds(): number;
   close(): Promise<void>;
 }
 
@@ -16,7 +19,7 @@ const simulatorMain = fileURLToPath(new URL('../whatsapp-simulator/main.ts', imp
  * The simulator in a process of its own (`npm run simulator`), so that the engine's event loop
  * is not the one that also plays WhatsApp: Meta's work does not run inside Parley.
  */
-async function simulatorProcess(webhookUrl: string): Promise<SimulatorEndpoint> {
+export async function simulatorProcess(webhookUrl: string): Promise<SimulatorEndpoint> {
   const child = spawn(process.execPath, ['--import=tsx', simulatorMain], {
     env: { ...process.env, WA_SIM_PORT: '0', WA_SIM_HOST: '127.0.0.1', WA_SIM_WEBHOOK_URL: webhookUrl, WA_SIM_SEED: 'bench' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,6 +39,7 @@ async function simulatorProcess(webhookUrl: string): Promise<SimulatorEndpoint> 
   });
   return {
     url,
+    cpuSeconds: () => processCpuSeconds(child.pid),
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -43,6 +47,16 @@ async function simulatorProcess(webhookUrl: string): Promise<SimulatorEndpoint> 
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** CPU seconds of a process by its id: utime and stime of /proc/<pid>/stat, in clock ticks of 1/100 s. */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /**

@@ -1,14 +1,18 @@
 import { customerIdOf, phoneIdentityKey, type Engine } from '@parley/engine';
 
+/** The benchmarks' marketing template, as the simulator's control API creates it (approved). */
+export const benchTemplate = { wabaId: '200000000000001', name: 'bench_offer', language: 'en', category: 'MARKETING', components: [{ type: 'BODY', text: 'Hi {{1}}, fibre is on sale.', example: { body_text: [['Ana']] } }] };
+
+/** Creates the bench template, approved, at a simulator. */
+export async function approveBenchTemplate(simUrl: string): Promise<void> {
+  await fetch(`${simUrl}/__sim/templates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(benchTemplate) });
+}
+
 /** A marketing template approved at the simulator and synced, and N consenting customers. */
 export async function campaignFixture(engine: Engine, sim: { url: string }, tenantId: string, recipients: number): Promise<{ templateId: string; adminId: string }> {
-  await fetch(`${sim.url}/__sim/templates`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ wabaId: '200000000000001', name: 'bench_offer', language: 'en', category: 'MARKETING', components: [{ type: 'BODY', text: 'Hi {{1}}, fibre is on sale.', example: { body_text: [['Ana']] } }] }),
-  });
+  await approveBenchTemplate(sim.url);
   const templates = await engine.services.templates.sync(tenantId);
-  const template = templates.find((t) => t.name === 'bench_offer');
+  const template = templates.find((t) => t.name === benchTemplate.name);
   if (!template) throw new Error('the bench template was not synced');
   await seedContacts(engine, tenantId, recipients, (i) => `9198${String(10_000_000 + i)}`);
   const admins = await engine.services.users.list(tenantId);
