@@ -145,6 +145,11 @@ describe('Campaigns in the browser', function () {
     expect(await count(page, 'funnel-stage', 'sent')).to.equal(CONTACTS);
     expect(wa.sends().filter((send) => send.templateName === TEMPLATE && send.waId !== OWN_WA_ID)).to.have.length(CONTACTS);
     await page.locator('[data-testid="campaign-detail"][data-status="completed"]').waitFor({ timeout: 30_000 });
+    // No budget cap was set: what was spent is counted all the same, and is what the launch estimated.
+    const done = (await marketer.get<CampaignView>(`/api/campaigns/${campaignId}`)).body;
+    expect(done.estimate?.total).to.be.above(0);
+    expect(done.spent).to.be.closeTo(done.estimate?.total ?? 0, 1e-9);
+    await page.getByTestId('campaign-budget-spent').getByText(String(Number(done.spent.toFixed(2)))).waitFor();
     await shot(page, 'campaigns-06-detail-desktop');
   });
 

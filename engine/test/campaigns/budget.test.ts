@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Redis } from 'ioredis';
 import type { CampaignView, TemplateView } from '@parley/common';
 import { startTestEngine, type TestEngine } from '../support/harness.js';
 import { addMember, type TenantFixture } from '../support/fixtures.js';
@@ -51,5 +52,29 @@ describe('Campaign budget raises', function () {
     const raised = await marketer.patch<CampaignView>(`/api/campaigns/${campaign.id}`, { budgetCap: Number((rate * 6).toFixed(6)) });
     expect(raised.status).to.equal(200);
     expect(raised.body).to.deep.include({ status: 'paused', budgetCap: Number((rate * 6).toFixed(6)), spent: paused.spent });
+  });
+
+  it('counts the spend of a campaign without a cap, and keeps it once finished for when Redis has let it go', async () => {
+    const card = await marketer.get<{ rates: { country: string; marketing: number }[] }>('/api/campaigns/rate-card');
+    const rate = card.body.rates.find((r) => r.country === 'IN')?.marketing ?? 0;
+    const listId = await contactList(t, tenant, 'Uncapped', [5100, 5101, 5102]);
+    const campaign = await launched(tenant, template.id, { audience: { listIds: [listId], allConsenting: false, segmentId: null }, budgetCap: null }, marketer);
+    const completed = await campaignIn(tenant, campaign.id, ['completed']);
+    expect(completed.budgetCap).to.equal(null);
+    expect(completed.spent).to.be.closeTo(rate * 3, 1e-9);
+    const stored = await t.engine.services.campaigns.models.campaigns(tenant.id).findById(campaign.id).lean();
+    expect(stored?.spent).to.be.closeTo(rate * 3, 1e-9);
+
+    // Redis's reservations expire (90 days); the campaign document still says what it spent.
+    const redis = new Redis(t.engine.config.redisUrl);
+    try {
+      const keys = await redis.keys(`${t.engine.config.dbPrefix}:cmpspend:*${campaign.id}`);
+      expect(keys).to.have.length(2);
+      expect(await redis.ttl(keys.find((key) => key.includes(':who:')) ?? ''), 'the set of who was paid for goes after a day').to.be.within(1, 86_400);
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    expect((await marketer.get<CampaignView>(`/api/campaigns/${campaign.id}`)).body.spent).to.be.closeTo(rate * 3, 1e-9);
   });
 });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ROOMS, type CampaignView, type PauseReason } from '@parley/common';
+import { FINISHED_CAMPAIGN_STATUSES, ROOMS, type CampaignView, type PauseReason } from '@parley/common';
 import { ActorHost } from '../../platform/actors/actor-host.js';
 import { campaignMachine, CAMPAIGN_MACHINE_VERSION, type CampaignEffect, type CampaignEvent } from './campaign.machine.js';
 import { countersOf, RateSeries, toCampaignView } from './campaign.views.js';
-import { spentOf } from './dispatch-gate.js';
+import { releaseSpend, spentOf } from './dispatch-gate.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 
 export const DISPATCH_JOB = 'campaign-dispatch';
@@ -75,7 +75,7 @@ export class CampaignLifecycle {
     const doc = await this.models.campaigns(tenantId).findById(campaignId).lean();
     if (!doc) return null;
     const counters = await countersOf(this.models, tenantId, campaignId);
-    return toCampaignView(doc, counters, await this.rates.pace(campaignId, counters.queued), await spentOf(this.deps.redis, campaignId));
+    return toCampaignView(doc, counters, await this.rates.pace(campaignId, counters.queued), await spentOf(this.deps.redis, doc));
   }
 
   /**
@@ -143,12 +143,15 @@ export class CampaignLifecycle {
     await this.deps.redis.set(statusKey(campaignId), effect.status, 'EX', 30 * 86_400);
     const pause = effect.pause ? { ...effect.pause, at: new Date(effect.pause.at) } : null;
     const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+    // A finished campaign keeps what it spent, for when Redis's reservations have expired.
+    const finished = FINISHED_CAMPAIGN_STATUSES.includes(effect.status) ? { spent: await spentOf(this.deps.redis, { _id: campaignId, spent: null }) } : {};
     const doc = await this.models.campaigns(tenantId).findOneAndUpdate(
       { _id: campaignId },
-      { $set: { status: effect.status, pause, failure: effect.failure, startedAt: date(effect.startedAt), finishedAt: date(effect.finishedAt) } },
+      { $set: { status: effect.status, pause, failure: effect.failure, startedAt: date(effect.startedAt), finishedAt: date(effect.finishedAt), ...finished } },
       { returnDocument: 'after' },
     ).lean();
     if (!doc) return;
+    if ('spent' in finished) await releaseSpend(this.deps.redis, campaignId);
     await this.publish(tenantId, campaignId);
     const notice = NOTICES[effect.status];
     if (!notice) return;

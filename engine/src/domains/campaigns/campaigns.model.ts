@@ -13,6 +13,8 @@ export interface CampaignDoc {
   timeZone: string;
   throughputCap: number;
   budgetCap: number | null;
+  /** What it spent, kept when it finished; while it runs the spend is counted in Redis (`spentOf`). */
+  spent?: number | null;
   estimate: CostEstimate | null;
   phoneNumberId: string | null;
   status: CampaignStatus;
@@ -37,6 +39,7 @@ export const campaignSchema = new Schema<CampaignDoc>(
     timeZone: { type: String, default: 'UTC' },
     throughputCap: { type: Number, required: true },
     budgetCap: { type: Number, default: null },
+    spent: { type: Number, default: null },
     estimate: { type: Schema.Types.Mixed, default: null },
     phoneNumberId: { type: String, default: null },
     status: { type: String, required: true },

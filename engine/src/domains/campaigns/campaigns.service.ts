@@ -37,7 +37,7 @@ export class CampaignsService {
       docs.map(async (doc) => {
         const counted = counters.get(String(doc._id));
         if (!counted) return toCampaignView(doc, emptyCounters(), { perSecond: 0, etaSeconds: null });
-        return toCampaignView(doc, counted, await this.lifecycle.rates.pace(String(doc._id), counted.queued), await spentOf(this.deps.redis, String(doc._id)));
+        return toCampaignView(doc, counted, await this.lifecycle.rates.pace(String(doc._id), counted.queued), await spentOf(this.deps.redis, doc));
       }),
     );
   }
@@ -106,7 +106,7 @@ export class CampaignsService {
    */
   private async changeBudget(tenantId: string, doc: CampaignDoc, budgetCap: number | null, actor: Actor): Promise<CampaignView> {
     if (!['scheduled', 'running', 'paused'].includes(doc.status)) throw new AppError('CONFLICT', `The budget of a ${doc.status} campaign cannot be changed`);
-    const spent = await spentOf(this.deps.redis, String(doc._id));
+    const spent = await spentOf(this.deps.redis, doc);
     if (budgetCap !== null && budgetCap < spent) {
       throw AppError.validation([{ field: 'body.budgetCap', message: `is below the ${spent} ${this.deps.rateCard.currency} this campaign has already spent` }]);
     }

@@ -42,16 +42,28 @@ const MICROS = 1_000_000;
 const micros = (amount: number): number => Math.round(amount * MICROS);
 const spendKeys = (campaignId: string): string[] => [`cmpspend:micros:${campaignId}`, `cmpspend:who:${campaignId}`];
 
-/** What the budget has reserved so far (messages sent or being sent), in the rate card's currency. */
-export async function spentOf(redis: Redis, campaignId: string): Promise<number> {
-  const [key] = spendKeys(campaignId);
-  return key ? Number((await redis.get(key)) ?? 0) / MICROS : 0;
+/**
+ * What the campaign has spent (messages sent or being sent, at the rate card's prices), in the
+ * rate card's currency: Redis's reservations, or once they have expired the total the campaign
+ * document kept when it finished.
+ */
+export async function spentOf(redis: Redis, campaign: { _id: CampaignDoc['_id'] | string; spent?: number | null }): Promise<number> {
+  const [key] = spendKeys(String(campaign._id));
+  const reserved = key ? await redis.get(key) : null;
+  return reserved === null ? (campaign.spent ?? 0) : Number(reserved) / MICROS;
+}
+
+/** A finished campaign admits nobody again: the set of who was paid for is let go after a day. */
+export async function releaseSpend(redis: Redis, campaignId: string): Promise<void> {
+  const [, who] = spendKeys(campaignId);
+  if (who) await redis.expire(who, 86_400);
 }
 
 /**
  * Reserves each recipient's cost (millionths) once, in queue order, while the total stays within
- * the cap; a recipient reserved before (another process's run of the same batch, a message held
- * back and sent again) costs nothing more. Returns a flag per recipient, then the total spent.
+ * the cap (a negative cap: no cap, the spend is only counted); a recipient reserved before
+ * (another process's run of the same batch, a message held back and sent again) costs nothing
+ * more. Returns a flag per recipient, then the total spent.
  */
 const SPEND = `
 local spent = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -61,7 +73,7 @@ local out = {}
 for i = 2, #ARGV, 2 do
   if redis.call('SISMEMBER', KEYS[2], ARGV[i]) == 1 then
     out[#out + 1] = 1
-  elseif not full and spent + tonumber(ARGV[i + 1]) <= cap then
+  elseif not full and (cap < 0 or spent + tonumber(ARGV[i + 1]) <= cap) then
     spent = spent + tonumber(ARGV[i + 1])
     redis.call('SADD', KEYS[2], ARGV[i])
     out[#out + 1] = 1
@@ -149,12 +161,14 @@ export class DispatchGate {
   /**
    * Spend is reserved in Redis, atomically for every process, as recipients are admitted; the
    * campaign stops before passing its cap. Amounts are whole millionths, so that a cap of N times
-   * a rate covers exactly N messages.
+   * a rate covers exactly N messages. A campaign without a cap counts its spend all the same: it
+   * is shown, and a cap set later starts from it.
    */
   private async withinBudget(campaign: CampaignDoc, template: TemplateSummary, due: RecipientDoc[]): Promise<{ sendable: RecipientDoc[]; pause: { reason: PauseReason; message: string } | null }> {
-    if (campaign.budgetCap === null || due.length === 0) return { sendable: due, pause: null };
+    if (due.length === 0) return { sendable: due, pause: null };
     const costs = due.flatMap((r) => [r._id, micros(rateOf(this.deps.rateCard, r.country, template.category))]);
-    const result = await this.deps.redis.eval(SPEND, 2, ...spendKeys(String(campaign._id)), micros(campaign.budgetCap), ...costs);
+    const cap = campaign.budgetCap === null ? -1 : micros(campaign.budgetCap);
+    const result = await this.deps.redis.eval(SPEND, 2, ...spendKeys(String(campaign._id)), cap, ...costs);
     const flags = Array.isArray(result) ? result.map(Number) : [];
     const spent = flags.pop() ?? 0;
     const sendable = due.filter((_, i) => flags[i] === 1);
