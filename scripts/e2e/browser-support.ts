@@ -120,7 +120,8 @@ export async function fill(page: Page, testId: string, value: string): Promise<v
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+  // Transitions run to their end first: a shot right after a click shows where the page settles.
+  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true, animations: 'disabled' });
 }
 
 /** Opens a naive-ui select and picks the first option with this text. */
