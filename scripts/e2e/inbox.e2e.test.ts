@@ -83,6 +83,10 @@ describe('Live inbox in the browser', function () {
     expect(received.type).to.equal('text');
     await suite.support.whatsapp.eventually(async () => ['delivered', 'read'].includes((await outbound(agent, reply).getAttribute('data-status')) ?? ''), 'the delivered ticks');
     await shot(agent, 'inbox-03-replied');
+    // A long preview is cut inside the row: its time stays in view.
+    const listRow = await agent.getByTestId('conversation-row').first().boundingBox();
+    const rowTime = await agent.getByTestId('conversation-row').first().locator('.row__when').boundingBox();
+    expect(listRow && rowTime && rowTime.x + rowTime.width <= listRow.x + listRow.width, 'the row’s time inside the row').to.equal(true);
   });
 
   it('keeps internal notes inside Parley', async function () {
