@@ -115,7 +115,8 @@ export class Database {
       for (const [fields, options] of this.indexesKept(model)) {
         const index = have.get(JSON.stringify(fields));
         if (index && Boolean(index.unique) === Boolean(options.unique)) continue;
-        if (index) await model.collection.dropIndex(String(index.name));
+        // Another process starting at the same moment may have dropped it first.
+        if (index) await model.collection.dropIndex(String(index.name)).catch(ignoreCode(27));
         await model.collection.createIndex(fields, options);
         created += 1;
       }
@@ -180,8 +181,13 @@ export class Database {
   }
 }
 
-function ignoreAlreadyExists(error: unknown): void {
-  // 48 NamespaceExists: the collection is already there, which is what we wanted.
-  if (typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 48) return;
-  throw error;
+/** A catch handler that lets an error with this server code pass: the state it reports is the one wanted. */
+function ignoreCode(code: number): (error: unknown) => void {
+  return (error) => {
+    if (typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === code) return;
+    throw error;
+  };
 }
+
+/** 48 NamespaceExists: the collection is already there, which is what we wanted. */
+const ignoreAlreadyExists = ignoreCode(48);
