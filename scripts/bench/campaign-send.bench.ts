@@ -26,7 +26,7 @@ const PHONE_NUMBER_ID = '100000000000001';
 
 for (const cap of CAPS) {
   const bare = await barePipeline(cap);
-  process.stdout.write(`cap ${cap}/s, bare pipeline: ${bare.sent.toLocaleString()} sent in ${fmt(bare.seconds, 1)} s, ${fmt(bare.rate, 1)}/s = ${fmt(bare.rate / cap, 3)} of the cap; ${bare.webhooks.toLocaleString()} status webhooks answered; Graph refusals: ${bare.refused}; CPU: simulator ${fmt(bare.simulatorCores)} of a core, sender and receiver ${fmt(bare.clientCores)}\n`);
+  process.stdout.write(`cap ${cap}/s, bare pipeline: ${bare.sent.toLocaleString()} sent in ${fmt(bare.seconds, 1)} s, ${fmt(bare.rate, 1)}/s = ${fmt(bare.rate / cap, 3)} of the cap; ${bare.webhooks.toLocaleString()} status webhooks answered; Graph refusals: ${bare.refused}; CPU per message: simulator ${fmt(bare.simulatorMs)} ms, sender and receiver ${fmt(bare.clientMs)} ms (${fmt((bare.simulatorMs * cap) / 1000)} and ${fmt((bare.clientMs * cap) / 1000)} cores at the cap)\n`);
   const bench = await benchTenant({ simulator: 'process' });
   try {
     const { engine, sim, tenantId } = bench;
@@ -103,7 +103,7 @@ async function sendLog(url: string): Promise<{ sent: number; people: number; sec
  * of the bench template paced at the cap with the engine's HTTP client (undici, the same agent
  * settings), and a bare `node:http` server answering its status webhooks 200.
  */
-async function barePipeline(cap: number): Promise<Awaited<ReturnType<typeof sendLog>> & { webhooks: number; simulatorCores: number; clientCores: number }> {
+async function barePipeline(cap: number): Promise<Awaited<ReturnType<typeof sendLog>> & { webhooks: number; simulatorMs: number; clientMs: number }> {
   let webhooks = 0;
   const receiver = createServer((req, res) => {
     req.resume();
@@ -136,10 +136,10 @@ async function barePipeline(cap: number): Promise<Awaited<ReturnType<typeof send
     });
     // The statuses of the last sends.
     await sleep(3000);
-    const seconds = (performance.now() - start.at) / 1000;
     const client = process.cpuUsage(start.client);
-    const simulatorCores = (sim.cpuSeconds() - start.sim) / seconds;
-    return { ...(await sendLog(sim.url)), webhooks, simulatorCores, clientCores: (client.user + client.system) / 1e6 / seconds };
+    const log = await sendLog(sim.url);
+    const perMessage = (cpuSeconds: number) => (cpuSeconds * 1000) / Math.max(log.sent, 1);
+    return { ...log, webhooks, simulatorMs: perMessage(sim.cpuSeconds() - start.sim), clientMs: perMessage((client.user + client.system) / 1e6) };
   } finally {
     await sim.close();
     await agent.close();
