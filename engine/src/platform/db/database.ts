@@ -91,8 +91,8 @@ export class Database {
 
   /**
    * Creates what this version declares and a tenant's database lacks: collections and indexes
-   * added since it was provisioned (an upgrade), and an index whose uniqueness changed is made
-   * again. The database keeps a fingerprint of the declarations it was last brought up to
+   * added since it was provisioned (an upgrade), and an index that became unique is made again.
+   * The database keeps a fingerprint of the declarations it was last brought up to
    * (`schema_marks`), so that at each start a tenant that is up to date costs one read, not a
    * listing of every collection's indexes. Returns how many collections and indexes it created.
    */
@@ -114,7 +114,9 @@ export class Database {
       const have = new Map((await model.collection.listIndexes().toArray()).map((index) => [JSON.stringify(index.key), index]));
       for (const [fields, options] of this.indexesKept(model)) {
         const index = have.get(JSON.stringify(fields));
-        if (index && Boolean(index.unique) === Boolean(options.unique)) continue;
+        // Uniqueness is only ever added: an older version starting during a rolling upgrade must
+        // not take back what a newer one made unique.
+        if (index && (Boolean(index.unique) || !options.unique)) continue;
         // Another process starting at the same moment may have dropped it first.
         if (index) await model.collection.dropIndex(String(index.name)).catch(ignoreCode(27));
         await model.collection.createIndex(fields, options);
