@@ -41,10 +41,14 @@ export async function audienceQuery(models: AudienceModels, selection: AudienceS
   return { $and: parts };
 }
 
-/** How many match, and how many of those granted marketing consent. */
+/**
+ * How many match, and how many of those granted marketing consent: one pass over the matches,
+ * counted by consent state (FerretDB reads the whole collection for each query, so two counts
+ * would read it twice).
+ */
 export async function countWithConsent(customers: Model<CustomerDoc>, query: QueryFilter<CustomerDoc>): Promise<{ total: number; consenting: number }> {
-  const [total, consenting] = await Promise.all([customers.countDocuments(query), customers.countDocuments({ $and: [query, { marketingConsent: 'granted' }] })]);
-  return { total, consenting };
+  const byState = await customers.aggregate<{ _id: string | null; n: number }>([{ $match: query }, { $group: { _id: '$marketingConsent', n: { $sum: 1 } } }]);
+  return { total: byState.reduce((sum, state) => sum + state.n, 0), consenting: byState.find((state) => state._id === 'granted')?.n ?? 0 };
 }
 
 /**
