@@ -53,6 +53,14 @@ describe('Contacts API', () => {
     const temp = await marketer.post<ContactListView>('/api/contact-lists', { name: 'Temp' });
     const alice = (await search('?q=alice')).items[0];
     await marketer.post('/api/contacts/bulk', { ids: [alice?.id], addListIds: [temp.body.id] });
+    const empty = await marketer.post<ContactListView>('/api/contact-lists', { name: 'Empty' });
+    const counts = (await marketer.get<ContactListView[]>('/api/contact-lists')).body.map((list) => [list.name, list.memberCount]);
+    expect(counts, 'each list counts its own members, someone on two lists in both').to.deep.equal([
+      ['Best customers', 4],
+      ['Empty', 0],
+      ['Temp', 1],
+    ]);
+    expect((await marketer.request('DELETE', `/api/contact-lists/${empty.body.id}`)).status).to.equal(204);
     expect((await marketer.request('DELETE', `/api/contact-lists/${temp.body.id}`)).status).to.equal(204);
     expect((await search('?q=alice')).items[0]?.listIds).to.deep.equal([vipList.id]);
   });

@@ -12,10 +12,17 @@ export class ContactListsService {
     private readonly customers: (tenantId: string) => Model<CustomerDoc>,
   ) {}
 
+  /**
+   * Every list with its member count, counted in one pass over the members of any list (FerretDB
+   * reads the whole collection for each query, so a count per list would read it once per list).
+   */
   async list(tenantId: string): Promise<ContactListView[]> {
     const docs = await this.lists(tenantId).find().sort({ nameKey: 1 }).lean();
-    const counts = await Promise.all(docs.map((d) => this.customers(tenantId).countDocuments({ listIds: String(d._id) })));
-    return docs.map((d, i) => toListView(d, counts[i] ?? 0));
+    if (docs.length === 0) return [];
+    const ids = docs.map((d) => String(d._id));
+    const counted = await this.customers(tenantId).aggregate<{ _id: string; n: number }>([{ $match: { listIds: { $in: ids } } }, { $unwind: '$listIds' }, { $group: { _id: '$listIds', n: { $sum: 1 } } }]);
+    const counts = new Map(counted.map((c) => [c._id, c.n]));
+    return docs.map((d) => toListView(d, counts.get(String(d._id)) ?? 0));
   }
 
   async get(tenantId: string, id: string): Promise<ContactListDoc> {
