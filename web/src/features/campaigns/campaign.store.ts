@@ -33,11 +33,15 @@ export const useCampaignStore = defineStore('campaign', () => {
   let refresh: ReturnType<typeof setTimeout> | undefined;
   let wantedRecipient: string | null = null;
 
-  async function fetchRecipients(): Promise<void> {
+  /**
+   * One page of recipients. `quiet`: the periodic refresh while the campaign sends, which swaps
+   * the rows in place instead of dimming the table every few seconds.
+   */
+  async function fetchRecipients(quiet = false): Promise<void> {
     const id = openId;
     if (!id) return;
     const mine = ++recipientsTicket;
-    loading.recipients = true;
+    if (!quiet) loading.recipients = true;
     try {
       const page = await campaignsApi.recipients(id, { status: status.value ?? undefined, limit: PAGE_SIZE, after: cursor.value });
       if (mine !== recipientsTicket || id !== openId) return;
@@ -92,7 +96,7 @@ export const useCampaignStore = defineStore('campaign', () => {
     if (refresh === undefined) {
       refresh = setTimeout(() => {
         refresh = undefined;
-        void fetchRecipients().catch(reportError);
+        void fetchRecipients(true).catch(reportError);
       }, RECIPIENTS_REFRESH_MS);
     }
   }
