@@ -91,6 +91,21 @@ describe('Contacts audience port', () => {
     expect(await attr('not_exists', 'city')).to.deep.equal(['Bruno', 'Dan', 'Eva']);
   });
 
+  it('counts every kind of segment condition as its query finds it, and who of those consented', async () => {
+    const filters: SegmentFilter[] = [
+      { match: 'all', conditions: [{ field: 'tag', op: 'has_not', value: 'vip' }] },
+      { match: 'all', conditions: [{ field: 'consent', op: 'is_not', value: 'granted' }] },
+      { match: 'all', conditions: [{ field: 'attribute', key: 'plan', op: 'contains', value: 'FIBRE' }] },
+      { match: 'all', conditions: [{ field: 'attribute', key: 'city', op: 'not_exists', value: '' }] },
+      { match: 'any', conditions: [{ field: 'tag', op: 'has', value: 'fibre' }, { field: 'consent', op: 'is', value: 'granted' }] },
+    ];
+    for (const filter of filters) {
+      const found = await contacts.customers(a.id).find(segmentToQuery(filter)).lean();
+      const counted = await contacts.segmentsService.count(a.id, filter);
+      expect(counted, JSON.stringify(filter)).to.deep.equal({ total: found.length, consenting: found.filter((c) => c.marketingConsent === 'granted').length });
+    }
+  });
+
   it('ANDs conditions for "all" and ORs them for "any"', async () => {
     const conditions: SegmentFilter['conditions'] = [
       { field: 'tag', op: 'has', value: 'fibre' },
