@@ -1,4 +1,6 @@
-/** Small helpers shared by the benchmarks: percentiles and a steady-rate driver. */
+import { readFileSync } from 'node:fs';
+
+/** Small helpers shared by the benchmarks: percentiles, steady-rate and throughput drivers, a process's CPU. */
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -41,4 +43,14 @@ export async function throughput(total: number, concurrency: number, fire: (i: n
 
 export function verdict(ok: boolean, text: string): string {
   return `${ok ? 'MET' : 'NOT MET'}: ${text}`;
+}
+
+/** CPU seconds of a process by its id: utime and stime of /proc/<pid>/stat, in clock ticks of 1/100 s. */
+export function processCpuSeconds(pid: number | string | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createEngine, ensureAccount, loadConfig, TEST_COST, type Engine } from '@parley/engine';
 import { createSimulator, type Simulator } from '../whatsapp-simulator/index.js';
+import { processCpuSeconds } from './bench-support.js';
 
 /** A simulator reached over HTTP only, as the engine reaches Meta. */
 export interface SimulatorEndpoint {
@@ -47,16 +47,6 @@ export async function simulatorProcess(webhookUrl: string): Promise<SimulatorEnd
         child.kill('SIGTERM');
       }),
   };
-}
-
-/** CPU seconds of a process by its id: utime and stime of /proc/<pid>/stat, in clock ticks of 1/100 s. */
-function processCpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /**

@@ -10,10 +10,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { MongoClient, type Collection } from 'mongodb';
-import { fmt } from './bench-support.js';
+import { fmt, processCpuSeconds, throughput } from './bench-support.js';
 
 const COUNT = Number(process.env.BENCH_OPS ?? 8000);
 const BATCH = 50;
@@ -27,14 +26,7 @@ function serverCpu(uri: string): () => number {
   } catch {
     pid = undefined;
   }
-  return () => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return Number.NaN;
-    }
-  };
+  return () => (pid ? processCpuSeconds(pid) : Number.NaN);
 }
 
 interface RecipientLike {
@@ -62,16 +54,11 @@ const db = client.db(`bench${randomBytes(3).toString('hex')}_opcost`);
 
 /** Runs `fire(i)` for i < count with `concurrency` callers; server CPU ms per unit and units per second. */
 async function measure(count: number, concurrency: number, fire: (i: number) => Promise<unknown>): Promise<{ cpuMs: number; perSecond: number }> {
-  let next = 0;
   const before = cpu();
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await fire(next++);
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  return { cpuMs: ((cpu() - before) * 1000) / count, perSecond: count / seconds };
+  const perSecond = await throughput(count, concurrency, async (i) => {
+    await fire(i);
+  });
+  return { cpuMs: ((cpu() - before) * 1000) / count, perSecond };
 }
 
 try {
