@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   MEDIA_INCOMPLETE: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** An uploaded file is built past what Parley reads (zip entries, XML nesting, columns, rows, cell length). */
+  FILE_TOO_COMPLEX: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   /** WhatsApp (the Graph API) refused or failed a call that Parley made for the request. */
