@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   ACCOUNT_DEACTIVATED: 403,
   TENANT_SUSPENDED: 403,
   NO_TENANT_ACCESS: 403,
+  /** A state-changing request or a socket from a page that is not Parley's (cross-site request forgery). */
+  ORIGIN_REJECTED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   WINDOW_CLOSED: 409,
