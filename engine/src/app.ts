@@ -131,7 +131,7 @@ export async function createEngine(config: Config): Promise<Engine> {
   const graph = new GraphClient();
   const channels = new ChannelsService(db, config.encryptionKey, audit);
   const customers = new CustomersService(db);
-  const contacts = new ContactsService({ db, customers, realtime: realtime.emitter, notifications, logger, importStallMs: config.contactImportStallMs });
+  const contacts = new ContactsService({ db, customers, realtime: realtime.emitter, notifications, logger, importStallMs: config.contactImportStallMs, importLimits: config.contactImportLimits });
   const templates = new TemplatesService(db, channels, graph, audit, notifications, realtime.emitter);
   const media = new MediaService(db, channels, graph);
   const tickets = new TicketsService(db);

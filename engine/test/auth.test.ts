@@ -11,7 +11,7 @@ describe('Accounts and sessions', () => {
   let acme: TenantFixture;
 
   before(async () => {
-    t = await startTestEngine({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_MAX_FAILURES_PER_IP: '8', LOGIN_BLOCK_SECONDS: '120', TRUST_PROXY: 'true' });
+    t = await startTestEngine({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_MAX_FAILURES_PER_IP: '8', LOGIN_BLOCK_SECONDS: '120', TRUST_PROXY: 'loopback' });
     acme = await onboardTenant(t, 'acme');
   });
   after(async () => {

@@ -27,6 +27,15 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ ...valid, NODE_ENV: 'production' })).to.throw(ConfigError, /ENCRYPTION_KEY/);
   });
 
+  it('trusts no proxy unless told which, and refuses to trust every forwarded address', () => {
+    expect(loadConfig(valid).trustProxy).to.equal(0);
+    expect(loadConfig({ ...valid, TRUST_PROXY: '1' }).trustProxy).to.equal(1);
+    expect(loadConfig({ ...valid, TRUST_PROXY: '10.0.0.0/8, loopback, fd00::1' }).trustProxy).to.deep.equal(['10.0.0.0/8', 'loopback', 'fd00::1']);
+    for (const bad of ['true', '10.0.0.0/33', 'proxy.internal', '1.2.3.4/8/1']) {
+      expect(() => loadConfig({ ...valid, TRUST_PROXY: bad }), bad).to.throw(ConfigError, /TRUST_PROXY/);
+    }
+  });
+
   it('makes cookies Secure when the public URL is https', () => {
     expect(loadConfig({ ...valid, PUBLIC_URL: 'https://app.parley.example' }).cookieSecure).to.equal(true);
   });

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
+const MB = 1024 * 1024;
+
 const booleanish = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
@@ -65,6 +67,23 @@ const envSchema = z.object({
   CAMPAIGN_RATE_CARD: z.string().optional(),
   /** A running contact import whose engine has not reported for this long is marked failed (its engine went down). */
   CONTACT_IMPORT_STALL_SECONDS: z.coerce.number().min(1).default(120),
+  /** A contact file (CSV or .xlsx) as uploaded; 20 MB of CSV already holds several hundred thousand contacts. */
+  CONTACT_IMPORT_MAX_MB: z.coerce.number().min(1).max(1024).default(20),
+  /** Columns of a contact file (header or any row): a mapping names at most 57 of them. */
+  CONTACT_IMPORT_MAX_COLUMNS: z.coerce.number().int().min(1).max(16_384).default(200),
+  /** Rows of a contact file, the header aside. */
+  CONTACT_IMPORT_MAX_ROWS: z.coerce.number().int().min(1).default(1_000_000),
+  /** Characters in one cell of a contact file: Excel's own limit, so nothing made in Excel is refused. */
+  CONTACT_IMPORT_MAX_CELL_CHARS: z.coerce.number().int().min(1).default(32_767),
+  /**
+   * Bytes every entry of an .xlsx (a zip) really inflates to, counted while inflating: the sizes
+   * the zip declares are the sender's word and are not trusted.
+   */
+  XLSX_MAX_UNPACKED_MB: z.coerce.number().min(1).max(4096).default(200),
+  /** Entries of an .xlsx zip (Excel writes a dozen or so, plus one per sheet and picture). */
+  XLSX_MAX_ENTRIES: z.coerce.number().int().min(8).max(65_535).default(500),
+  /** Bytes of any one part held whole in memory while reading (shared strings, styles, the workbook, relationships). */
+  XLSX_MAX_PART_MB: z.coerce.number().min(1).max(1024).default(50),
   /** Stored webhook items (and their lookups) are deleted this many days after they arrived. */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().min(1).default(7),
 });
@@ -103,6 +122,13 @@ export interface Config {
   };
   jobsPollMs: number;
   contactImportStallMs: number;
+  contactImportLimits: {
+    maxBytes: number;
+    maxColumns: number;
+    maxRows: number;
+    maxCellChars: number;
+    xlsx: { maxUnpackedBytes: number; maxEntries: number; maxPartBytes: number };
+  };
   webhookRetentionMs: number;
 }
 
@@ -163,6 +189,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     jobsPollMs: e.JOBS_POLL_MS,
     contactImportStallMs: e.CONTACT_IMPORT_STALL_SECONDS * 1000,
+    contactImportLimits: {
+      maxBytes: Math.round(e.CONTACT_IMPORT_MAX_MB * MB),
+      maxColumns: e.CONTACT_IMPORT_MAX_COLUMNS,
+      maxRows: e.CONTACT_IMPORT_MAX_ROWS,
+      maxCellChars: e.CONTACT_IMPORT_MAX_CELL_CHARS,
+      xlsx: { maxUnpackedBytes: Math.round(e.XLSX_MAX_UNPACKED_MB * MB), maxEntries: e.XLSX_MAX_ENTRIES, maxPartBytes: Math.round(e.XLSX_MAX_PART_MB * MB) },
+    },
     webhookRetentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
   };
 }

@@ -13,7 +13,8 @@ import { authorize } from './route.js';
 
 export interface HttpAppOptions {
   logger: Logger;
-  trustProxy: boolean;
+  /** Hop count or trusted proxy addresses (see TRUST_PROXY in config.ts); 0 trusts no X-Forwarded-For. */
+  trustProxy: number | string[];
   secureCookies: boolean;
   authenticate: (token: string) => Promise<AuthContext | null>;
   /** Mounted before the JSON parser: webhooks need the raw bytes to check signatures. */
