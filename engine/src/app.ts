@@ -91,7 +91,7 @@ export async function createEngine(config: Config): Promise<Engine> {
   const cookie = { secure: config.cookieSecure, maxAgeSeconds: config.sessionTtlSeconds };
   const passwordCost = config.env === 'test' ? TEST_COST : PRODUCTION_COST;
   const audit = new AuditService(db);
-  const mailer = new Mailer(db, logger, config.smtp);
+  const mailer = new Mailer(db, logger, config.smtp, { key: config.encryptionKey, logBodies: config.env !== 'production' });
 
   let authenticate: (token: string) => Promise<Awaited<ReturnType<AuthService['resolve']>>> = async () => null;
   const realtime = createSocketServer(server, {

@@ -93,6 +93,16 @@ describe('Accounts and sessions', () => {
     await anonymous.login('forgetful@acme.test', 'a-brand-new-password');
   });
 
+  it('keeps the outbox unable to open an account: a reset link is stored sealed, never in clear', async () => {
+    await addMember(t, acme, 'sealed@acme.test', ['care_agent']);
+    await new ApiClient(t.url).post('/api/auth/password-reset', { email: 'sealed@acme.test' });
+    const mail = await t.engine.services.mailer.latestTo('sealed@acme.test', 'password_reset');
+    const token = tokenOf(/\S+\/reset-password\/\S+/.exec(mail?.text ?? '')?.[0] ?? '');
+    const stored = await t.engine.db.platform.collection('mail_outbox').find({ to: 'sealed@acme.test' }).toArray();
+    expect(stored.map((doc) => doc.kind).sort()).to.deep.equal(['invitation', 'password_reset']);
+    expect(JSON.stringify(stored)).not.to.contain(token).and.not.to.contain('reset-password').and.not.to.contain('/invite/');
+  });
+
   it('stops a deactivated member at once and refuses their next sign-in', async () => {
     const { client, userId } = await addMember(t, acme, 'leaver@acme.test', ['marketer']);
     const result = await acme.admin.post<{ status: string }>(`/api/users/${userId}/deactivate`);

@@ -2,6 +2,7 @@ import { Schema, type Model } from 'mongoose';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger/logger.js';
+import { decryptSecret, encryptSecret } from '../crypto/secrets.js';
 
 export interface Mail {
   to: string;
@@ -10,7 +11,12 @@ export interface Mail {
   kind: 'invitation' | 'password_reset';
 }
 
-interface OutboxDoc extends Mail {
+/**
+ * The body is stored sealed with the engine's encryption key (AES-256-GCM): invitation and reset
+ * mails carry live sign-in links, and whoever can read the database must not be able to use them.
+ */
+interface OutboxDoc extends Omit<Mail, 'text'> {
+  sealedText: string;
   createdAt: Date;
   sentAt: Date | null;
   error: string | null;
@@ -20,7 +26,7 @@ const outboxSchema = new Schema<OutboxDoc>(
   {
     to: { type: String, required: true },
     subject: { type: String, required: true },
-    text: { type: String, required: true },
+    sealedText: { type: String, required: true },
     kind: { type: String, required: true },
     createdAt: { type: Date, required: true },
     sentAt: { type: Date, default: null },
@@ -30,10 +36,18 @@ const outboxSchema = new Schema<OutboxDoc>(
 );
 outboxSchema.index({ to: 1, createdAt: -1 });
 
+export interface MailerOptions {
+  /** The engine's ENCRYPTION_KEY: seals mail bodies in the outbox. */
+  key: Buffer;
+  /** Without SMTP, write mail bodies (and their links) to the log: on a development machine only. */
+  logBodies: boolean;
+}
+
 /**
  * Every mail is first written to the platform's outbox (so nothing is lost and support can see
- * what was sent), then handed to SMTP when `SMTP_URL` is configured. Without SMTP, on a
- * development machine, the mail is written to the log so the link can be followed.
+ * what was sent, to whom and when), then handed to SMTP when `SMTP_URL` is configured. Without
+ * SMTP, on a development machine, the mail is written to the log so the link can be followed;
+ * in production its links never reach the log.
  */
 export class Mailer {
   private readonly outbox: Model<OutboxDoc>;
@@ -43,15 +57,17 @@ export class Mailer {
     db: Database,
     private readonly logger: Logger,
     smtp: { url: string | null; from: string },
+    private readonly options: MailerOptions,
   ) {
     this.outbox = db.definePlatformModel('MailOutbox', outboxSchema);
     this.transport = smtp.url ? nodemailer.createTransport(smtp.url, { from: smtp.from }) : null;
   }
 
   async send(mail: Mail): Promise<void> {
-    const doc = await this.outbox.create({ ...mail, createdAt: new Date(), sentAt: null, error: null });
+    const { text, ...envelope } = mail;
+    const doc = await this.outbox.create({ ...envelope, sealedText: encryptSecret(text, this.options.key), createdAt: new Date(), sentAt: null, error: null });
     if (!this.transport) {
-      this.logger.info({ mail: { to: mail.to, subject: mail.subject, kind: mail.kind }, text: mail.text }, 'mail (no SMTP configured)');
+      this.logger.info({ mail: envelope, ...(this.options.logBodies ? { text } : {}) }, 'mail (no SMTP configured)');
       return;
     }
     try {
@@ -66,6 +82,7 @@ export class Mailer {
 
   /** The latest mail to an address; used by the demo and tests to follow invitation links. */
   async latestTo(to: string, kind: Mail['kind']): Promise<Mail | null> {
-    return this.outbox.findOne({ to, kind }).sort({ createdAt: -1 }).lean();
+    const doc = await this.outbox.findOne({ to, kind }).sort({ createdAt: -1 }).lean();
+    return doc ? { to: doc.to, subject: doc.subject, kind: doc.kind, text: decryptSecret(doc.sealedText, this.options.key) } : null;
   }
 }
