@@ -6,6 +6,7 @@ import type { ApiClient } from '../support/api-client.js';
 import { cellText, readXlsxUpload, unpackedSize } from '../../src/domains/contacts/xlsx-read.js';
 import { importCsv, uploadCsv, XLSX_TYPE } from './import-client.js';
 import { oleFile, workbook } from './workbooks.js';
+import { LIMITS } from './zips.js';
 
 type ErrorReply = { error: { code: string; message: string; details?: { line?: number } } };
 
@@ -139,19 +140,19 @@ describe('Contact imports from Excel', function () {
     it('refuses a sheet whose text is over the limit with 413, however well it compresses', async () => {
       const rows = Array.from({ length: 200 }, (_, i) => [5511987650000 + i, 'x'.repeat(100)]);
       const file = await workbook([{ name: 'S', rows: [['phone', 'name'], ...rows] }]);
-      const refused = await readXlsxUpload(file, 10_000).then(
+      const refused = await readXlsxUpload(file, { ...LIMITS, maxBytes: 10_000 }).then(
         () => null,
         (error: unknown) => error,
       );
       expect(refused).to.have.property('code', 'PAYLOAD_TOO_LARGE');
       expect(refused).to.have.property('message').that.matches(/text of the first worksheet/);
-      expect((await readXlsxUpload(file, 100_000)).rowCount).to.equal(200);
+      expect((await readXlsxUpload(file, { ...LIMITS, maxBytes: 100_000 })).rowCount).to.equal(200);
     });
 
     it('refuses a workbook that unpacks to far more than the limit before unpacking it', async () => {
       const file = await workbook([{ name: 'S', rows: [['phone', 'note'], ...Array.from({ length: 500 }, (_, i) => [5511987650000 + i, `${'y'.repeat(200)} ${i}`])] }]);
       expect(unpackedSize(file)).to.be.above(100_000);
-      const refused = await readXlsxUpload(file, 5_000).then(
+      const refused = await readXlsxUpload(file, { ...LIMITS, xlsx: { ...LIMITS.xlsx, maxUnpackedBytes: 100_000 } }).then(
         () => null,
         (error: unknown) => error,
       );

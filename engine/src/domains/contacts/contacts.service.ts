@@ -13,6 +13,7 @@ import { ContactListsService } from './lists.service.js';
 import { SegmentsService } from './segments.service.js';
 import { ContactDirectory } from './directory.service.js';
 import { ImportsService } from './imports.service.js';
+import type { UploadLimits } from './upload-limits.js';
 
 export interface ContactsDeps {
   db: Database;
@@ -22,6 +23,8 @@ export interface ContactsDeps {
   logger: Logger;
   /** A running import whose engine has not said it is alive for this long is marked failed. */
   importStallMs: number;
+  /** What one uploaded contact file may hold (CONTACT_IMPORT_MAX_* and XLSX_MAX_* in config). */
+  importLimits: UploadLimits;
 }
 
 /**
@@ -47,6 +50,7 @@ export class ContactsService {
       ...deps,
       lists: this.listsService,
       stallMs: deps.importStallMs,
+      limits: deps.importLimits,
       defaultCountry: async (tenantId) => (await this.directory.getSettings(tenantId)).defaultCountry,
     });
   }

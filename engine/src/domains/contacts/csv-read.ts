@@ -1,9 +1,8 @@
 import { Readable } from 'node:stream';
 import { parse, type Parser } from 'csv-parse';
 import { AppError } from '../../platform/errors/app-error.js';
+import { MAX_HEADER_CHARS, SAMPLE_CELL_CHARS, tooComplex, type UploadLimits } from './upload-limits.js';
 
-/** Bigger files get 413: a CSV of this size already holds several hundred thousand contacts. */
-export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const SAMPLE_ROWS = 5;
 
 export interface CsvUpload {
@@ -49,14 +48,28 @@ export function tooLarge(subject: string, maxBytes: number): AppError {
   return new AppError('PAYLOAD_TOO_LARGE', `${subject} is larger than ${maxBytes / 1024 / 1024} MB: split it into smaller files`);
 }
 
-/** The header names the columns, each once; `line` is where it is in the file. */
-export function checkHeaders(headers: string[], line = 1): void {
+/** The header names the columns, each once and each short enough to map; `line` is where it is in the file. */
+export function checkHeaders(headers: string[], line: number, limits: Pick<UploadLimits, 'maxColumns'>): void {
   if (headers.every((h) => h === '')) throw badFile('The first line must name the columns', line);
+  if (headers.length > limits.maxColumns) throw tooComplex(`The header names ${headers.length} columns: a file may have at most ${limits.maxColumns}`, line);
   const seen = new Set<string>();
   for (const header of headers) {
+    if (header.length > MAX_HEADER_CHARS) throw badFile(`A column name is longer than ${MAX_HEADER_CHARS} characters`, line);
     if (header !== '' && seen.has(header)) throw badFile(`The column "${header}" appears twice in the header`, line);
     seen.add(header);
   }
+}
+
+/** A row as the preview shows it: long cells cut, so the stored import stays small whatever the file holds. */
+export function sampleRow(cells: string[]): string[] {
+  return cells.map((cell) => (cell.length > SAMPLE_CELL_CHARS ? `${cell.slice(0, SAMPLE_CELL_CHARS - 1)}…` : cell));
+}
+
+/** Why a record is past the limits, or null. */
+function recordRefusal(record: string[], line: number, limits: UploadLimits): AppError | null {
+  if (record.length > limits.maxColumns) return tooComplex(`A row has ${record.length} cells: a file may have at most ${limits.maxColumns} columns`, line);
+  if (record.some((cell) => cell.length > limits.maxCellChars)) return tooComplex(`A cell is longer than ${limits.maxCellChars} characters`, line);
+  return null;
 }
 
 /**
@@ -65,7 +78,8 @@ export function checkHeaders(headers: string[], line = 1): void {
  * imported as mojibake), and parsed by csv-parse to prove the whole file is well-formed before
  * anything is stored.
  */
-export async function readCsvUpload(body: Readable, maxBytes = MAX_IMPORT_BYTES): Promise<CsvUpload> {
+export async function readCsvUpload(body: Readable, limits: UploadLimits): Promise<CsvUpload> {
+  const { maxBytes } = limits;
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   const parts: string[] = [];
   let bytes = 0;
@@ -82,13 +96,16 @@ export async function readCsvUpload(body: Readable, maxBytes = MAX_IMPORT_BYTES)
     const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
     const p = parse({ delimiter: detectDelimiter(firstLine), relax_column_count: true, skip_empty_lines: true, info: true });
     p.on('data', ({ record, info }: { record: string[]; info: { lines: number } }) => {
+      if (failure) return;
       lastGoodLine = info.lines;
+      failure = recordRefusal(record, info.lines, limits);
       if (!headers) {
         headers = record.map((h) => h.trim());
         return;
       }
       rowCount += 1;
-      if (sample.length < SAMPLE_ROWS) sample.push(record);
+      if (rowCount > limits.maxRows) failure = tooComplex(`The file has more than ${limits.maxRows} rows: split it into smaller files`, info.lines);
+      if (sample.length < SAMPLE_ROWS) sample.push(sampleRow(record));
     });
     parsed = new Promise((resolve) => {
       p.on('end', resolve);
@@ -138,7 +155,7 @@ export async function readCsvUpload(body: Readable, maxBytes = MAX_IMPORT_BYTES)
   if (failure) throw failure;
   const finalHeaders: string[] | null = headers;
   if (!finalHeaders || bytes === 0) throw badFile('The file is empty', null);
-  checkHeaders(finalHeaders);
+  checkHeaders(finalHeaders, 1, limits);
   if (rowCount === 0) throw badFile('The file has a header but no rows', 2);
   const delimiter = detectDelimiter((parts[0] ?? '').split(/\r?\n/, 1)[0] ?? '');
   return { text: parts.join(''), delimiter, headers: finalHeaders, sample, rowCount, bytes };

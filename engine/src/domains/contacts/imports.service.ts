@@ -29,6 +29,7 @@ import { countOutcomes, ImportPlanner, type KnownContact } from './import-plan.j
 import { PERSONS_PER_BATCH, writePlan, type PlannedBatch } from './import-writer.js';
 import type { ContactListsService } from './lists.service.js';
 import { toImportView } from './contacts.views.js';
+import type { UploadLimits } from './upload-limits.js';
 
 const CHUNK_CHARS = 1024 * 1024;
 /** Progress events at most this often: a few a second is smooth for a bar and cheap for Redis. */
@@ -48,6 +49,7 @@ export interface ImportsDeps {
   defaultCountry: (tenantId: string) => Promise<string>;
   /** A running import whose engine has not said it is alive for this long is marked failed. */
   stallMs: number;
+  limits: UploadLimits;
 }
 
 /**
@@ -77,7 +79,7 @@ export class ImportsService {
 
   /** A CSV or an .xlsx (read into the same stored form, so the run does not know which it was). */
   async upload(tenantId: string, body: Readable, fileName: string, userId: string, contentType = ''): Promise<ContactImportView> {
-    const csv = await readUpload(body, contentType);
+    const csv = await readUpload(body, contentType, this.deps.limits);
     const _id = new Types.ObjectId();
     const pieces: ImportChunkDoc[] = [];
     for (let n = 0; n * CHUNK_CHARS < csv.text.length; n += 1) {

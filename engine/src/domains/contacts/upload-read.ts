@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { readBody } from '../../platform/http/read-body.js';
-import { MAX_IMPORT_BYTES, badFile, readCsvUpload, tooLarge, type CsvUpload } from './csv-read.js';
+import { badFile, readCsvUpload, tooLarge, type CsvUpload } from './csv-read.js';
+import type { UploadLimits } from './upload-limits.js';
 import { XLSX_CONTENT_TYPE, readXlsxUpload, refuseOle, spreadsheetKind } from './xlsx-read.js';
 
 /** Enough of the file to tell a zip (xlsx) or an OLE file (.xls, encrypted xlsx) from text. */
@@ -43,14 +44,14 @@ async function collect(body: Readable, maxBytes: number): Promise<Buffer> {
  * Content-Type: browsers label a .csv `application/vnd.ms-excel` where Excel is installed, and
  * a renamed file would mislead either way. An upload said to be xlsx that is not a zip is refused.
  */
-export async function readUpload(body: Readable, contentType: string, maxBytes = MAX_IMPORT_BYTES): Promise<CsvUpload> {
+export async function readUpload(body: Readable, contentType: string, limits: UploadLimits): Promise<CsvUpload> {
   const { head, stream } = await peek(body, MAGIC_BYTES);
   const kind = spreadsheetKind(head);
-  if (kind === 'zip') return readXlsxUpload(await collect(stream, maxBytes), maxBytes);
-  if (kind === 'ole') throw refuseOle(await collect(stream, maxBytes));
+  if (kind === 'zip') return readXlsxUpload(await collect(stream, limits.maxBytes), limits);
+  if (kind === 'ole') throw refuseOle(await collect(stream, limits.maxBytes));
   if (head.length > 0 && contentType.split(';', 1)[0]?.trim().toLowerCase() === XLSX_CONTENT_TYPE) {
-    await collect(stream, maxBytes);
+    await collect(stream, limits.maxBytes);
     throw badFile('The file is not an Excel workbook (.xlsx): save it from Excel as "Excel Workbook" or as CSV UTF-8', null);
   }
-  return readCsvUpload(stream, maxBytes);
+  return readCsvUpload(stream, limits);
 }

@@ -3,12 +3,14 @@ import ExcelJS, { type CellValue, type Row } from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors/app-error.js';
-import { badFile, checkHeaders, tooLarge, type CsvUpload } from './csv-read.js';
+import { badFile, checkHeaders, sampleRow, tooLarge, type CsvUpload } from './csv-read.js';
+import { tooComplex, type UploadLimits } from './upload-limits.js';
+import { checkZip } from './zip-guard.js';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const SAMPLE_ROWS = 5;
-/** A sheet's XML is several times the CSV it amounts to; past this many times the limit nothing could fit anyway. */
-const UNPACKED_RATIO = 20;
+/** Excel's last row: a row number past it is a forged sheet, and would be a run of that many blank lines. */
+const MAX_SHEET_ROW = 1_048_576;
 const END_OF_DIRECTORY = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 const DIRECTORY_ENTRY = 0x02014b50;
 
@@ -81,17 +83,21 @@ class SheetText {
   readonly sample: string[][] = [];
   rowCount = 0;
 
-  constructor(private readonly maxChars: number) {}
+  constructor(private readonly limits: UploadLimits) {}
 
   /** False once the text would pass the limit the CSV path has on the file. */
   add(rowNumber: number, cells: string[]): boolean {
     let last = cells.length;
     while (last > 0 && cells[last - 1] === '') last -= 1;
     if (last === 0) return true;
+    if (!Number.isSafeInteger(rowNumber) || rowNumber < 1 || rowNumber > MAX_SHEET_ROW) throw badFile(`A row of the worksheet is numbered ${String(rowNumber).slice(0, 20)}`, null);
+    // The blank lines that keep row numbers are counted before they are made: a forged row number is not a huge string.
+    const gap = Math.max(0, rowNumber - this.line - 1);
+    if (this.chars + gap > this.limits.maxBytes) return false;
     const record = cells.slice(0, last);
-    const text = '\n'.repeat(Math.max(0, rowNumber - this.line - 1)) + stringify([record], { record_delimiter: '\n' });
+    const text = '\n'.repeat(gap) + stringify([record], { record_delimiter: '\n' });
     this.chars += text.length;
-    if (this.chars > this.maxChars) return false;
+    if (this.chars > this.limits.maxBytes) return false;
     this.parts.push(text);
     this.line = rowNumber;
     if (!this.headers) {
@@ -99,7 +105,8 @@ class SheetText {
       this.headerLine = rowNumber;
     } else {
       this.rowCount += 1;
-      if (this.sample.length < SAMPLE_ROWS) this.sample.push(record);
+      if (this.rowCount > this.limits.maxRows) throw tooComplex(`The worksheet has more than ${this.limits.maxRows} rows: split it into smaller files`, rowNumber);
+      if (this.sample.length < SAMPLE_ROWS) this.sample.push(sampleRow(record));
     }
     return true;
   }
@@ -123,16 +130,39 @@ function formulaDate(value: CellValue, numFmt: string | undefined): CellValue {
   return { ...value, result: new Date(Math.round((value.result - 25569) * 86_400_000)) };
 }
 
-async function readSheet(sheet: AsyncIterable<Row>, out: SheetText): Promise<boolean> {
-  for await (const row of sheet) {
-    const cells: string[] = [];
-    for (let c = 1; c <= row.cellCount; c++) {
-      const cell = row.getCell(c);
-      cells.push(cellText(formulaDate(cell.value, cell.numFmt)));
+/**
+ * A row's cells as text, visiting only the cells the sheet holds: one cell in column XFD is one
+ * cell to read, not 16,384. Columns past the limit and cells longer than it are refused.
+ */
+function rowCells(row: Row, limits: UploadLimits): string[] {
+  const cells: string[] = [];
+  let refused: AppError | null = null;
+  row.eachCell((cell, column) => {
+    if (refused) return;
+    if (column > limits.maxColumns) {
+      refused = tooComplex(`A row has a cell in column ${column}: a file may have at most ${limits.maxColumns} columns`, row.number);
+      return;
     }
-    if (!out.add(row.number, cells)) return false;
+    const text = cellText(formulaDate(cell.value, cell.numFmt));
+    if (text.length > limits.maxCellChars) refused = tooComplex(`A cell is longer than ${limits.maxCellChars} characters`, row.number);
+    while (cells.length < column - 1) cells.push('');
+    cells[column - 1] = text;
+  });
+  if (refused) throw refused;
+  return cells;
+}
+
+/** Reads the sheet into `out`; what refuses the file is returned, so the sheets after it are still opened. */
+async function readSheet(sheet: AsyncIterable<Row>, out: SheetText, limits: UploadLimits): Promise<AppError | null> {
+  try {
+    for await (const row of sheet) {
+      if (!out.add(row.number, rowCells(row, limits))) return tooLarge('The text of the first worksheet', limits.maxBytes);
+    }
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
   }
-  return true;
+  return null;
 }
 
 /** Opens and closes a sheet that is not read, so exceljs closes the temporary file it put it in. */
@@ -168,17 +198,28 @@ export function unpackedSize(file: Buffer): number {
   return total;
 }
 
+/** The zip's real unpacked size, entry count and XML nesting, before exceljs unpacks a byte of it. */
+async function checkUnpacked(file: Buffer, limits: UploadLimits): Promise<void> {
+  // The declared sizes first: an honest workbook that is too large is refused without inflating it.
+  if (unpackedSize(file) > limits.xlsx.maxUnpackedBytes) throw tooLarge('The workbook, unpacked,', limits.xlsx.maxUnpackedBytes);
+  try {
+    await checkZip(file, limits.xlsx);
+  } catch (error) {
+    throw error instanceof AppError ? error : describeZipError(error);
+  }
+}
+
 /**
  * Reads the first visible worksheet of an .xlsx upload with exceljs's streaming reader (the
  * sheet's XML, often ten times the size of the zip, is never held whole) into the same stored
  * form as a CSV upload, so the run, its chunks and its report are the CSV path's own.
  */
-export async function readXlsxUpload(file: Buffer, maxChars: number): Promise<CsvUpload> {
-  if (unpackedSize(file) > maxChars * UNPACKED_RATIO) throw tooLarge('The workbook, unpacked,', maxChars * UNPACKED_RATIO);
+export async function readXlsxUpload(file: Buffer, limits: UploadLimits): Promise<CsvUpload> {
+  await checkUnpacked(file, limits);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
-  const out = new SheetText(maxChars);
+  const out = new SheetText(limits);
   let read = false;
-  let fits = true;
+  let refusal: AppError | null = null;
   try {
     for await (const sheet of reader) {
       const model = workbookModel.safeParse(reader.model);
@@ -186,18 +227,18 @@ export async function readXlsxUpload(file: Buffer, maxChars: number): Promise<Cs
       const id = sheetId.safeParse(sheet);
       const isFirst: boolean = !read && (!first || (id.success && id.data.id === first.id));
       // Every sheet is opened, even past a failure, so that exceljs cleans up after each.
-      if (isFirst && fits) fits = await readSheet(sheet, out);
+      if (isFirst && !refusal) refusal = await readSheet(sheet, out, limits);
       else await skipSheet(sheet);
       read ||= isFirst;
     }
   } catch (error) {
-    throw describeZipError(error);
+    throw error instanceof AppError ? error : describeZipError(error);
   }
-  if (!fits) throw tooLarge('The text of the first worksheet', maxChars);
+  if (refusal) throw refusal;
   if (!workbookModel.safeParse(reader.model).success) throw badFile('The file is a zip archive but not an Excel workbook (.xlsx)', null);
   if (!read) throw badFile('The workbook has no worksheet', null);
   if (!out.headers) throw badFile('The first worksheet is empty: its first row must name the columns', null);
-  checkHeaders(out.headers, out.headerLine);
+  checkHeaders(out.headers, out.headerLine, limits);
   if (out.rowCount === 0) throw badFile('The first worksheet has a header row but no rows below it', out.headerLine + 1);
   return { text: out.text(), delimiter: ',', headers: out.headers, sample: out.sample, rowCount: out.rowCount, bytes: file.length };
 }
