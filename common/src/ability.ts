@@ -12,6 +12,8 @@ export type Subject =
   | 'all'
   | 'Tenant'
   | 'PlatformAudit'
+  /** Webhook items parked after failed processing, across tenants: platform admins only. */
+  | 'DeadLetter'
   | 'User'
   | 'Invitation'
   | 'AuditLog'
@@ -76,6 +78,7 @@ export function defineAbilityFor(input: AbilityInput): AppAbility {
   if (input.platformRole === 'platform_admin') {
     can('manage', 'Tenant');
     can('read', 'PlatformAudit');
+    can('manage', 'DeadLetter');
   }
   if (input.roles.length > 0) can(['read', 'update'], 'Notification');
   for (const role of input.roles) grantsByRole[role](can);

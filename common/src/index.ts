@@ -7,6 +7,7 @@ export * from './schemas/auth.schema.js';
 export * from './schemas/users.schema.js';
 export * from './schemas/tenants.schema.js';
 export * from './schemas/audit.schema.js';
+export * from './schemas/dead-letters.schema.js';
 export * from './schemas/conversations.schema.js';
 export * from './schemas/channels.schema.js';
 export * from './schemas/lookups.schema.js';

@@ -25,7 +25,7 @@ import { TicketsService } from './domains/tickets/index.js';
 import { QuotationsService } from './domains/quotations/index.js';
 import { ReviewsService } from './domains/reviews/index.js';
 import { NotificationsService, notificationsRoutes } from './domains/notifications/index.js';
-import { WebhooksService, accountEventHandler, webhooksRouter } from './domains/webhooks/index.js';
+import { DeadLettersService, WebhooksService, accountEventHandler, deadLettersRoutes, webhooksRouter } from './domains/webhooks/index.js';
 import { createConversationsDomain } from './domains/conversations/index.js';
 import { BotService, botRoutes } from './domains/bot/index.js';
 import { MediaService, mediaRoutes } from './domains/media/index.js';
@@ -55,6 +55,7 @@ export interface Engine {
     customers: CustomersService;
     contacts: ContactsService;
     webhooks: WebhooksService;
+    deadLetters: DeadLettersService;
     conversations: ReturnType<typeof createConversationsDomain>;
     tickets: TicketsService;
     quotations: QuotationsService;
@@ -137,7 +138,17 @@ export async function createEngine(config: Config): Promise<Engine> {
   const tickets = new TicketsService(db);
   const quotations = new QuotationsService(db);
   const reviews = new ReviewsService(db);
-  const webhooks = new WebhooksService(db, channels, logger);
+  const webhooks = new WebhooksService(db, channels, logger, {
+    retentionMs: config.webhookRetentionMs,
+    itemTimeoutMs: config.webhookItemTimeoutMs,
+    abortMarker: config.testWebhookAbortMarker,
+  });
+  const deadLetters = new DeadLettersService({
+    quarantine: webhooks.quarantine,
+    audit,
+    tenantName: async (tenantId) => (await tenants.find(tenantId))?.name ?? null,
+    process: (tenantId, items) => webhooks.processLater(new Map([[tenantId, items]])),
+  });
   const bot = new BotService(db, config, audit, realtime.emitter, logger);
   const conversations = createConversationsDomain({
     db,
@@ -192,6 +203,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     ...usersRoutes(users, invitations),
     ...tenantsRoutes(tenants),
     ...auditRoutes(audit),
+    ...deadLettersRoutes(deadLetters),
     ...channelsRoutes(channels),
     ...botRoutes(bot),
     ...notificationsRoutes(notifications),
@@ -232,7 +244,7 @@ export async function createEngine(config: Config): Promise<Engine> {
   const sweepAll = async () => {
     const active = await activeTenants();
     for (const tenantId of active) {
-      await webhooks.sweep(tenantId, 30_000);
+      await webhooks.sweep(tenantId, config.webhookRetryAfterMs);
       await webhooks.prune(tenantId, config.webhookRetentionMs);
       await conversations.sweep(tenantId);
       await contacts.imports.failStalled(tenantId);
@@ -253,7 +265,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     app,
     routes,
     socketEvents: realtime.events,
-    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, contacts, webhooks, conversations, tickets, quotations, reviews, bot, notifications, templates, media, campaigns },
+    services: { auth, tenants, users, invitations, audit, mailer, channels, customers, contacts, webhooks, deadLetters, conversations, tickets, quotations, reviews, bot, notifications, templates, media, campaigns },
     sweep: sweepAll,
     tenantsUpgraded: upgraded,
     listen: () =>

@@ -22,7 +22,7 @@ function body(i: number, salt: string): string {
   const waId = `4479${String(i % 5000).padStart(8, '0')}`;
   return metaJson({
     object: 'whatsapp_business_account',
-    entry: [{ id: '200000000000001', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550100001', phone_number_id: '100000000000001' }, contacts: [{ wa_id: waId, profile: { name: `Bench ${i}` } }], messages: [{ from: waId, id: `wamid.bench.${salt}.${i}`, timestamp: String(1_750_000_000 + i), type: 'reaction', reaction: { message_id: 'wamid.x', emoji: '👍' } }] } }] }],
+    entry: [{ id: '200000000000001', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550100001', phone_number_id: '100000000000001' }, contacts: [{ wa_id: waId, profile: { name: `Bench ${i}` } }], messages: [{ from: waId, id: `wamid.bench.${salt}.${i}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'reaction', reaction: { message_id: 'wamid.x', emoji: '👍' } }] } }] }],
   });
 }
 

@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'tenant.created',
   'tenant.suspended',
   'tenant.reactivated',
+  'webhook.dead_letter_retried',
+  'webhook.dead_letter_discarded',
   'channel.connected',
   'channel.disconnected',
   'lookup.created',

@@ -86,6 +86,19 @@ const envSchema = z.object({
   XLSX_MAX_PART_MB: z.coerce.number().min(1).max(1024).default(50),
   /** Stored webhook items (and their lookups) are deleted this many days after they arrived. */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().min(1).default(7),
+  /**
+   * Processing of one stored webhook item (the bot's decision, the conversation, its reply) is given
+   * up after this long and counts as a failed attempt; after 3 attempts that never finished (an
+   * error, this limit, or a crash of the process) the item is parked as a dead letter.
+   */
+  WEBHOOK_ITEM_TIMEOUT_SECONDS: z.coerce.number().min(0.05).max(600).default(30),
+  /** The sweep takes up a stored webhook item still unprocessed this long after it arrived (a crash, an error). */
+  WEBHOOK_RETRY_AFTER_SECONDS: z.coerce.number().min(0).default(30),
+  /**
+   * Test-only fault, read only when NODE_ENV=test: an inbound text holding this marker aborts the
+   * engine process while it is processed (the poison-message test). Ignored in any other mode.
+   */
+  TEST_WEBHOOK_ABORT_MARKER: z.string().min(8).optional(),
 });
 
 export interface Config {
@@ -130,6 +143,10 @@ export interface Config {
     xlsx: { maxUnpackedBytes: number; maxEntries: number; maxPartBytes: number };
   };
   webhookRetentionMs: number;
+  webhookItemTimeoutMs: number;
+  webhookRetryAfterMs: number;
+  /** Set only under NODE_ENV=test (see TEST_WEBHOOK_ABORT_MARKER). */
+  testWebhookAbortMarker: string | null;
 }
 
 export class ConfigError extends Error {
@@ -197,5 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       xlsx: { maxUnpackedBytes: Math.round(e.XLSX_MAX_UNPACKED_MB * MB), maxEntries: e.XLSX_MAX_ENTRIES, maxPartBytes: Math.round(e.XLSX_MAX_PART_MB * MB) },
     },
     webhookRetentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
+    webhookItemTimeoutMs: e.WEBHOOK_ITEM_TIMEOUT_SECONDS * 1000,
+    webhookRetryAfterMs: e.WEBHOOK_RETRY_AFTER_SECONDS * 1000,
+    testWebhookAbortMarker: e.NODE_ENV === 'test' ? (e.TEST_WEBHOOK_ABORT_MARKER ?? null) : null,
   };
 }

@@ -5,6 +5,9 @@ import { dropTestData, startTestEngine, type TestEngine } from '../support/harne
 import { onboardTenant, type TenantFixture } from '../support/fixtures.js';
 import { APP_SECRET, PNID, WABA, connectWhatsApp, conversationOf, detailOf, eventually, messagesEnvelope, statusesEnvelope, type WhatsAppFixture } from '../support/whatsapp.js';
 
+/** Items carry the time they happened; anything older than the retention window is taken for a replay. */
+const NOW = Math.floor(Date.now() / 1000);
+
 describe('WhatsApp webhook intake', () => {
   let t: TestEngine;
   let tenant: TenantFixture;
@@ -27,7 +30,7 @@ describe('WhatsApp webhook intake', () => {
     const channel = { tenantId: tenant.id, phoneNumberId: PNID, wabaId: WABA, graphBaseUrl: '', accessToken: '', appSecret: APP_SECRET, verifyToken: '', throughput: 80 };
     const lookup = { byPhoneNumberId: async () => channel, byWabaId: async () => channel, verifyTokens: async () => [] };
     const burst = async (pace: IntakePace, label: string) => {
-      const service = new WebhooksService(t.engine.db, lookup, t.engine.logger, pace);
+      const service = new WebhooksService(t.engine.db, lookup, t.engine.logger, { pace });
       let running = 0;
       let most = 0;
       const handled: string[] = [];
@@ -39,7 +42,7 @@ describe('WhatsApp webhook intake', () => {
       });
       const raws = Array.from({ length: 8 }, (_, i) => {
         const waId = `44770095${label}${String(i).padStart(2, '0')}`;
-        return Buffer.from(JSON.stringify(messagesEnvelope([{ from: waId, id: `wamid.pace.${label}.${i}`, timestamp: String(1_750_000_000 + i), type: 'text', text: { body: 'hi' } }], [{ wa_id: waId, profile: { name: 'Pace' } }])));
+        return Buffer.from(JSON.stringify(messagesEnvelope([{ from: waId, id: `wamid.pace.${label}.${i}`, timestamp: String(NOW + i), type: 'text', text: { body: 'hi' } }], [{ wa_id: waId, profile: { name: 'Pace' } }])));
       });
       const received = await Promise.all(raws.map((raw) => service.receive(raw, signatureSha256(APP_SECRET, raw))));
       for (const { tenantItems } of received) service.processLater(tenantItems);
@@ -65,19 +68,18 @@ describe('WhatsApp webhook intake', () => {
 
   it('refuses a bad or missing signature with 401 and stores nothing', async () => {
     const before = await storedCount();
-    const body = messagesEnvelope([{ from: '15550001111', id: 'wamid.unsigned', timestamp: '1750000000', type: 'text', text: { body: 'hi' } }], [{ wa_id: '15550001111', profile: { name: 'X' } }]);
+    const body = messagesEnvelope([{ from: '15550001111', id: 'wamid.unsigned', timestamp: String(NOW), type: 'text', text: { body: 'hi' } }], [{ wa_id: '15550001111', profile: { name: 'X' } }]);
     expect((await wa.post(body, { secret: 'wrong-secret' })).status).to.equal(401);
     expect((await wa.post(body, { secret: null })).status).to.equal(401);
     expect(await storedCount()).to.equal(before);
   });
 
-  it('refuses malformed, unknown and oversized payloads with a clear 4xx', async () => {
-    const malformed = await fetch(`${t.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"object":' });
-    expect(malformed.status).to.equal(400);
+  it('refuses malformed and oversized payloads with a clear 4xx', async () => {
+    const malformed = '{"object":';
+    const signedMalformed = await fetch(`${t.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signatureSha256(APP_SECRET, Buffer.from(malformed)) }, body: malformed });
+    expect(signedMalformed.status).to.equal(400);
     const wrongShape = await wa.post({ object: 'page', entry: [] });
     expect(wrongShape.status).to.equal(400);
-    const unknownNumber = await wa.post({ object: 'whatsapp_business_account', entry: [{ id: '999', changes: [{ field: 'messages', value: { metadata: { phone_number_id: '999999999' }, messages: [] } }] }] });
-    expect(unknownNumber.status).to.equal(404);
     const huge = await fetch(`${t.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(3_200_000) });
     expect(huge.status).to.equal(413);
   });
@@ -97,7 +99,7 @@ describe('WhatsApp webhook intake', () => {
   it('stores exactly one message and sends one bot reply per inbound under a duplicate-and-shuffle storm', async () => {
     const customers = Array.from({ length: 8 }, (_, i) => `4477009000${String(i).padStart(2, '0')}`);
     const bodies = customers.map((waId, i) =>
-      messagesEnvelope([{ from: waId, id: `wamid.storm.${i}`, timestamp: String(1_750_000_000 + i), type: 'text', text: { body: 'hello' } }], [{ wa_id: waId, profile: { name: `Storm ${i}` } }]),
+      messagesEnvelope([{ from: waId, id: `wamid.storm.${i}`, timestamp: String(NOW + i), type: 'text', text: { body: 'hello' } }], [{ wa_id: waId, profile: { name: `Storm ${i}` } }]),
     );
     const deliveries = bodies.flatMap((body) => [body, body, body]).sort(() => Math.random() - 0.5);
     const statuses = await Promise.all(deliveries.map((body) => wa.post(body)));
@@ -118,11 +120,11 @@ describe('WhatsApp webhook intake', () => {
     const outbound = (await detailOf(tenant, conversation.id)).messages.find((m) => m.direction === 'outbound');
     const wamid = outbound?.wamid ?? '';
     const status = (s: string, ts: number) => ({ id: wamid, status: s, timestamp: String(ts), recipient_id: '551187654321' });
-    for (const s of [status('read', 3), status('delivered', 2), status('sent', 1)]) expect((await wa.post(statusesEnvelope([s]))).status).to.equal(200);
+    for (const s of [status('read', NOW + 3), status('delivered', NOW + 2), status('sent', NOW + 1)]) expect((await wa.post(statusesEnvelope([s]))).status).to.equal(200);
     await t.engine.services.webhooks.idle();
     const after = (await detailOf(tenant, conversation.id)).messages.find((m) => m.wamid === wamid);
     expect(after?.status).to.equal('read');
-    await wa.post(statusesEnvelope([{ ...status('failed', 4), errors: [{ code: 131026, title: 'Undeliverable' }] }]));
+    await wa.post(statusesEnvelope([{ ...status('failed', NOW + 4), errors: [{ code: 131026, title: 'Undeliverable' }] }]));
     await t.engine.services.webhooks.idle();
     expect((await detailOf(tenant, conversation.id)).messages.find((m) => m.wamid === wamid)?.status).to.equal('read');
   });
@@ -131,7 +133,7 @@ describe('WhatsApp webhook intake', () => {
     const waIds = Array.from({ length: 5 }, (_, i) => `4477009000${String(i).padStart(2, '0')}`);
     const wamids = waIds.map((waId) => wa.sends(waId)[0]?.id ?? '');
     expect(wamids.every(Boolean)).to.equal(true);
-    const response = await wa.post(statusesEnvelope(wamids.map((id, i) => ({ id, status: 'delivered', timestamp: '1750000100', recipient_id: waIds[i] }))));
+    const response = await wa.post(statusesEnvelope(wamids.map((id, i) => ({ id, status: 'delivered', timestamp: String(NOW + 100), recipient_id: waIds[i] }))));
     expect(response.status).to.equal(200);
     await t.engine.services.webhooks.idle();
     const messages = t.engine.db.tenant(tenant.id).collection('messages');
@@ -142,7 +144,7 @@ describe('WhatsApp webhook intake', () => {
     const messages = t.engine.db.tenant(tenant.id).collection('messages');
     const conversation = await eventually(() => conversationOf(tenant, '551187654321'), 'the conversation');
     await messages.insertOne({ conversationId: conversation.id, key: 'lost-answer-key', direction: 'outbound', type: 'text', text: 'lost', at: new Date(), author: { kind: 'bot', id: null, name: 'Bot' }, wamid: null, status: 'pending', statusRank: 0, error: null, attemptedAt: new Date(), payload: null });
-    await wa.post(statusesEnvelope([{ id: 'wamid.recovered', status: 'sent', timestamp: '1750000200', recipient_id: '551187654321', biz_opaque_callback_data: 'lost-answer-key' }]));
+    await wa.post(statusesEnvelope([{ id: 'wamid.recovered', status: 'sent', timestamp: String(NOW + 200), recipient_id: '551187654321', biz_opaque_callback_data: 'lost-answer-key' }]));
     await t.engine.services.webhooks.idle();
     const settled = await messages.findOne({ key: 'lost-answer-key' });
     expect(settled).to.deep.include({ wamid: 'wamid.recovered', status: 'sent' });
@@ -156,7 +158,7 @@ describe('WhatsApp webhook intake', () => {
 
   it('processes an item stored but never processed (a crash after the 200) on the next sweep', async () => {
     const events = t.engine.db.tenant(tenant.id).collection('webhook_events');
-    const item = { kind: 'message', key: 'msg:wamid.crashed', phoneNumberId: wa.channel.phoneNumberId, wabaId: wa.channel.wabaId, message: { id: 'wamid.crashed', from: '447700111222', type: 'text', timestamp: '1750000300', text: { body: 'hello' } }, contact: { waId: '447700111222', userId: null, name: 'Crash' } };
+    const item = { kind: 'message', key: 'msg:wamid.crashed', phoneNumberId: wa.channel.phoneNumberId, wabaId: wa.channel.wabaId, message: { id: 'wamid.crashed', from: '447700111222', type: 'text', timestamp: String(NOW + 300), text: { body: 'hello' } }, contact: { waId: '447700111222', userId: null, name: 'Crash' } };
     const pending = t.engine.db.tenant(tenant.id).collection('webhook_pending');
     const receivedAt = new Date(Date.now() - 60_000);
     // As the intake stores an item before its 200: marked pending, then stored.
@@ -172,7 +174,7 @@ describe('WhatsApp webhook intake', () => {
 
   it('marks each stored item pending until it is processed', async () => {
     const pending = t.engine.db.tenant(tenant.id).collection('webhook_pending');
-    const raw = Buffer.from(JSON.stringify(messagesEnvelope([{ from: '447700111333', id: 'wamid.marked', timestamp: '1750000350', type: 'text', text: { body: 'hi' } }], [{ wa_id: '447700111333', profile: { name: 'Mark' } }])));
+    const raw = Buffer.from(JSON.stringify(messagesEnvelope([{ from: '447700111333', id: 'wamid.marked', timestamp: String(NOW + 350), type: 'text', text: { body: 'hi' } }], [{ wa_id: '447700111333', profile: { name: 'Mark' } }])));
     const { tenantItems } = await t.engine.services.webhooks.receive(raw, signatureSha256(APP_SECRET, raw));
     expect(await pending.countDocuments({ _id: 'msg:wamid.marked' as never }), 'pending once stored').to.equal(1);
     t.engine.services.webhooks.processLater(tenantItems);
@@ -184,7 +186,7 @@ describe('WhatsApp webhook intake', () => {
     const webhooks = t.engine.services.webhooks;
     const claim = 'cmp:0123456789abcdef01234567:15550002222:0';
     const other = 'cmp:0123456789abcdef01234567:15550003333:0';
-    const status = (id: string, value: string, callback: string) => ({ id, status: value, timestamp: '1750000400', recipient_id: '15550002222', biz_opaque_callback_data: callback });
+    const status = (id: string, value: string, callback: string) => ({ id, status: value, timestamp: String(NOW + 400), recipient_id: '15550002222', biz_opaque_callback_data: callback });
     const raw = Buffer.from(JSON.stringify(statusesEnvelope([status('wamid.lost-answer', 'sent', claim), status('wamid.lost-answer', 'delivered', claim), status('wamid.other', 'sent', other)])));
     // Stored as the intake does before its 200, and left unprocessed, as a crash right after it would.
     await webhooks.receive(raw, signatureSha256(APP_SECRET, raw));

@@ -5,6 +5,8 @@ import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.j
 import { decryptSecret, encryptSecret } from '../../platform/crypto/secrets.js';
 import type { AuditService } from '../audit/index.js';
 import { channelRouteSchema, channelSchema, type ChannelDoc, type ChannelRouteDoc } from './channels.model.js';
+import { ChannelCache } from './channel-cache.js';
+import { isWhatsAppId } from '../../platform/whatsapp/webhook-payload.js';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com/v24.0';
 
@@ -24,7 +26,8 @@ export interface OpenChannel {
 export class ChannelsService {
   private readonly routes: Model<ChannelRouteDoc>;
   private readonly channels: (tenantId: string) => Model<ChannelDoc>;
-  private readonly cache = new Map<string, { channel: OpenChannel | null; at: number }>();
+  /** Bounded: webhooks naming made-up ids are looked up before any signature can be checked. */
+  readonly cache = new ChannelCache();
 
   constructor(
     db: Database,
@@ -92,21 +95,30 @@ export class ChannelsService {
     });
   }
 
-  /** Resolves a webhook's phone number id to its tenant and opened secrets (cached 30 s). */
+  /**
+   * Resolves a webhook's phone number id to its tenant and opened secrets (cached 30 s). An id
+   * that is not one Meta could have issued is not looked up, nor remembered.
+   */
   async byPhoneNumberId(phoneNumberId: string): Promise<OpenChannel | null> {
+    if (!isWhatsAppId(phoneNumberId)) return null;
     const cached = this.cache.get(phoneNumberId);
-    if (cached && Date.now() - cached.at < 30_000) return cached.channel;
+    if (cached !== undefined) return cached;
     const route = await this.routes.findById(phoneNumberId).lean();
     const doc = route ? await this.channels(route.tenantId).findById(phoneNumberId).lean() : null;
     const channel = route && doc ? this.open(route.tenantId, doc) : null;
-    this.cache.set(phoneNumberId, { channel, at: Date.now() });
+    this.cache.set(phoneNumberId, channel);
     return channel;
   }
 
   /** Template and account events name the WhatsApp Business Account, not a number. */
   async byWabaId(wabaId: string): Promise<OpenChannel | null> {
-    const route = await this.routes.findOne({ wabaId }).lean();
-    return route ? this.byPhoneNumberId(route._id) : null;
+    if (!isWhatsAppId(wabaId)) return null;
+    let phoneNumberId = this.cache.wabaNumber(wabaId);
+    if (phoneNumberId === undefined) {
+      phoneNumberId = (await this.routes.findOne({ wabaId }, { _id: 1 }).lean())?._id ?? null;
+      this.cache.setWabaNumber(wabaId, phoneNumberId);
+    }
+    return phoneNumberId ? this.byPhoneNumberId(phoneNumberId) : null;
   }
 
   /**

@@ -27,8 +27,17 @@ webhookEventSchema.index({ receivedAt: 1 });
 export interface WebhookPendingDoc {
   _id: string;
   receivedAt: Date;
+  /**
+   * Processing attempts begun, each counted before it runs, so that one which kills the process
+   * counts too. The intake stores a new item with 1: its first attempt follows the 200 at once.
+   */
   attempts: number;
   lastError: string | null;
+  /**
+   * When the item was parked as a dead letter (never processed again unless a platform admin
+   * retries it). The mark stays meanwhile, so pruning keeps the stored item for that retry.
+   */
+  parkedAt?: Date | null;
 }
 
 export const webhookPendingSchema = new Schema<WebhookPendingDoc>(
@@ -37,6 +46,7 @@ export const webhookPendingSchema = new Schema<WebhookPendingDoc>(
     receivedAt: { type: Date, required: true },
     attempts: { type: Number, default: 0 },
     lastError: { type: String, default: null },
+    parkedAt: { type: Date, default: null },
   },
   { collection: 'webhook_pending', versionKey: false, minimize: false },
 );
@@ -72,4 +82,40 @@ export const CALLBACK_STATUSES = ['sent', 'delivered', 'read', 'played', 'failed
 
 export function callbackIdOf(callback: string, status: string): string {
   return `${callback}|${status}`;
+}
+
+/**
+ * The platform's list of parked webhook items (`_id`: `<tenantId>:<item key>`), written when an
+ * item is parked, so that listing dead letters reads this short collection and never every
+ * tenant's webhooks. The item itself stays in its tenant's database.
+ */
+export interface DeadLetterDoc {
+  _id: string;
+  tenantId: string;
+  key: string;
+  kind: 'message' | 'status' | 'event';
+  reason: string;
+  attempts: number;
+  payloadBytes: number;
+  firstSeenAt: Date;
+  parkedAt: Date;
+}
+
+export const deadLetterSchema = new Schema<DeadLetterDoc>(
+  {
+    _id: { type: String, required: true },
+    tenantId: { type: String, required: true },
+    key: { type: String, required: true },
+    kind: { type: String, required: true },
+    reason: { type: String, required: true },
+    attempts: { type: Number, required: true },
+    payloadBytes: { type: Number, required: true },
+    firstSeenAt: { type: Date, required: true },
+    parkedAt: { type: Date, required: true },
+  },
+  { collection: 'webhook_dead_letters', versionKey: false },
+);
+
+export function deadLetterIdOf(tenantId: string, key: string): string {
+  return `${tenantId}:${key}`;
 }

@@ -2,13 +2,15 @@ import type { Model } from 'mongoose';
 import type { Database } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import { AppError } from '../../platform/errors/app-error.js';
-import { verifySignature } from '../../platform/whatsapp/signature.js';
 import { BatchWriter } from '../../platform/db/batch-writer.js';
 import { KeyedWorkQueue } from '../../platform/jobs/work-queue.js';
-import { envelopeSchema, flattenWebhook, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
+import { describeInbound, flattenWebhook, itemTime, parseWebhookBody, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
 import type { OpenChannel } from '../channels/index.js';
 import { findByIds } from '../../platform/db/by-id.js';
 import { CALLBACK_STATUSES, callbackIdOf, webhookCallbackSchema, webhookEventSchema, webhookPendingSchema, type WebhookCallbackDoc, type WebhookEventDoc, type WebhookPendingDoc } from './webhooks.model.js';
+import { channelOfItem, requireSignatureHeader, resolveSigned } from './signed-channels.js';
+import { inProcessingOrder, orderKey, unlessOnlyDuplicates } from './item-order.js';
+import { QuarantineRepository } from './quarantine.repository.js';
 
 export interface ChannelLookup {
   byPhoneNumberId(phoneNumberId: string): Promise<OpenChannel | null>;
@@ -35,6 +37,26 @@ export interface IntakePace {
 }
 
 const DEFAULT_PACE: IntakePace = { workers: 4, busyIntake: 4, busyLingerMs: 200, backlogLimit: 5000 };
+
+export interface WebhookIntakeOptions {
+  pace?: IntakePace;
+  /**
+   * Items that say they happened longer ago than this are acknowledged and ignored: what was
+   * stored that long ago has been pruned, so a replay could not be told from a first delivery.
+   */
+  retentionMs?: number;
+  /** Processing of one item is given up after this long, and counts as a failed attempt. */
+  itemTimeoutMs?: number;
+  /** Attempts that never finished after which an item is parked as a dead letter. */
+  maxAttempts?: number;
+  /** Test-only fault (config: TEST_WEBHOOK_ABORT_MARKER): an inbound text holding it aborts the process. */
+  abortMarker?: string | null;
+}
+
+const DEFAULTS = { retentionMs: 7 * 86_400_000, itemTimeoutMs: 30_000, maxAttempts: 3 };
+
+/** A pending mark as the retry paths read it. */
+type Mark = Pick<WebhookPendingDoc, '_id' | 'attempts' | 'lastError'>;
 
 type AnyHandler = (tenantId: string, item: WebhookItem) => Promise<void>;
 
@@ -68,13 +90,22 @@ export class WebhooksService {
   private wakeTimer: NodeJS.Timeout | null = null;
   /** When this process last pruned each tenant's stored webhooks. */
   private readonly prunedAt = new Map<string, number>();
+  private readonly pace: IntakePace;
+  private readonly limits: typeof DEFAULTS;
+  private readonly abortMarker: string | null;
+  readonly quarantine: QuarantineRepository;
 
   constructor(
     private readonly db: Database,
     private readonly channels: ChannelLookup,
     private readonly logger: Logger,
-    private readonly pace: IntakePace = DEFAULT_PACE,
+    options: WebhookIntakeOptions = {},
   ) {
+    const pace = options.pace ?? DEFAULT_PACE;
+    this.pace = pace;
+    this.limits = { retentionMs: options.retentionMs ?? DEFAULTS.retentionMs, itemTimeoutMs: options.itemTimeoutMs ?? DEFAULTS.itemTimeoutMs, maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts };
+    this.abortMarker = options.abortMarker ?? null;
+    this.quarantine = new QuarantineRepository(db);
     this.events = db.defineTenantModel('WebhookEvent', webhookEventSchema);
     this.pending = db.defineTenantModel('WebhookPending', webhookPendingSchema);
     this.callbacks = db.defineTenantModel('WebhookCallback', webhookCallbackSchema);
@@ -126,32 +157,22 @@ export class WebhooksService {
     return true;
   }
 
-  private async verifyAndStore(raw: Buffer, signature: string | undefined): Promise<{ tenantItems: Map<string, WebhookItem[]> }> {
-    const envelope = parseEnvelope(raw);
-    const byTenant = new Map<string, { channel: OpenChannel; items: WebhookItem[] }>();
-    // Every change must belong to a connected number (or account), even one with nothing in it.
-    for (const entry of envelope.entry) {
-      for (const change of entry.changes) {
-        const phoneNumberId = change.value.metadata?.phone_number_id;
-        const channel = phoneNumberId ? await this.channels.byPhoneNumberId(phoneNumberId) : await this.channels.byWabaId(entry.id);
-        if (!channel) throw new AppError('NOT_FOUND', 'The payload names a phone number or WhatsApp account that is not connected');
-        if (!byTenant.has(channel.tenantId)) byTenant.set(channel.tenantId, { channel, items: [] });
-      }
-    }
+  private async verifyAndStore(raw: Buffer, header: string | undefined): Promise<{ tenantItems: Map<string, WebhookItem[]> }> {
+    const signature = requireSignatureHeader(header);
+    const envelope = parseWebhookBody(raw);
+    const channels = await resolveSigned(this.channels, envelope, raw, signature);
+    const byTenant = new Map<string, WebhookItem[]>();
+    for (const channel of channels.values()) byTenant.set(channel.tenantId, []);
+    const oldest = Date.now() - this.limits.retentionMs;
     for (const item of flattenWebhook(envelope)) {
-      const channel = item.kind === 'event' && !item.phoneNumberId ? await this.channels.byWabaId(item.wabaId) : await this.channels.byPhoneNumberId(item.phoneNumberId ?? '');
-      if (channel) byTenant.get(channel.tenantId)?.items.push(item);
+      // Older than what is kept to recognise it: a replay, acknowledged and ignored.
+      const at = itemTime(item);
+      if (at !== null && at < oldest) continue;
+      const channel = channelOfItem(channels, item);
+      if (channel) byTenant.get(channel.tenantId)?.push(item);
     }
-    // One POST comes from one Meta app: every channel it touches must verify the same signature.
-    for (const { channel } of byTenant.values()) {
-      if (!verifySignature(raw, signature, channel.appSecret)) throw new AppError('UNAUTHENTICATED', 'Missing or invalid X-Hub-Signature-256');
-    }
-    const tenantItems = new Map<string, WebhookItem[]>();
-    for (const [tenantId, group] of byTenant) {
-      await this.store(tenantId, group.items);
-      tenantItems.set(tenantId, group.items);
-    }
-    return { tenantItems };
+    for (const [tenantId, items] of byTenant) await this.store(tenantId, items);
+    return { tenantItems: byTenant };
   }
 
   /**
@@ -160,11 +181,12 @@ export class WebhooksService {
    */
   processLater(tenantItems: Map<string, WebhookItem[]>): void {
     for (const [tenantId, items] of tenantItems) {
-      for (const item of [...items].sort((a, b) => rank(a) - rank(b) || timestamp(a) - timestamp(b))) {
+      for (const item of inProcessingOrder(items)) {
         this.queue.push(
           `${tenantId}/${orderKey(item)}`,
           async () => {
-            await this.processOne(tenantId, item);
+            // Its first attempt was counted when it was stored (or unparked), right before this.
+            await this.processOne(tenantId, item, 1);
           },
           item.kind === 'message',
         );
@@ -180,26 +202,27 @@ export class WebhooksService {
 
   /**
    * Picks up items stored but never processed (a crash between storing and processing), or whose
-   * processing failed (up to 10 attempts), from the pending marks. A mark whose item is missing
-   * belongs to a request that failed before its 200: Meta sends that item again.
+   * processing failed, from the pending marks; parks those that used up their attempts. A mark
+   * whose item is missing belongs to a request that failed before its 200: Meta sends it again.
    */
   async sweep(tenantId: string, olderThanMs: number): Promise<number> {
     const marks = await this.pending(tenantId)
-      .find({ receivedAt: { $lt: new Date(Date.now() - olderThanMs) }, attempts: { $lt: 10 } }, { _id: 1 })
+      .find({ receivedAt: { $lt: new Date(Date.now() - olderThanMs) }, parkedAt: null }, { _id: 1, attempts: 1, lastError: 1 })
       .sort({ receivedAt: 1 })
       .limit(200)
       .lean();
     const stored = await findByIds(this.db, this.events(tenantId), marks.map((mark) => mark._id));
     const found = new Set(stored.map((doc) => doc._id));
     await Promise.all(marks.filter((mark) => !found.has(mark._id)).map((mark) => this.clearMark(tenantId, mark._id)));
-    await this.processAll(tenantId, stored.map((doc) => doc.item as WebhookItem));
+    await this.retry(tenantId, marks, stored.map((doc) => doc.item as WebhookItem));
     return stored.length;
   }
 
   /**
    * Deletes what arrived more than `retentionMs` ago: stored items, their callback lookups, and
-   * the marks of items given up after 10 failed attempts. An item still waiting to be processed
-   * (an engine down for longer than that) is kept until it is. Runs at most every `everyMs` per
+   * the marks of items given up after 10 failed attempts (before dead letters). An item still
+   * waiting to be processed (an engine down for longer than that), or parked, is kept until it is
+   * processed or discarded. Runs at most every `everyMs` per
    * tenant in this process; MongoDB answers from the `receivedAt` indexes, FerretDB reads the
    * collections through, which is why it is not run more often.
    */
@@ -210,7 +233,7 @@ export class WebhooksService {
     const before = new Date(Date.now() - retentionMs);
     // Lookups stored before they carried their time count from the first prune that sees them.
     await this.db.onceForTenant(tenantId, 'webhook-callbacks-received-at', () => this.callbacks(tenantId).updateMany({ receivedAt: { $exists: false } }, { $set: { receivedAt: new Date() } }));
-    const marks = await this.pending(tenantId).deleteMany({ receivedAt: { $lt: before }, attempts: { $gte: 10 } });
+    const marks = await this.pending(tenantId).deleteMany({ receivedAt: { $lt: before }, attempts: { $gte: 10 }, parkedAt: null });
     const waiting = (await this.pending(tenantId).find({ receivedAt: { $lt: before } }, { _id: 1 }).lean()).map((mark) => mark._id);
     const events = await this.events(tenantId).deleteMany({ receivedAt: { $lt: before }, ...(waiting.length > 0 ? { _id: { $nin: waiting } } : {}) });
     const callbacks = await this.callbacks(tenantId).deleteMany({ receivedAt: { $lt: before }, ...(waiting.length > 0 ? { key: { $nin: waiting } } : {}) });
@@ -229,9 +252,9 @@ export class WebhooksService {
   async applyStoredStatuses(tenantId: string, callbackData: string[]): Promise<number> {
     const ids = callbackData.flatMap((callback) => CALLBACK_STATUSES.map((status) => callbackIdOf(callback, status)));
     const found = await findByIds(this.db, this.callbacks(tenantId), ids);
-    const marks = await findByIds(this.db, this.pending(tenantId), found.map((f) => f.key), { _id: 1 });
+    const marks = (await findByIds(this.db, this.pending(tenantId), found.map((f) => f.key), { _id: 1, attempts: 1, lastError: 1, parkedAt: 1 })).filter((mark) => !mark.parkedAt);
     const stored = await findByIds(this.db, this.events(tenantId), marks.map((mark) => mark._id));
-    await this.processAll(tenantId, stored.map((doc) => doc.item as WebhookItem));
+    await this.retry(tenantId, marks, stored.map((doc) => doc.item as WebhookItem));
     return stored.length;
   }
 
@@ -248,7 +271,9 @@ export class WebhooksService {
       writer = new BatchWriter(async (docs) => {
         // Marked pending first: an item is never stored without its mark. Duplicates (Meta
         // redelivers) are expected and already stored; anything else fails the batch.
-        const marks = docs.map((doc) => ({ _id: doc._id, receivedAt: doc.receivedAt, attempts: 0, lastError: null }));
+        // The first attempt is counted here, folded into the mark: processing follows the 200 at
+        // once, and this way the hot path writes nothing more before it runs.
+        const marks = docs.map((doc) => ({ _id: doc._id, receivedAt: doc.receivedAt, attempts: 1, lastError: null, parkedAt: null }));
         await this.pending(tenantId).insertMany(marks, { ordered: false, lean: true }).catch(unlessOnlyDuplicates);
         await this.events(tenantId).insertMany(docs, { ordered: false, lean: true }).catch(unlessOnlyDuplicates);
         const callbacks = docs.flatMap((doc) => {
@@ -263,15 +288,31 @@ export class WebhooksService {
     return writer;
   }
 
-  private async processAll(tenantId: string, items: WebhookItem[]): Promise<void> {
-    // Inbound messages first, in their timestamp order; statuses after the sends they update.
-    const ordered = [...items].sort((a, b) => rank(a) - rank(b) || timestamp(a) - timestamp(b));
+  /**
+   * Processes stored items again, in order, one after the other: each attempt counted before it
+   * runs (an item that kills the process has its attempt on record), and an item that used up its
+   * attempts parked instead of run, so that the rest go on.
+   */
+  private async retry(tenantId: string, marks: readonly Mark[], items: readonly WebhookItem[]): Promise<void> {
+    const markOf = new Map(marks.map((mark) => [mark._id, mark]));
     const cleared: Promise<void>[] = [];
-    for (const item of ordered) {
-      const done = await this.processOne(tenantId, item);
+    for (const item of inProcessingOrder(items)) {
+      const mark = markOf.get(item.key);
+      if (!mark) continue;
+      if (mark.attempts >= this.limits.maxAttempts) {
+        await this.park(tenantId, item, mark.attempts, mark.lastError ?? `processing never finished in ${mark.attempts} attempts (the engine stopped or hung)`);
+        continue;
+      }
+      await this.quarantine.beginAttempt(tenantId, item.key);
+      const done = await this.processOne(tenantId, item, mark.attempts + 1);
       if (done) cleared.push(done.cleared);
     }
     await Promise.all(cleared);
+  }
+
+  private async park(tenantId: string, item: WebhookItem, attempts: number, reason: string): Promise<void> {
+    await this.quarantine.park(tenantId, item, attempts, reason);
+    this.logger.warn({ tenantId, key: item.key, attempts, reason }, 'webhook item parked as a dead letter; a platform admin may retry or discard it');
   }
 
   /**
@@ -297,19 +338,52 @@ export class WebhooksService {
     return clearing;
   }
 
-  /** Processes one item; once it is processed, its mark's deletion is under way (`cleared`). */
-  private async processOne(tenantId: string, item: WebhookItem): Promise<{ cleared: Promise<void> } | null> {
+  /**
+   * Processes one item within the time limit; once it is processed, its mark's deletion is under
+   * way (`cleared`). A failure is recorded on its mark, or parks it if it was its last attempt.
+   */
+  private async processOne(tenantId: string, item: WebhookItem, attempt: number): Promise<{ cleared: Promise<void> } | null> {
     try {
-      const routed = this.routes.find((r) => r.kind === item.kind && r.accepts(item));
-      for (const handler of routed ? [routed.handler] : (this.handlers.get(item.kind) ?? [])) await handler(tenantId, item);
+      this.injectFault(item);
+      await withinTimeLimit(this.runHandlers(tenantId, item), this.limits.itemTimeoutMs);
       return { cleared: this.clearMark(tenantId, item.key) };
     } catch (error) {
-      this.logger.error({ err: error, tenantId, key: item.key }, 'webhook item processing failed');
-      await this.pending(tenantId)
-        .updateOne({ _id: item.key }, { $inc: { attempts: 1 }, $set: { lastError: String(error) } })
-        .catch(() => undefined);
+      this.logger.error({ err: error, tenantId, key: item.key, attempt }, 'webhook item processing failed');
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const recorded = attempt >= this.limits.maxAttempts ? this.park(tenantId, item, attempt, reason) : this.quarantine.recordFailure(tenantId, item.key, reason);
+      await recorded.catch((failure: unknown) => this.logger.warn({ err: failure, tenantId, key: item.key }, 'recording a failed webhook attempt failed; the sweep will see the item'));
       return null;
     }
+  }
+
+  private async runHandlers(tenantId: string, item: WebhookItem): Promise<void> {
+    const routed = this.routes.find((r) => r.kind === item.kind && r.accepts(item));
+    for (const handler of routed ? [routed.handler] : (this.handlers.get(item.kind) ?? [])) await handler(tenantId, item);
+  }
+
+  /** Only ever set under NODE_ENV=test: a message that kills the process, as an out-of-memory would. */
+  private injectFault(item: WebhookItem): void {
+    if (this.abortMarker && item.kind === 'message' && describeInbound(item.message).text.includes(this.abortMarker)) process.abort();
+  }
+}
+
+class ItemTimeout extends Error {
+  constructor(ms: number) {
+    super(`processing took longer than ${ms} ms and was given up`);
+    this.name = 'ItemTimeout';
+  }
+}
+
+/** Rejects once `ms` pass; the work itself cannot be stopped, but the item's line moves on. */
+async function withinTimeLimit(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ItemTimeout(ms)), ms);
+  });
+  try {
+    await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -321,45 +395,4 @@ function narrow<K extends WebhookItem['kind']>(kind: K, handler: ItemHandler<K>)
   return async (tenantId, item) => {
     if (isKind(kind, item)) await handler(tenantId, item);
   };
-}
-
-function parseEnvelope(raw: Buffer) {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new AppError('MALFORMED_JSON', 'The body is not valid JSON');
-  }
-  const parsed = envelopeSchema.safeParse(json);
-  if (!parsed.success) {
-    throw AppError.validation(parsed.error.issues.slice(0, 20).map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message })));
-  }
-  return parsed.data;
-}
-
-function unlessOnlyDuplicates(error: unknown): void {
-  if (!onlyDuplicates(error)) throw error;
-}
-
-function onlyDuplicates(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
-  if (Array.isArray(writeErrors) && writeErrors.length > 0) return writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
-  return (error as { code?: number }).code === 11000;
-}
-
-function orderKey(item: WebhookItem): string {
-  if (item.kind === 'message') return `c:${item.contact.waId ?? item.contact.userId ?? item.key}`;
-  if (item.kind === 'status') return `s:${item.status.id}`;
-  return `e:${item.field}`;
-}
-
-function rank(item: WebhookItem): number {
-  return item.kind === 'message' ? 0 : item.kind === 'status' ? 1 : 2;
-}
-
-function timestamp(item: WebhookItem): number {
-  if (item.kind === 'message') return Number(item.message.timestamp ?? 0);
-  if (item.kind === 'status') return Number(item.status.timestamp ?? 0);
-  return 0;
 }

@@ -1,5 +1,22 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { AppError } from '../errors/app-error.js';
+
+/** Phone number ids and WABA ids as Meta issues them (and as a channel is connected with). */
+const WHATSAPP_ID = /^\d{5,20}$/;
+
+export function isWhatsAppId(value: string): boolean {
+  return WHATSAPP_ID.test(value);
+}
+
+const whatsAppIdSchema = z.string().regex(WHATSAPP_ID, 'digits only, 5 to 20 of them');
+
+/**
+ * Deepest nesting of arrays and objects a webhook body may have. Meta's deepest payloads (an
+ * interactive reply inside a message inside a change inside an entry) are about eight levels;
+ * refusing deeper ones before parsing keeps recursive work (hashing, storing) bounded.
+ */
+export const MAX_WEBHOOK_DEPTH = 32;
 
 /** Loose shapes: Meta adds fields over time, so unknown keys pass; what we rely on is checked. */
 const contactSchema = z.looseObject({ wa_id: z.string().optional(), user_id: z.string().optional(), profile: z.looseObject({ name: z.string().optional() }).optional() });
@@ -15,7 +32,7 @@ const statusSchema = z.looseObject({
 const changeSchema = z.looseObject({
   field: z.string(),
   value: z.looseObject({
-    metadata: z.looseObject({ phone_number_id: z.string(), display_phone_number: z.string().optional() }).optional(),
+    metadata: z.looseObject({ phone_number_id: whatsAppIdSchema, display_phone_number: z.string().optional() }).optional(),
     contacts: z.array(contactSchema).optional(),
     messages: z.array(messageSchema).optional(),
     statuses: z.array(statusSchema).optional(),
@@ -23,8 +40,64 @@ const changeSchema = z.looseObject({
 });
 export const envelopeSchema = z.looseObject({
   object: z.literal('whatsapp_business_account'),
-  entry: z.array(z.looseObject({ id: z.string(), time: z.number().optional(), changes: z.array(changeSchema) })).min(1),
+  entry: z.array(z.looseObject({ id: whatsAppIdSchema, time: z.number().optional(), changes: z.array(changeSchema) })).min(1),
 });
+
+export type WebhookEnvelope = z.infer<typeof envelopeSchema>;
+
+/**
+ * The body of a webhook POST as an envelope, or a 4xx: not JSON (or nested deeper than
+ * `MAX_WEBHOOK_DEPTH`: 400 MALFORMED_JSON), not a WhatsApp Business Account envelope (400
+ * VALIDATION_FAILED). Never throws anything else, whatever the bytes.
+ */
+export function parseWebhookBody(raw: Buffer): WebhookEnvelope {
+  if (nestingExceeds(raw, MAX_WEBHOOK_DEPTH)) throw new AppError('MALFORMED_JSON', `The body nests deeper than ${MAX_WEBHOOK_DEPTH} levels`);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new AppError('MALFORMED_JSON', 'The body is not valid JSON');
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success) {
+    throw AppError.validation(parsed.error.issues.slice(0, 20).map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message })));
+  }
+  return parsed.data;
+}
+
+const OPEN_BRACKET = 0x5b;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACKET = 0x5d;
+const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** One pass over the bytes, brackets inside strings not counted: linear, whatever they hold. */
+export function nestingExceeds(raw: Buffer, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const byte = raw[i];
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) {
+      inString = true;
+    } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
+      if (++depth > max) return true;
+    } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/** When the item itself says it happened (seconds since the epoch), if it says so. */
+export function itemTime(item: WebhookItem): number | null {
+  const raw = item.kind === 'message' ? item.message.timestamp : item.kind === 'status' ? item.status.timestamp : item.time;
+  const seconds = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
+  return Number.isFinite(seconds) ? seconds * 1000 : null;
+}
 
 export type InboundMessage = z.infer<typeof messageSchema> & Record<string, unknown>;
 export type StatusUpdate = z.infer<typeof statusSchema>;
@@ -44,7 +117,7 @@ export type WebhookItem =
  * Flattens every entry, change, message and status of one POST into items with their dedupe
  * keys: inbound by wamid, statuses by wamid and status, other events by a hash of their content.
  */
-export function flattenWebhook(envelope: z.infer<typeof envelopeSchema>): WebhookItem[] {
+export function flattenWebhook(envelope: WebhookEnvelope): WebhookItem[] {
   const items: WebhookItem[] = [];
   for (const entry of envelope.entry) {
     for (const change of entry.changes) {

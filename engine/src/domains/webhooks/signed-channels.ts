@@ -1,0 +1,66 @@
+import { AppError } from '../../platform/errors/app-error.js';
+import { verifySignature } from '../../platform/whatsapp/signature.js';
+import type { WebhookEnvelope, WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
+import type { OpenChannel } from '../channels/index.js';
+import type { ChannelLookup } from './webhooks.service.js';
+
+/** What a POST whose signature is missing, wrong, or made for a number we do not serve gets. */
+function unauthenticated(): AppError {
+  return new AppError('UNAUTHENTICATED', 'Missing or invalid X-Hub-Signature-256');
+}
+
+/** An HMAC key no channel has: an unknown number costs the same HMAC as a known one. */
+const NO_CHANNEL_SECRET = 'no channel has this app secret';
+
+const SIGNATURE_SHAPE = /^sha256=[0-9a-fA-F]{64}$/;
+
+/** Refuses a POST without a well-formed signature header before any work is done on its body. */
+export function requireSignatureHeader(signature: string | undefined): string {
+  if (signature === undefined || !SIGNATURE_SHAPE.test(signature)) throw unauthenticated();
+  return signature;
+}
+
+/**
+ * Resolves every number (or account) the envelope names to its channel, and checks the signature
+ * with each channel's app secret, stopping at the first that fails. A number that is not
+ * connected gets the very answer a wrong signature gets, after the same HMAC, so that the
+ * webhook cannot be used to learn which numbers Parley serves; and a forged POST naming many
+ * numbers costs one lookup and one HMAC before it is refused.
+ */
+export async function resolveSigned(lookup: ChannelLookup, envelope: WebhookEnvelope, raw: Buffer, signature: string): Promise<Map<string, OpenChannel>> {
+  const byRef = new Map<string, OpenChannel>();
+  const verifiedSecrets = new Set<string>();
+  for (const entry of envelope.entry) {
+    for (const change of entry.changes) {
+      const phoneNumberId = change.value.metadata?.phone_number_id;
+      const ref = phoneNumberId ? numberRef(phoneNumberId) : wabaRef(entry.id);
+      if (byRef.has(ref)) continue;
+      const channel = phoneNumberId ? await lookup.byPhoneNumberId(phoneNumberId) : await lookup.byWabaId(entry.id);
+      if (!channel) {
+        verifySignature(raw, signature, NO_CHANNEL_SECRET);
+        throw unauthenticated();
+      }
+      // One POST comes from one Meta app: every channel it touches must verify the same signature.
+      if (!verifiedSecrets.has(channel.appSecret)) {
+        if (!verifySignature(raw, signature, channel.appSecret)) throw unauthenticated();
+        verifiedSecrets.add(channel.appSecret);
+      }
+      byRef.set(ref, channel);
+    }
+  }
+  return byRef;
+}
+
+/** The channel an item came through, among those `resolveSigned` found. */
+export function channelOfItem(channels: Map<string, OpenChannel>, item: WebhookItem): OpenChannel | undefined {
+  const ref = item.kind === 'event' && !item.phoneNumberId ? wabaRef(item.wabaId) : numberRef(item.phoneNumberId ?? '');
+  return channels.get(ref);
+}
+
+function numberRef(phoneNumberId: string): string {
+  return `n:${phoneNumberId}`;
+}
+
+function wabaRef(wabaId: string): string {
+  return `w:${wabaId}`;
+}
