@@ -30,6 +30,7 @@ import { createConversationsDomain } from './domains/conversations/index.js';
 import { BotService, botRoutes } from './domains/bot/index.js';
 import { MediaService, mediaRoutes } from './domains/media/index.js';
 import { GraphClient } from './platform/whatsapp/graph-client.js';
+import { GraphUrlPolicy } from './platform/whatsapp/graph-url.js';
 import { startSweeper } from './platform/jobs/sweeper.js';
 import { Jobs } from './platform/jobs/agenda.js';
 import { TokenBuckets } from './platform/redis/token-bucket.js';
@@ -129,8 +130,9 @@ export async function createEngine(config: Config): Promise<Engine> {
     async (tenantId) => (await users.list(tenantId)).filter((u) => u.status === 'active').map((u) => ({ id: u.id, roles: u.roles })),
     realtime.emitter,
   );
-  const graph = new GraphClient();
-  const channels = new ChannelsService(db, config.encryptionKey, audit);
+  const graphUrls = new GraphUrlPolicy(config.graphAllowedOrigins);
+  const graph = new GraphClient(graphUrls);
+  const channels = new ChannelsService(db, config.encryptionKey, audit, graphUrls);
   const customers = new CustomersService(db);
   const contacts = new ContactsService({ db, customers, realtime: realtime.emitter, notifications, logger, importStallMs: config.contactImportStallMs, importLimits: config.contactImportLimits });
   const templates = new TemplatesService(db, channels, graph, audit, notifications, realtime.emitter);

@@ -95,8 +95,8 @@ const envSchema = z.object({
   /** The sweep takes up a stored webhook item still unprocessed this long after it arrived (a crash, an error). */
   WEBHOOK_RETRY_AFTER_SECONDS: z.coerce.number().min(0).default(30),
   /**
-   * Test-only fault, read only when NODE_ENV=test: an inbound text holding this marker aborts the
-   * engine process while it is processed (the poison-message test). Ignored in any other mode.
+   * Test-only fault, read only when NODE_ENV=test: an inbound text holding this marker kills the
+   * engine process (SIGKILL) while it is processed (the poison-message test). Ignored in any other mode.
    */
   TEST_WEBHOOK_ABORT_MARKER: z.string().min(8).optional(),
 });

@@ -361,9 +361,12 @@ export class WebhooksService {
     for (const handler of routed ? [routed.handler] : (this.handlers.get(item.kind) ?? [])) await handler(tenantId, item);
   }
 
-  /** Only ever set under NODE_ENV=test: a message that kills the process, as an out-of-memory would. */
+  /**
+   * Only ever set under NODE_ENV=test: a message that kills the process at once, as the kernel's
+   * out-of-memory killer would (SIGKILL: no handler runs, and unlike abort() no core file is left).
+   */
   private injectFault(item: WebhookItem): void {
-    if (this.abortMarker && item.kind === 'message' && describeInbound(item.message).text.includes(this.abortMarker)) process.abort();
+    if (this.abortMarker && item.kind === 'message' && describeInbound(item.message).text.includes(this.abortMarker)) process.kill(process.pid, 'SIGKILL');
   }
 }
 
