@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { parseAllowedOrigin, type AllowedOrigin } from '../platform/whatsapp/graph-url.js';
 
 const MB = 1024 * 1024;
 
@@ -99,6 +100,12 @@ const envSchema = z.object({
    * engine process (SIGKILL) while it is processed (the poison-message test). Ignored in any other mode.
    */
   TEST_WEBHOOK_ABORT_MARKER: z.string().min(8).optional(),
+  /**
+   * Origins a channel's Graph base URL may name, comma-separated (`scheme://host`, `:port` or `:*`
+   * for any port). Default: https://graph.facebook.com; outside production also the simulator on
+   * this machine (http://127.0.0.1:* and http://localhost:*).
+   */
+  GRAPH_BASE_URL_ALLOWLIST: z.string().optional(),
 });
 
 export interface Config {
@@ -147,6 +154,8 @@ export interface Config {
   webhookRetryAfterMs: number;
   /** Set only under NODE_ENV=test (see TEST_WEBHOOK_ABORT_MARKER). */
   testWebhookAbortMarker: string | null;
+  /** Where channels may send their Graph API calls (see GRAPH_BASE_URL_ALLOWLIST). */
+  graphAllowedOrigins: AllowedOrigin[];
 }
 
 export class ConfigError extends Error {
@@ -163,6 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = parsed.data;
+  const graphAllowedOrigins = graphOrigins(e.GRAPH_BASE_URL_ALLOWLIST, e.NODE_ENV);
+  if ('problem' in graphAllowedOrigins) throw new ConfigError([`GRAPH_BASE_URL_ALLOWLIST: ${graphAllowedOrigins.problem}`]);
   if (e.NODE_ENV === 'production' && !e.ENCRYPTION_KEY) {
     throw new ConfigError(['ENCRYPTION_KEY: is required in production (base64 of 32 random bytes)']);
   }
@@ -217,5 +228,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookItemTimeoutMs: e.WEBHOOK_ITEM_TIMEOUT_SECONDS * 1000,
     webhookRetryAfterMs: e.WEBHOOK_RETRY_AFTER_SECONDS * 1000,
     testWebhookAbortMarker: e.NODE_ENV === 'test' ? (e.TEST_WEBHOOK_ABORT_MARKER ?? null) : null,
+    graphAllowedOrigins: graphAllowedOrigins.origins,
   };
+}
+
+const META_GRAPH_ORIGIN = 'https://graph.facebook.com';
+/** The simulator runs on this machine in development, tests and benchmarks, on any port. */
+const LOCAL_SIMULATOR_ORIGINS = ['http://127.0.0.1:*', 'http://localhost:*'];
+
+function graphOrigins(list: string | undefined, env: Config['env']): { origins: AllowedOrigin[] } | { problem: string } {
+  const entries = list?.trim() ? list.split(',').map((entry) => entry.trim()).filter(Boolean) : [META_GRAPH_ORIGIN, ...(env === 'production' ? [] : LOCAL_SIMULATOR_ORIGINS)];
+  const origins: AllowedOrigin[] = [];
+  for (const entry of entries) {
+    const origin = parseAllowedOrigin(entry);
+    if (!origin) return { problem: `"${entry}" is not an origin like https://graph.facebook.com or http://127.0.0.1:*` };
+    origins.push(origin);
+  }
+  return { origins };
 }

@@ -54,3 +54,25 @@ export const channelSchema = new Schema<ChannelDoc>(
   },
   { collection: 'channels', versionKey: false },
 );
+
+/**
+ * Which tenant a WhatsApp Business Account belongs to. Template and account webhooks name only
+ * the account, so two tenants naming the same one would have one read the other's events: the
+ * account is claimed by a unique insert of its id (DESIGN §4), and several numbers of the same
+ * tenant share the claim.
+ */
+export interface WabaClaimDoc {
+  /** The WABA id. */
+  _id: string;
+  tenantId: string;
+  createdAt: Date;
+}
+
+export const wabaClaimSchema = new Schema<WabaClaimDoc>(
+  {
+    _id: { type: String, required: true },
+    tenantId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'waba_claims', versionKey: false },
+);

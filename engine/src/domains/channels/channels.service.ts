@@ -1,10 +1,12 @@
 import type { Model } from 'mongoose';
 import type { ChannelView, ConnectChannelBody } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
-import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
+import { AppError } from '../../platform/errors/app-error.js';
 import { decryptSecret, encryptSecret } from '../../platform/crypto/secrets.js';
+import type { GraphUrlPolicy } from '../../platform/whatsapp/graph-url.js';
 import type { AuditService } from '../audit/index.js';
-import { channelRouteSchema, channelSchema, type ChannelDoc, type ChannelRouteDoc } from './channels.model.js';
+import { channelRouteSchema, channelSchema, wabaClaimSchema, type ChannelDoc, type ChannelRouteDoc } from './channels.model.js';
+import { ChannelClaims } from './channel-claims.js';
 import { ChannelCache } from './channel-cache.js';
 import { isWhatsAppId } from '../../platform/whatsapp/webhook-payload.js';
 
@@ -26,6 +28,7 @@ export interface OpenChannel {
 export class ChannelsService {
   private readonly routes: Model<ChannelRouteDoc>;
   private readonly channels: (tenantId: string) => Model<ChannelDoc>;
+  private readonly claims: ChannelClaims;
   /** Bounded: webhooks naming made-up ids are looked up before any signature can be checked. */
   readonly cache = new ChannelCache();
 
@@ -33,9 +36,11 @@ export class ChannelsService {
     db: Database,
     private readonly key: Buffer,
     private readonly audit: AuditService,
+    private readonly graphUrls: GraphUrlPolicy,
   ) {
     this.routes = db.definePlatformModel('ChannelRoute', channelRouteSchema);
     this.channels = db.defineTenantModel('Channel', channelSchema);
+    this.claims = new ChannelClaims(this.routes, db.definePlatformModel('WabaClaim', wabaClaimSchema));
   }
 
   async list(tenantId: string): Promise<ChannelView[]> {
@@ -44,19 +49,18 @@ export class ChannelsService {
   }
 
   async connect(tenantId: string, body: ConnectChannelBody, actor: { id: string; email: string; ip: string | null }): Promise<ChannelView> {
-    try {
-      await this.routes.create({ _id: body.phoneNumberId, tenantId, wabaId: body.wabaId, createdAt: new Date() });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      // Whether the number belongs to this tenant or another, the answer does not say which.
-      throw new AppError('CONFLICT', 'This phone number id is already connected', { fields: [{ field: 'body.phoneNumberId', message: 'is already connected' }] });
-    }
+    // Checked before anything is claimed: the engine would send this number's token there.
+    const graphBaseUrl = (body.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL).replace(/\/$/, '');
+    const urlProblem = this.graphUrls.problemWithBase(graphBaseUrl);
+    if (urlProblem) throw AppError.validation([{ field: 'body.graphBaseUrl', message: urlProblem }]);
+    // Whether the number or account belongs to this tenant or another, a refusal does not say which.
+    await this.claims.claim(tenantId, body.phoneNumberId, body.wabaId);
     const doc: ChannelDoc = {
       _id: body.phoneNumberId,
       phoneNumberId: body.phoneNumberId,
       wabaId: body.wabaId,
       displayPhoneNumber: body.displayPhoneNumber,
-      graphBaseUrl: (body.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL).replace(/\/$/, ''),
+      graphBaseUrl,
       accessTokenSealed: encryptSecret(body.accessToken, this.key),
       appSecretSealed: encryptSecret(body.appSecret, this.key),
       verifyTokenSealed: encryptSecret(body.verifyToken, this.key),
@@ -68,7 +72,7 @@ export class ChannelsService {
     try {
       await this.channels(tenantId).create(doc);
     } catch (error) {
-      await this.routes.deleteOne({ _id: body.phoneNumberId, tenantId });
+      await this.claims.release(tenantId, body.phoneNumberId, body.wabaId);
       throw error;
     }
     this.cache.delete(body.phoneNumberId);
@@ -85,7 +89,7 @@ export class ChannelsService {
     const doc = await this.channels(tenantId).findById(phoneNumberId).lean();
     if (!doc) throw AppError.notFound('Channel');
     await this.channels(tenantId).deleteOne({ _id: phoneNumberId });
-    await this.routes.deleteOne({ _id: phoneNumberId, tenantId });
+    await this.claims.release(tenantId, phoneNumberId, doc.wabaId);
     this.cache.delete(phoneNumberId);
     await this.audit.recordTenant(tenantId, {
       action: 'channel.disconnected',
@@ -110,12 +114,21 @@ export class ChannelsService {
     return channel;
   }
 
+  /**
+   * A number of this tenant, for sending: the route names the tenant that holds the number now,
+   * so a conversation left from a number the tenant gave up never sends through its new holder.
+   */
+  async ofTenant(tenantId: string, phoneNumberId: string): Promise<OpenChannel | null> {
+    const channel = await this.byPhoneNumberId(phoneNumberId);
+    return channel?.tenantId === tenantId ? channel : null;
+  }
+
   /** Template and account events name the WhatsApp Business Account, not a number. */
   async byWabaId(wabaId: string): Promise<OpenChannel | null> {
     if (!isWhatsAppId(wabaId)) return null;
     let phoneNumberId = this.cache.wabaNumber(wabaId);
     if (phoneNumberId === undefined) {
-      phoneNumberId = (await this.routes.findOne({ wabaId }, { _id: 1 }).lean())?._id ?? null;
+      phoneNumberId = await this.claims.numberOf(wabaId);
       this.cache.setWabaNumber(wabaId, phoneNumberId);
     }
     return phoneNumberId ? this.byPhoneNumberId(phoneNumberId) : null;

@@ -114,7 +114,7 @@ function followUp(deps: Deps, ctx: Ctx, event: ConversationEvent): void {
 
 async function sendBot(deps: Deps, ctx: Ctx, type: 'text' | 'interactive', body: Record<string, unknown>, text: string): Promise<void> {
   const recipient = await deps.conversations.recipient(ctx.tenantId, ctx.actorId);
-  const channel = recipient ? await deps.channels.byPhoneNumberId(recipient.phoneNumberId) : null;
+  const channel = recipient ? await deps.channels.ofTenant(ctx.tenantId, recipient.phoneNumberId) : null;
   if (!recipient || !channel) {
     deps.logger.warn({ actorId: ctx.actorId }, 'bot reply skipped: customer or channel is gone');
     return;

@@ -88,13 +88,13 @@ export class InboxService {
   async markRead(tenantId: string, auth: AuthContext, conversationId: string, typing: boolean): Promise<void> {
     const doc = await this.visible(tenantId, auth, conversationId);
     await this.conversations.markRead(tenantId, String(doc._id));
-    const channel = await this.channels.byPhoneNumberId(doc.phoneNumberId);
+    const channel = await this.channels.ofTenant(tenantId, doc.phoneNumberId);
     if (channel && doc.lastInboundWamid && windowOpen(doc)) await this.graph.markRead(channel, doc.lastInboundWamid, typing);
   }
 
   private async send(tenantId: string, auth: AuthContext, doc: ConversationDoc, type: 'text' | 'template', body: Record<string, unknown>, text: string): Promise<MessageView> {
     const customer = await this.customers.get(tenantId, doc.customerId);
-    const channel = await this.channels.byPhoneNumberId(doc.phoneNumberId);
+    const channel = await this.channels.ofTenant(tenantId, doc.phoneNumberId);
     if (!customer || !channel) throw new AppError('CONFLICT', 'The WhatsApp number of this conversation is no longer connected');
     const key = `agent:${randomUUID()}`;
     const message = await this.outbound.send(tenantId, {

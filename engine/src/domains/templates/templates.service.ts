@@ -12,7 +12,7 @@ import {
 import type { Database } from '../../platform/db/database.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
-import type { GraphClient } from '../../platform/whatsapp/graph-client.js';
+import { GraphError, type GraphClient } from '../../platform/whatsapp/graph-client.js';
 import type { AuditService } from '../audit/index.js';
 import type { ChannelsService, OpenChannel } from '../channels/index.js';
 import type { NotificationsService } from '../notifications/index.js';
@@ -79,7 +79,8 @@ export class TemplatesService {
 
   /** Refreshes the local copies from the Graph API (drafts stay as they are). */
   async sync(tenantId: string): Promise<TemplateView[]> {
-    await this.syncer.run(tenantId);
+    // Only WhatsApp's failures are worded for people; a database error stays what it is.
+    await this.syncer.run(tenantId).catch((error: unknown) => Promise.reject(error instanceof GraphError ? templateGraphError(error, 'list the templates') : error));
     return this.list(tenantId);
   }
 

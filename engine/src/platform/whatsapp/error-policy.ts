@@ -9,6 +9,14 @@ export type ErrorPolicy =
   | { action: 'fail'; alert?: 'token' | 'account' | 'template' }
   | { action: 'fail-and-resync-template' };
 
+/**
+ * Parley's own codes for failures that are not Meta's answer; negative, so never one of Meta's.
+ * The request was not made: the channel's address is not on GRAPH_BASE_URL_ALLOWLIST.
+ */
+export const CODE_REFUSED_ADDRESS = -1;
+/** The answer was not in Meta's error shape (a proxy's page, a bare HTTP status). */
+export const CODE_UNRECOGNISED_ANSWER = -2;
+
 const jitter = (ms: number) => ms + Math.floor(Math.random() * ms * 0.25);
 
 const POLICIES: Record<number, ErrorPolicy> = {
@@ -49,6 +57,8 @@ const REASONS: Record<number, string> = {
   132015: 'The template is paused.',
   132016: 'The template is disabled.',
   190: 'The WhatsApp access token is invalid or expired.',
+  [CODE_REFUSED_ADDRESS]: "This number's Graph API address is not an allowed WhatsApp address; reconnect the number with the default address.",
+  [CODE_UNRECOGNISED_ANSWER]: 'WhatsApp answered in a way Parley does not understand; nothing is known to have been done. Try again in a moment.',
 };
 
 export function reasonFor(code: number, fallback: string): string {

@@ -1,5 +1,6 @@
 import { Agent, FormData, request, errors as undiciErrors } from 'undici';
-import { policyFor, reasonFor, type ErrorPolicy } from './error-policy.js';
+import { CODE_REFUSED_ADDRESS, CODE_UNRECOGNISED_ANSWER, policyFor, reasonFor, type ErrorPolicy } from './error-policy.js';
+import type { GraphUrlPolicy } from './graph-url.js';
 
 export interface GraphChannel {
   graphBaseUrl: string;
@@ -28,14 +29,21 @@ interface GraphErrorBody {
   error?: { code?: number; message?: string; error_data?: { details?: string } | string; error_user_msg?: string };
 }
 
+/** Meta's words, kept for people and logs, bounded: a long answer is not stored or shown whole. */
+const MAX_META_TEXT = 300;
+
 /**
  * The one place that talks to the WhatsApp Cloud API. A kept-alive connection pool serves every
- * tenant; each call carries the channel's own token.
+ * tenant; each call carries the channel's own token. Every request is checked against the allowed
+ * origins first (a base URL stored before the allow-list existed is refused without a request),
+ * and redirects are never followed (undici's `request` does not follow them): a token goes only
+ * where the allow-list says.
  */
 export class GraphClient {
   private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
 
   constructor(
+    private readonly urls: GraphUrlPolicy,
     private readonly timeoutMs = 15_000,
     /** A 100 MB document takes longer than a message to reach Meta. */
     private readonly uploadTimeoutMs = 120_000,
@@ -43,6 +51,7 @@ export class GraphClient {
 
   async sendMessage(channel: GraphChannel, body: Record<string, unknown>): Promise<SendOutcome> {
     const url = `${channel.graphBaseUrl}/${channel.phoneNumberId}/messages`;
+    if (!this.allowed(channel, url)) return { ok: false, kind: 'rejected', code: CODE_REFUSED_ADDRESS, message: 'address not allowed', reason: reasonFor(CODE_REFUSED_ADDRESS, ''), policy: policyFor(CODE_REFUSED_ADDRESS) };
     let status: number;
     let text: string;
     try {
@@ -99,7 +108,7 @@ export class GraphClient {
   /** Deletes one language of a template: with `hsm_id`, only that id (whose name must match) goes. */
   async deleteTemplate(channel: GraphChannel, name: string, templateId: string): Promise<void> {
     const query = new URLSearchParams({ name, hsm_id: templateId });
-    const response = await request(`${channel.graphBaseUrl}/${channel.wabaId}/message_templates?${query.toString()}`, {
+    const response = await request(this.checked(channel, `${channel.graphBaseUrl}/${channel.wabaId}/message_templates?${query.toString()}`), {
       method: 'DELETE',
       dispatcher: this.agent,
       headers: { authorization: `Bearer ${channel.accessToken}` },
@@ -115,7 +124,7 @@ export class GraphClient {
     form.set('messaging_product', 'whatsapp');
     form.set('type', file.mimeType);
     form.set('file', new Blob([file.bytes], { type: file.mimeType }), file.fileName);
-    const response = await request(`${channel.graphBaseUrl}/${channel.phoneNumberId}/media`, {
+    const response = await request(this.checked(channel, `${channel.graphBaseUrl}/${channel.phoneNumberId}/media`), {
       method: 'POST',
       dispatcher: this.agent,
       headers: { authorization: `Bearer ${channel.accessToken}` },
@@ -138,7 +147,7 @@ export class GraphClient {
     const session = (await this.post(channel, `app/uploads?${query.toString()}`, {})) as { id?: unknown } | null;
     if (typeof session?.id !== 'string' || !session.id.startsWith('upload:')) throw new GraphError(0, 'WhatsApp opened no upload session');
     // The session id is used as Meta gives it (it may carry its own query string).
-    const response = await request(`${channel.graphBaseUrl}/${session.id}`, {
+    const response = await request(this.checked(channel, `${channel.graphBaseUrl}/${session.id}`), {
       method: 'POST',
       dispatcher: this.agent,
       headers: { authorization: `OAuth ${channel.accessToken}`, file_offset: '0', 'content-type': 'application/octet-stream' },
@@ -152,7 +161,7 @@ export class GraphClient {
   }
 
   private async post(channel: GraphChannel, path: string, body: unknown): Promise<unknown> {
-    const response = await request(`${channel.graphBaseUrl}/${path}`, {
+    const response = await request(this.checked(channel, `${channel.graphBaseUrl}/${path}`), {
       method: 'POST',
       dispatcher: this.agent,
       headers: { authorization: `Bearer ${channel.accessToken}`, 'content-type': 'application/json' },
@@ -164,7 +173,8 @@ export class GraphClient {
   }
 
   private async get(channel: GraphChannel, url: string): Promise<unknown> {
-    const response = await request(url, {
+    // `url` may be a paging link from the answer: it is checked like any other address.
+    const response = await request(this.checked(channel, url), {
       dispatcher: this.agent,
       headers: { authorization: `Bearer ${channel.accessToken}` },
       headersTimeout: this.timeoutMs,
@@ -175,6 +185,16 @@ export class GraphClient {
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  /** The channel's base and the full address must both pass the allow-list before the token leaves. */
+  private allowed(channel: GraphChannel, url: string): boolean {
+    return this.urls.problemWithBase(channel.graphBaseUrl) === null && this.urls.allowsRequest(url);
+  }
+
+  private checked(channel: GraphChannel, url: string): string {
+    if (!this.allowed(channel, url)) throw new GraphError(CODE_REFUSED_ADDRESS, reasonFor(CODE_REFUSED_ADDRESS, ''));
+    return url;
   }
 }
 
@@ -190,12 +210,23 @@ export class GraphError extends Error {
   }
 }
 
+/**
+ * A success's body, or a GraphError. Only an answer in Meta's error shape (a numeric `code`)
+ * passes Meta's code and words on; anything else (a proxy's page, a bare status) becomes
+ * Parley's own message, so no upstream's status or text reaches a tenant.
+ */
 function readJson(status: number, text: string): unknown {
   const body = safeParse(text) as GraphErrorBody | null;
   if (status >= 200 && status < 300) return body;
-  const data = body?.error?.error_data;
-  const details = (typeof data === 'string' ? data : data?.details) ?? body?.error?.error_user_msg ?? null;
-  throw new GraphError(body?.error?.code ?? status, body?.error?.message ?? `Graph API answered ${status}`, details);
+  const error = body?.error;
+  if (typeof error?.code !== 'number') throw new GraphError(CODE_UNRECOGNISED_ANSWER, reasonFor(CODE_UNRECOGNISED_ANSWER, ''));
+  const data = error.error_data;
+  const details = (typeof data === 'string' ? data : data?.details) ?? error.error_user_msg ?? null;
+  throw new GraphError(error.code, bounded(error.message) ?? 'WhatsApp refused the request', bounded(details));
+}
+
+function bounded(text: unknown): string | null {
+  return typeof text === 'string' && text !== '' ? text.slice(0, MAX_META_TEXT) : null;
 }
 
 function parseSendResponse(status: number, text: string): SendOutcome {
@@ -204,24 +235,25 @@ function parseSendResponse(status: number, text: string): SendOutcome {
     const ok = body as { messages?: { id?: string }[]; contacts?: { wa_id?: string }[] } | null;
     const wamid = ok?.messages?.[0]?.id;
     if (wamid) return { ok: true, wamid, waId: ok?.contacts?.[0]?.wa_id ?? null };
-    return { ok: false, kind: 'ambiguous', message: `accepted without a message id (${status})` };
+    return { ok: false, kind: 'ambiguous', message: 'accepted without a message id' };
   }
   const error = (body as GraphErrorBody | null)?.error;
   if (typeof error?.code !== 'number') {
     // A 5xx without Meta's error body may come from a proxy after Meta accepted the message.
-    return { ok: false, kind: 'ambiguous', message: `HTTP ${status} without an error body` };
+    return { ok: false, kind: 'ambiguous', message: 'an answer without WhatsApp\'s error body' };
   }
-  const message = error.message ?? 'Graph API error';
+  const message = bounded(error.message) ?? 'WhatsApp refused the message';
   return { ok: false, kind: 'rejected', code: error.code, message, reason: reasonFor(error.code, message), policy: policyFor(error.code) };
 }
 
+/** Worded by Parley with the error's code only: the transport's own text names addresses. */
 function classifyTransportError(error: unknown): SendOutcome {
-  const message = error instanceof Error ? error.message : String(error);
   const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const named = /^[A-Z_]{1,40}$/.test(code) ? ` (${code})` : '';
   if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || error instanceof undiciErrors.ConnectTimeoutError) {
-    return { ok: false, kind: 'unsent', message };
+    return { ok: false, kind: 'unsent', message: `no connection${named}` };
   }
-  return { ok: false, kind: 'ambiguous', message };
+  return { ok: false, kind: 'ambiguous', message: `the connection ended without an answer${named}` };
 }
 
 function safeParse(text: string): unknown {
