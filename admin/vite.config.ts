@@ -12,7 +12,9 @@ export default defineConfig({
   server: {
     port: 5174,
     proxy: {
-      '/api': 'http://localhost:8080',
+      // The browser's Host is kept (as nginx does in production): the engine accepts a state-changing
+      // request from a page whose Origin is the host it was sent to.
+      '/api': { target: 'http://localhost:8080' },
       '/socket.io': { target: 'http://localhost:8080', ws: true },
     },
   },

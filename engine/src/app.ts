@@ -14,6 +14,7 @@ import { probesRouter } from './platform/http/probes.js';
 import { defineRoutes, type RegisteredRoute } from './platform/http/route.js';
 import { createSocketServer, type SocketEventSpec } from './platform/realtime/socket-server.js';
 import { readSessionToken } from './platform/auth/session-cookie.js';
+import { OriginPolicy } from './platform/http/origin-guard.js';
 import { AuditService, auditRoutes } from './domains/audit/index.js';
 import { TenantsService, tenantsRoutes, type TenantMembers } from './domains/tenants/index.js';
 import { AuthService, InvitationsService, UsersService, authRoutes, usersRoutes } from './domains/users/index.js';
@@ -89,8 +90,9 @@ export async function createEngine(config: Config): Promise<Engine> {
   };
   server.on('request', (req, res) => handleRequest(req, res));
 
-  const sessions = new SessionStore(redis, config.sessionTtlSeconds);
-  const cookie = { secure: config.cookieSecure, maxAgeSeconds: config.sessionTtlSeconds };
+  // The cookie may outlast the idle expiry: the server ends an idle session, the browser need not.
+  const cookie = { secure: config.cookieSecure, maxAgeSeconds: config.sessionAbsoluteTtlSeconds };
+  const origins = new OriginPolicy(config.allowedOrigins, new URL(config.publicUrl).protocol === 'https:' ? 'https:' : 'http:');
   const passwordCost = config.env === 'test' ? TEST_COST : PRODUCTION_COST;
   const audit = new AuditService(db);
   const mailer = new Mailer(db, logger, config.smtp, { key: config.encryptionKey, logBodies: config.env !== 'production' });
@@ -101,10 +103,14 @@ export async function createEngine(config: Config): Promise<Engine> {
     sub,
     logger,
     authenticate: async (header) => {
-      const token = readSessionToken(header);
+      const token = readSessionToken(header, cookie);
       return token ? authenticate(token) : null;
     },
+    sessionsAlive: (ids) => sessions.alive(ids),
+    sweepEveryMs: config.socketSessionSweepMs,
+    origins,
   });
+  const sessions = new SessionStore(redis, { idleSeconds: config.sessionTtlSeconds, absoluteSeconds: config.sessionAbsoluteTtlSeconds }, realtime.sessionSockets);
 
   const members: TenantMembers = {
     inviteFirstAdmin: (tenantId, email, actor) => invitations.create(tenantId, email, ['tenant_admin'], actor),
@@ -220,6 +226,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     logger,
     trustProxy: config.trustProxy,
     secureCookies: config.cookieSecure,
+    origins,
     authenticate,
     apiRouter,
     rawRouters: [webhooksRouter(webhooks)],

@@ -50,7 +50,7 @@ describe('HTTP routes', () => {
     for (const route of t.engine.routes.filter((r) => r.access.kind !== 'public')) {
       const response = await fetch(`${t.url}${fill(route.path, '0123456789abcdef01234567')}`, {
         method: route.method.toUpperCase(),
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', origin: t.url },
         body: route.method === 'get' ? undefined : JSON.stringify(route.sample?.body ?? {}),
       });
       expect(response.status, `${route.method} ${route.path}`).to.equal(401);
@@ -122,7 +122,7 @@ describe('HTTP routes', () => {
     });
 
     it('answers a non-JSON body with 415', async () => {
-      const response = await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'email=a' });
+      const response = await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: t.url }, body: 'email=a' });
       expect(response.status).to.equal(415);
     });
 

@@ -38,9 +38,9 @@ async function main(): Promise<void> {
   const { engine, engineUrl, tenantId, close } = await benchTenant();
   const other = await spawnEngine({ MONGODB_URI: engine.config.mongodbUri, REDIS_URL: engine.config.redisUrl, DB_PREFIX: engine.config.dbPrefix, LOG_LEVEL: 'info' });
   await ensureAccount(engine.db, { email: 'agent@bench.test', name: 'Bench Agent', password: 'bench-password-1', membership: { tenantId, roles: ['care_agent'] } }, TEST_COST);
-  const login = await fetch(`${other.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'agent@bench.test', password: 'bench-password-1' }) });
+  const login = await fetch(`${other.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: other.url }, body: JSON.stringify({ email: 'agent@bench.test', password: 'bench-password-1' }) });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const socket = io(other.url, { transports: ['websocket'], extraHeaders: { cookie } });
+  const socket = io(other.url, { transports: ['websocket'], extraHeaders: { cookie, origin: other.url } });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);

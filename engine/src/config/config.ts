@@ -28,7 +28,21 @@ const envSchema = z.object({
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of exactly 32 bytes')
     .optional(),
+  /** A session unused this long ends (idle lifetime); each request or socket event restarts it. */
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /**
+   * A session ends this long after sign-in however much it is used (absolute lifetime), so a
+   * stolen cookie kept busy does not work for ever. 12 hours: one working day, and what the
+   * cookie's own expiry gave before it was enforced here.
+   */
+  SESSION_ABSOLUTE_TTL_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(12 * 3600),
+  /** How often each engine process closes the sockets whose session has ended (expired or revoked). */
+  SOCKET_SESSION_SWEEP_SECONDS: z.coerce.number().min(1).default(60),
+  /**
+   * Origins besides PUBLIC_URL's (and the host a request was sent to) whose pages may call the
+   * API with a state-changing method or open a socket, comma-separated: `https://app.example.com`.
+   */
+  ALLOWED_ORIGINS: z.string().optional(),
   COOKIE_SECURE: booleanish.optional(),
   TRUST_PROXY: booleanish.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -119,6 +133,10 @@ export interface Config {
   dbPrefix: string;
   encryptionKey: Buffer;
   sessionTtlSeconds: number;
+  sessionAbsoluteTtlSeconds: number;
+  socketSessionSweepMs: number;
+  /** Origins (`scheme://host[:port]`) trusted to send state-changing requests and open sockets. */
+  allowedOrigins: string[];
   cookieSecure: boolean;
   trustProxy: boolean;
   logLevel: string;
@@ -172,6 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = parsed.data;
+  const allowedOrigins = pageOrigins(e.PUBLIC_URL, e.ALLOWED_ORIGINS);
+  if ('problem' in allowedOrigins) throw new ConfigError([`ALLOWED_ORIGINS: ${allowedOrigins.problem}`]);
   const graphAllowedOrigins = graphOrigins(e.GRAPH_BASE_URL_ALLOWLIST, e.NODE_ENV);
   if ('problem' in graphAllowedOrigins) throw new ConfigError([`GRAPH_BASE_URL_ALLOWLIST: ${graphAllowedOrigins.problem}`]);
   if (e.NODE_ENV === 'production' && !e.ENCRYPTION_KEY) {
@@ -190,6 +210,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // read after a restart, which is the safe failure for a development machine.
     encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'base64') : randomBytes(32),
     sessionTtlSeconds: e.SESSION_TTL_HOURS * 3600,
+    sessionAbsoluteTtlSeconds: e.SESSION_ABSOLUTE_TTL_SECONDS,
+    socketSessionSweepMs: e.SOCKET_SESSION_SWEEP_SECONDS * 1000,
+    allowedOrigins: allowedOrigins.origins,
     cookieSecure: e.COOKIE_SECURE ?? e.PUBLIC_URL.startsWith('https://'),
     trustProxy: e.TRUST_PROXY ?? false,
     logLevel: e.NODE_ENV === 'test' && !env.LOG_LEVEL ? 'silent' : e.LOG_LEVEL,
@@ -242,6 +265,17 @@ function graphOrigins(list: string | undefined, env: Config['env']): { origins: 
   for (const entry of entries) {
     const origin = parseAllowedOrigin(entry);
     if (!origin) return { problem: `"${entry}" is not an origin like https://graph.facebook.com or http://127.0.0.1:*` };
+    origins.push(origin);
+  }
+  return { origins };
+}
+
+/** PUBLIC_URL's origin first, then ALLOWED_ORIGINS, each normalised as a browser sends it in `Origin`. */
+function pageOrigins(publicUrl: string, list: string | undefined): { origins: string[] } | { problem: string } {
+  const origins = [new URL(publicUrl).origin];
+  for (const entry of (list ?? '').split(',').map((item) => item.trim()).filter(Boolean)) {
+    const origin = URL.canParse(entry) ? new URL(entry).origin : 'null';
+    if (origin === 'null') return { problem: `"${entry}" is not an origin like https://app.example.com` };
     origins.push(origin);
   }
   return { origins };

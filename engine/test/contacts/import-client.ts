@@ -8,7 +8,7 @@ export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsh
 export async function uploadCsv(client: ApiClient, body: string | Uint8Array, fileName = 'contacts.csv', contentType = 'text/csv'): Promise<{ status: number; body: ContactImportView & { error?: { code: string; message: string; details?: { line?: number } } } }> {
   const response = await fetch(`${client.baseUrl}/api/contact-imports?fileName=${encodeURIComponent(fileName)}`, {
     method: 'POST',
-    headers: { 'content-type': contentType, cookie: client.sessionCookie ?? '' },
+    headers: { 'content-type': contentType, cookie: client.sessionCookie ?? '', origin: client.baseUrl },
     body,
   });
   return { status: response.status, body: (await response.json()) as ContactImportView & { error?: { code: string; message: string } } };

@@ -39,7 +39,7 @@ export async function uploadMedia(client: ApiClient, bytes: Buffer, options: { p
   if (options.fileName !== undefined) query.set('fileName', options.fileName);
   const response = await fetch(`${client.baseUrl}/api/media?${query.toString()}`, {
     method: 'POST',
-    headers: { 'content-type': options.type, cookie: client.sessionCookie ?? '' },
+    headers: { 'content-type': options.type, cookie: client.sessionCookie ?? '', origin: client.baseUrl },
     body: bytes,
   });
   return { status: response.status, body: (await response.json()) as Partial<MediaView> & Partial<ErrorBody> };

@@ -180,7 +180,7 @@ describe('Media uploads (POST /api/media)', function () {
     expect(denied.body.error?.code).to.equal('FORBIDDEN');
     const kept = (await uploadMedia(marketer, PNG, { purpose: 'campaign_header', fileName: 'kept.png', type: 'image/png' })).body as MediaView;
     expect((await agent.request('DELETE', `/api/media/${kept.id}`)).status).to.equal(403);
-    const anonymous = await fetch(`${t.url}/api/media?purpose=campaign_header&fileName=a.jpg`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: JPEG });
+    const anonymous = await fetch(`${t.url}/api/media?purpose=campaign_header&fileName=a.jpg`, { method: 'POST', headers: { 'content-type': 'image/jpeg', origin: t.url }, body: JPEG });
     expect(anonymous.status).to.equal(401);
     expect((await fetch(`${t.url}/api/media?purpose=campaign_header`)).status).to.equal(401);
   });

@@ -103,6 +103,8 @@ export class AuthService {
     if (!Types.ObjectId.isValid(session.userId)) return null;
     const user = await this.users.findById(session.userId).lean();
     if (!user) return null;
+    // A new password ends the sessions opened before it, even one a revoke could not reach.
+    if (user.passwordChangedAt && Date.parse(session.createdAt) < user.passwordChangedAt.getTime()) return null;
     let tenant: AuthContext['tenant'] = null;
     if (session.tenantId) {
       const membership = activeMembership(user, session.tenantId);

@@ -54,6 +54,7 @@ export class UsersService {
     }
     const memberships = user.memberships.map((m) => (m.tenantId === tenantId ? { ...m, roles } : m));
     await this.users.updateOne({ _id: user._id }, { $set: { memberships } });
+    this.sessions.rightsChanged(userId);
     const view = await this.view(tenantId, userId);
     await this.audit.recordTenant(tenantId, {
       action: 'user.roles_changed',
@@ -76,8 +77,7 @@ export class UsersService {
     const memberships = user.memberships.map((m) => (m.tenantId === tenantId ? { ...m, status } : m));
     await this.users.updateOne({ _id: user._id }, { $set: { memberships } });
     if (status === 'deactivated') {
-      await this.sessions.destroyAllForUser(userId);
-      this.realtime.endUserSessions(userId, 'DEACTIVATED');
+      await this.sessions.destroyAllForUser(userId, 'DEACTIVATED');
     }
     const view = await this.view(tenantId, userId);
     await this.audit.recordTenant(tenantId, {

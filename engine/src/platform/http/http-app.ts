@@ -10,12 +10,15 @@ import type { AuthContext } from './context.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { AppError } from '../errors/app-error.js';
 import { authorize } from './route.js';
+import { originGuard, type OriginPolicy } from './origin-guard.js';
 
 export interface HttpAppOptions {
   logger: Logger;
   /** Hop count or trusted proxy addresses (see TRUST_PROXY in config.ts); 0 trusts no X-Forwarded-For. */
   trustProxy: number | string[];
   secureCookies: boolean;
+  /** Which pages may send state-changing API requests (see origin-guard.ts). */
+  origins: OriginPolicy;
   authenticate: (token: string) => Promise<AuthContext | null>;
   /** Mounted before the JSON parser: webhooks need the raw bytes to check signatures. */
   rawRouters?: Router[];
@@ -45,7 +48,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   );
   app.use(options.probes);
   for (const router of options.rawRouters ?? []) app.use(router);
-  app.use('/api', express.json({ limit: '256kb', strict: true }), loadSession(options.authenticate));
+  app.use('/api', originGuard(options.origins), express.json({ limit: '256kb', strict: true }), loadSession(options.authenticate, options.secureCookies));
   app.use(options.apiRouter);
   app.use('/api', notFoundHandler);
   for (const spa of options.spas) app.use(spa.mount, spaHandler(spa.dir));
@@ -54,9 +57,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   return app;
 }
 
-function loadSession(authenticate: HttpAppOptions['authenticate']): RequestHandler {
+function loadSession(authenticate: HttpAppOptions['authenticate'], secure: boolean): RequestHandler {
   return (req, _res, next) => {
-    const token = readSessionToken(req.headers.cookie);
+    const token = readSessionToken(req.headers.cookie, { secure });
     if (!token) return next();
     authenticate(token)
       .then((auth) => {

@@ -4,8 +4,10 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { READER_ROOM_SUBJECTS, ROOMS, queuesForRoles, type Action, type Ack, type ClientToServerEvents, type ServerToClientEvents, type Subject } from '@parley/common';
 import type { AuthContext } from '../http/context.js';
+import { OriginPolicy } from '../http/origin-guard.js';
 import type { Logger } from '../logger/logger.js';
 import type { RealtimeEmitter } from './emitter.js';
+import { sessionRoom, SocketSessions } from './socket-sessions.js';
 
 export interface SocketData {
   auth: AuthContext;
@@ -28,6 +30,12 @@ export interface SocketServerOptions {
   pub: Redis;
   sub: Redis;
   authenticate: (cookieHeader: string | undefined) => Promise<AuthContext | null>;
+  /** Which of these session ids are still alive. */
+  sessionsAlive: (sessionIds: string[]) => Promise<Set<string>>;
+  /** How often this process closes the sockets of sessions that ended. */
+  sweepEveryMs: number;
+  /** Which pages may open a socket (the same as may call the API). */
+  origins: OriginPolicy;
   logger: Logger;
 }
 
@@ -35,7 +43,15 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
   const io: ParleyServer = new Server(httpServer, { adapter: createAdapter(options.pub, options.sub), serveClient: false });
   const events: SocketEventSpec[] = [];
   const connectionHooks: ((socket: ParleySocket) => void)[] = [];
+  const sessions = new SocketSessions(io, { authenticate: options.authenticate, alive: options.sessionsAlive });
+  startSweep(io, sessions, options);
 
+  // A page of another site must not open a socket with the person's cookie (cross-site WebSocket
+  // hijacking): browsers always send Origin on a WebSocket handshake, and it must be Parley's.
+  io.use((socket, next) => {
+    const { headers } = socket.handshake;
+    next(options.origins.allows(OriginPolicy.originOf(headers), headers.host) ? undefined : new Error('ORIGIN_REJECTED'));
+  });
   // The handshake carries the same httpOnly session cookie as the API; no cookie, no socket.
   io.use((socket, next) => {
     options
@@ -50,27 +66,21 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
 
   io.on('connection', (socket) => {
     const { auth } = socket.data;
-    void socket.join(ROOMS.user(auth.user.id));
+    void socket.join([ROOMS.user(auth.user.id), sessionRoom(auth.sessionId)]);
     if (auth.tenant) {
       void socket.join(ROOMS.tenant(auth.tenant.id));
       for (const queue of queuesForRoles(auth.tenant.roles)) void socket.join(ROOMS.queue(auth.tenant.id, queue));
       for (const subject of READER_ROOM_SUBJECTS) if (auth.ability.can('read', subject)) void socket.join(ROOMS.readers(auth.tenant.id, subject));
     }
-    for (const spec of events) bindEvent(socket, spec, options.logger);
+    for (const spec of events) bindEvent(socket, spec, sessions, options.logger);
     for (const hook of connectionHooks) hook(socket);
   });
 
   const emitter: RealtimeEmitter = {
     toUser: (userId, event, ...payload) => io.to(ROOMS.user(userId)).emit(event, ...payload),
     toRooms: (rooms, event, ...payload) => io.to(rooms).emit(event, ...payload),
-    endUserSessions: (userId, code) => {
-      io.to(ROOMS.user(userId)).emit('session:ended', { code });
-      io.in(ROOMS.user(userId)).disconnectSockets(true);
-    },
-    endTenantSessions: (tenantId, code) => {
-      io.to(ROOMS.tenant(tenantId)).emit('session:ended', { code });
-      io.in(ROOMS.tenant(tenantId)).disconnectSockets(true);
-    },
+    endUserSessions: (userId, code) => sessions.endRoom(ROOMS.user(userId), code),
+    endTenantSessions: (tenantId, code) => sessions.endRoom(ROOMS.tenant(tenantId), code),
     // Every process answers through the Redis adapter; one that cannot be asked counts as listening.
     hasListeners: async (rooms) => (await io.in(rooms).fetchSockets().catch(() => [null])).length > 0,
   };
@@ -78,6 +88,8 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
   return {
     io,
     emitter,
+    /** What the session store calls to close the sockets of revoked sessions. */
+    sessionSockets: sessions.revocations,
     events,
     on<E extends ClientEvent>(spec: SocketEventSpec<E>): void {
       events.push(spec as unknown as SocketEventSpec);
@@ -89,21 +101,36 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
   };
 }
 
-function bindEvent(socket: ParleySocket, spec: SocketEventSpec, logger: Logger): void {
-  const listener = (...args: unknown[]) => {
-    const last = args[args.length - 1];
-    const ack = typeof last === 'function' ? (last as Ack) : undefined;
+function bindEvent(socket: ParleySocket, spec: SocketEventSpec, sessions: SocketSessions, logger: Logger): void {
+  const handle = async (ack: Ack | undefined, args: unknown[]): Promise<void> => {
+    if (!(await sessions.stillValid(socket))) {
+      // Signed out, expired, or its rights changed: the client reconnects (or signs in) to go on.
+      ack?.({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'Your session changed or ended; reconnecting' } });
+      socket.disconnect(true);
+      return;
+    }
     const { auth } = socket.data;
     if (!auth.tenant || !auth.ability.can(spec.access.action, spec.access.subject)) {
       ack?.({ ok: false, error: { code: 'FORBIDDEN', message: 'You are not allowed to do this' } });
       return;
     }
-    (spec.handler as (socket: ParleySocket, ...rest: unknown[]) => Promise<void>)(socket, ...args)
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        logger.error({ err: error, event: spec.event }, 'socket event failed');
-        ack?.({ ok: false, error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });
-      });
+    await (spec.handler as (socket: ParleySocket, ...rest: unknown[]) => Promise<void>)(socket, ...args);
+  };
+  const listener = (...args: unknown[]) => {
+    const last = args[args.length - 1];
+    const ack = typeof last === 'function' ? (last as Ack) : undefined;
+    handle(ack, args).catch((error: unknown) => {
+      logger.error({ err: error, event: spec.event }, 'socket event failed');
+      ack?.({ ok: false, error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });
+    });
   };
   socket.on(spec.event, listener as never);
+}
+
+function startSweep(io: ParleyServer, sessions: SocketSessions, options: SocketServerOptions): void {
+  const timer = setInterval(() => {
+    sessions.sweep().catch((error: unknown) => options.logger.warn({ err: error }, 'socket session sweep failed; the next one tries again'));
+  }, options.sweepEveryMs);
+  timer.unref();
+  io.httpServer.once('close', () => clearInterval(timer));
 }
