@@ -56,6 +56,25 @@ describe('Hostile workbooks (readXlsxUpload)', function () {
     });
   });
 
+  describe('damaged parts', () => {
+    const broken = (name: string, deflated: (real: Buffer) => Buffer) =>
+      zipOf(workbookParts(sheetXml(HEADER_AND_ROW)).map((e) => (e.name === name ? { ...e, deflated: deflated(e.deflated) } : e)));
+    const cases: [string, Buffer][] = [
+      ['a worksheet whose deflate stream is cut short', broken('xl/worksheets/sheet1.xml', (real) => real.subarray(0, 20))],
+      ['a worksheet whose deflate stream is garbage', broken('xl/worksheets/sheet1.xml', (real) => Buffer.alloc(real.length, 0xff))],
+      ['a workbook part that does not inflate', broken('xl/workbook.xml', (real) => Buffer.alloc(real.length, 0xff))],
+      ['relationships that do not inflate', broken('xl/_rels/workbook.xml.rels', (real) => Buffer.alloc(real.length, 0xff))],
+    ];
+    for (const [what, file] of cases) {
+      // exceljs waited for ever on these: the upload never answered and kept its buffer.
+      it(`answers ${what} with 400 at once, instead of waiting for ever`, async () => {
+        const refused = await Promise.race([refusal(file), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3_000))]);
+        expect(refused.code).to.equal('VALIDATION_FAILED');
+        expect(refused.message).to.match(/damaged or incomplete/);
+      });
+    }
+  });
+
   describe('structure', () => {
     it('refuses a zip of more entries than XLSX_MAX_ENTRIES, without reading them all', async () => {
       const many = Array.from({ length: 600 }, (_, i) => entry(`xl/media/image${i}.png`, 'x'));

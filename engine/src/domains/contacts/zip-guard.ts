@@ -53,22 +53,33 @@ async function checkEntry(entry: Entry, limits: XlsxLimits, unpacked: { bytes: n
  */
 export async function checkZip(file: Buffer, limits: XlsxLimits): Promise<void> {
   const zip = unzipper.Parse({ forceStream: true });
-  let damaged: unknown = null;
-  // unzipper can still report an error after the walk stopped early: it must not go unhandled.
-  zip.on('error', (error: unknown) => {
-    damaged ??= error;
+  const state: { current: Entry | null } = { current: null };
+  // unzipper reports a broken or cut zip as an 'error' on the zip, while the walk waits on an
+  // entry that will never end: the error ends the walk (or each upload of such a file would hang
+  // for ever). It may come after the walk stopped early too, and must not go unhandled then.
+  const broken = new Promise<never>((_, reject) => {
+    zip.on('error', reject);
   });
   Readable.from([file]).pipe(zip);
-  const unpacked = { bytes: 0 };
-  let entries = 0;
+  const walk = walkEntries(zip, limits, state);
   try {
-    for await (const entry of zip as AsyncIterable<Entry>) {
-      entries += 1;
-      if (entries > limits.maxEntries) throw tooComplex(`The workbook holds more than ${limits.maxEntries} files`);
-      await checkEntry(entry, limits, unpacked);
-    }
+    await Promise.race([walk, broken]);
   } finally {
     zip.destroy();
+    state.current?.destroy();
+    walk.catch(() => undefined);
+    broken.catch(() => undefined);
   }
-  if (damaged) throw damaged;
+}
+
+async function walkEntries(zip: AsyncIterable<Entry>, limits: XlsxLimits, state: { current: Entry | null }): Promise<void> {
+  const unpacked = { bytes: 0 };
+  let entries = 0;
+  for await (const entry of zip) {
+    entries += 1;
+    if (entries > limits.maxEntries) throw tooComplex(`The workbook holds more than ${limits.maxEntries} files`);
+    state.current = entry;
+    await checkEntry(entry, limits, unpacked);
+    state.current = null;
+  }
 }
