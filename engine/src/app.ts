@@ -178,6 +178,7 @@ export async function createEngine(config: Config): Promise<Engine> {
       members: async (tenantId) => (await users.list(tenantId)).filter((u) => u.status === 'active').map((u) => ({ id: u.id, name: u.name, roles: u.roles })),
       nameOf: (tenantId, userId) => users.view(tenantId, userId).then((u) => u.name, () => null),
     },
+    tenantActive: (tenantId) => tenants.isActive(tenantId),
   });
   webhooks.on('event', accountEventHandler({ customers, channels, templates, logger }));
   const jobs = new Jobs(db, logger, config.jobsPollMs);
@@ -200,6 +201,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     settings: config.campaigns,
     rateCard: loadRateCard(config.campaigns.rateCardJson),
     tenantTimeZone: async (tenantId) => (await bot.settings(tenantId)).timezone,
+    tenantActive: (tenantId) => tenants.isActive(tenantId),
   });
   for (const spec of conversations.socketEvents) realtime.on(spec);
   realtime.onConnection(conversations.trackDisconnects(realtime.io, conversations.assignment, logger));

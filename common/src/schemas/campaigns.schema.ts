@@ -9,7 +9,7 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 export const FINISHED_CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['completed', 'cancelled', 'failed'];
 
 /** Why a campaign is paused: by a person, or by itself with a reason it explains. */
-export const PAUSE_REASONS = ['manual', 'quality', 'template', 'error_rate', 'budget', 'tier'] as const;
+export const PAUSE_REASONS = ['manual', 'quality', 'template', 'error_rate', 'budget', 'tier', 'suspended'] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 
 export const RECIPIENT_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped'] as const;

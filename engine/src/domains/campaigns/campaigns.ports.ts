@@ -60,6 +60,8 @@ export interface CampaignsDeps {
   rateCard: RateCard;
   /** The zone the tenant's business runs in (its bot settings); campaigns are scheduled in it. */
   tenantTimeZone(tenantId: string): Promise<string>;
+  /** Whether the tenant may send: a suspended tenant's campaigns pause before their next message. */
+  tenantActive(tenantId: string): Promise<boolean>;
 }
 
 /** The campaign domain's collections in a tenant's database. */

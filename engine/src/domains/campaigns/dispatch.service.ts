@@ -20,6 +20,7 @@ const BATCH_SECONDS = 5;
 const MAX_BATCH = 5000;
 /** Batches of one campaign sending (and settling) at once in a process, while the next is prepared. */
 const IN_FLIGHT = 2;
+const SUSPENDED = 'The workspace was suspended; resume the campaign once it is active again.';
 
 /** A batch whose sends and settlement run while the next batch is prepared. */
 interface InFlight {
@@ -70,6 +71,11 @@ export class Dispatcher {
     if (this.stopped) return null;
     const campaign = await this.models.campaigns(tenantId).findById(campaignId).lean();
     if (!campaign || campaign.status !== 'running') return null;
+    // Paused, not skipped: a reactivated tenant decides itself when its campaign goes on.
+    if (!(await this.deps.tenantActive(tenantId))) {
+      await this.lifecycle.autoPause(tenantId, campaignId, 'suspended', SUSPENDED);
+      return null;
+    }
     const template = await findTemplate(this.deps.templates, tenantId, campaign.templateId);
     if (!template || template.status !== 'APPROVED') {
       await this.lifecycle.autoPause(tenantId, campaignId, 'template', template ? `The template is ${template.status.toLowerCase()} at WhatsApp.` : 'The template no longer exists at WhatsApp.');
@@ -114,6 +120,7 @@ export class Dispatcher {
       }
       await settling;
       if (pause) await this.lifecycle.autoPause(tenantId, campaignId, pause.reason, pause.message);
+      else if (!(await this.deps.tenantActive(tenantId))) await this.lifecycle.autoPause(tenantId, campaignId, 'suspended', SUSPENDED);
     });
     return pause ? null : new Date();
   }
@@ -271,7 +278,7 @@ export class Dispatcher {
           unsent(recipient, 'The campaign stopped before this message went out; it goes out if the campaign resumes.');
           continue;
         }
-        if (await this.lifecycle.halted(campaignId)) {
+        if ((await this.lifecycle.halted(campaignId)) || !(await this.deps.tenantActive(tenantId))) {
           halted = true;
           unsent(recipient, 'The campaign stopped before this message went out; it goes out if the campaign resumes.');
           continue;

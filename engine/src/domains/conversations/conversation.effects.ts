@@ -6,7 +6,7 @@ import type { ConversationEffect, ConversationEvent } from './conversation.machi
 import type { ConversationsService } from './conversations.service.js';
 import type { OutboundService } from './outbound.service.js';
 import type { AssignmentService } from './assignment.service.js';
-import type { BotPort, CaseRecordsPort } from './ports.js';
+import type { BotPort, CaseRecordsPort, TenantActive } from './ports.js';
 import { windowOpen } from './conversation.views.js';
 
 interface Deps {
@@ -18,6 +18,7 @@ interface Deps {
   records: CaseRecordsPort;
   assignment: AssignmentService;
   logger: Logger;
+  tenantActive: TenantActive;
 }
 
 type Ctx = { tenantId: string; actorId: string; effectId: string; effect: Effect };
@@ -113,6 +114,11 @@ function followUp(deps: Deps, ctx: Ctx, event: ConversationEvent): void {
 }
 
 async function sendBot(deps: Deps, ctx: Ctx, type: 'text' | 'interactive', body: Record<string, unknown>, text: string): Promise<void> {
+  // The customer's message is kept; a suspended tenant only stops answering.
+  if (!(await deps.tenantActive(ctx.tenantId))) {
+    deps.logger.info({ tenantId: ctx.tenantId, actorId: ctx.actorId }, 'bot reply skipped: the tenant is suspended');
+    return;
+  }
   const recipient = await deps.conversations.recipient(ctx.tenantId, ctx.actorId);
   const channel = recipient ? await deps.channels.ofTenant(ctx.tenantId, recipient.phoneNumberId) : null;
   if (!recipient || !channel) {

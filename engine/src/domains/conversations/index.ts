@@ -18,7 +18,7 @@ import { inboxSocketEvents, trackDisconnects } from './inbox.socket.js';
 import { MonitoringService } from './monitoring.service.js';
 import { OutboundService } from './outbound.service.js';
 import { StatusesService } from './statuses.service.js';
-import type { BotPort, CaseRecordsPort, MemberDirectory } from './ports.js';
+import type { BotPort, CaseRecordsPort, MemberDirectory, TenantActive } from './ports.js';
 
 export type { BotPort, CaseRecordsPort, MemberDirectory, BotDecisionLike } from './ports.js';
 export { ConversationsService } from './conversations.service.js';
@@ -37,6 +37,7 @@ export interface ConversationsDeps {
   bot: BotPort;
   records: CaseRecordsPort;
   members: MemberDirectory;
+  tenantActive: TenantActive;
 }
 
 /** Builds the conversation domain and plugs it into webhook intake. */
@@ -58,7 +59,7 @@ export function createConversationsDomain(deps: ConversationsDeps) {
   conversations.onQueued = (tenantId) => assignment.later(tenantId);
   const inbox = new InboxService(conversations, outbound, deps.customers, deps.channels, deps.templates, assignment, deps.graph);
   const monitoring = new MonitoringService(conversations, assignment);
-  registerConversationEffects({ conversations, outbound, customers: deps.customers, channels: deps.channels, bot: deps.bot, records: deps.records, assignment, logger: deps.logger });
+  registerConversationEffects({ conversations, outbound, customers: deps.customers, channels: deps.channels, bot: deps.bot, records: deps.records, assignment, logger: deps.logger, tenantActive: deps.tenantActive });
 
   deps.webhooks.on('message', (tenantId, item) => conversations.handleInbound(tenantId, item));
   deps.webhooks.on('status', (tenantId, item) => statuses.apply(tenantId, item.status));

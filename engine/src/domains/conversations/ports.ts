@@ -20,6 +20,9 @@ export interface CaseRecordsPort {
   recordReview(tenantId: string, input: { key: string; conversationId: string; customerId: string; score: number }): Promise<void>;
 }
 
+/** Whether a tenant may send now: a suspended tenant's messages are stored but not answered. */
+export type TenantActive = (tenantId: string) => Promise<boolean>;
+
 export interface MemberDirectory {
   /** Active members of the tenant with their roles and display names. */
   members(tenantId: string): Promise<{ id: string; name: string; roles: string[] }[]>;

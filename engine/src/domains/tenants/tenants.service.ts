@@ -111,6 +111,14 @@ export class TenantsService {
     return { id: String(doc._id), name: doc.name, slug: doc.slug, status: doc.status };
   }
 
+  /**
+   * Whether the tenant may send (campaign batches, bot replies). Read through `find`'s cache: a
+   * suspension stops this process's sends at once and every other process's within its 2 s.
+   */
+  async isActive(tenantId: string): Promise<boolean> {
+    return (await this.find(tenantId))?.status === 'active';
+  }
+
   async findBySlug(slug: string): Promise<{ id: string } | null> {
     const doc = await this.tenants.findOne({ slug }).lean();
     return doc ? { id: String(doc._id) } : null;

@@ -19,6 +19,7 @@ export const PAUSE_REASON_LABELS: Record<PauseReason, string> = {
   error_rate: 'Paused because too many messages failed in a row.',
   budget: 'Paused because the next messages would pass the budget cap.',
   tier: 'Paused because the number reached its daily limit of new customers (its messaging tier).',
+  suspended: 'Paused because the workspace was suspended. Resume it once the workspace is active again.',
 };
 
 export const RECIPIENT_STATUS_LABELS: StatusLabels<RecipientStatus> = {
