@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import type { Config } from './config/config.js';
 import { Database } from './platform/db/database.js';
-import { createRedis } from './platform/redis/redis.js';
+import { catchUnawaitedPublishes, createRedis, pingRedis } from './platform/redis/redis.js';
 import { createLogger, type Logger } from './platform/logger/logger.js';
 import { SessionStore } from './platform/auth/sessions.js';
 import { LoginLimiter } from './platform/auth/login-limiter.js';
@@ -79,9 +79,11 @@ export interface Engine {
 export async function createEngine(config: Config): Promise<Engine> {
   const logger = createLogger(config.logLevel);
   const db = await Database.connect(config.mongodbUri, config.dbPrefix, config.mongodbPoolSize);
-  const redis = createRedis(config.redisUrl, 'main', config.dbPrefix);
-  const pub = createRedis(config.redisUrl, 'socket-pub');
-  const sub = pub.duplicate();
+  db.watchConnection(logger);
+  const redis = createRedis(config.redisUrl, 'main', { logger, keyPrefix: config.dbPrefix });
+  const pub = createRedis(config.redisUrl, 'socket-pub', { logger });
+  catchUnawaitedPublishes(pub, logger);
+  const sub = createRedis(config.redisUrl, 'socket-sub', { logger });
   const server = createServer();
   // Attached before Socket.IO so that it wraps this listener and keeps /socket.io to itself.
   let handleRequest: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
@@ -234,7 +236,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     rawRouters: [webhooksRouter(webhooks)],
     probes: probesRouter([
       { name: 'database', check: () => db.ping() },
-      { name: 'redis', check: async () => void (await redis.ping()) },
+      { name: 'redis', check: () => pingRedis(redis) },
     ]),
     spas: [
       { mount: '/admin', dir: config.adminDist },
@@ -263,7 +265,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     }
     await campaigns.sweep(active);
   };
-  const sweeper = startSweeper(sweepAll, config.env === 'test' ? 0 : 15_000, logger);
+  const sweeper = startSweeper(sweepAll, config.sweepEveryMs, logger);
   // Running campaigns whose dispatch job a crash left locked or unsaved are re-armed, in tests too.
   const rearm = startSweeper(async () => campaigns.rearm(await activeTenants()), config.campaigns.rearmEveryMs, logger);
   await campaigns.rearm(await activeTenants());

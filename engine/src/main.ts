@@ -1,9 +1,15 @@
 import { ConfigError, loadConfig } from './config/config.js';
 import { createEngine } from './app.js';
+import { createLogger } from './platform/logger/logger.js';
+import { installProcessGuards } from './platform/runtime/process-guards.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Installed before the engine starts: a rejection during start-up is logged too.
+  const removeBootGuards = installProcessGuards(createLogger(config.logLevel));
   const engine = await createEngine(config);
+  removeBootGuards();
+  installProcessGuards(engine.logger);
   const url = await engine.listen();
   engine.logger.info({ url, publicUrl: config.publicUrl }, 'engine listening');
 

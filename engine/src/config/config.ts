@@ -102,6 +102,14 @@ const envSchema = z.object({
   /** Stored webhook items (and their lookups) are deleted this many days after they arrived. */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().min(1).default(7),
   /**
+   * How often the crash-recovery sweep runs (stored webhook items left unprocessed by a crash or an
+   * outage, undone effects, stalled imports). Default 15; 0 turns it off, the default under
+   * NODE_ENV=test, where tests call the sweep themselves.
+   */
+  SWEEP_SECONDS: z.coerce.number().min(0).optional(),
+  /** The event-loop watchdog logs the work that held the loop at least this long. */
+  EVENT_LOOP_STALL_MS: z.coerce.number().int().min(10).default(200),
+  /**
    * Processing of one stored webhook item (the bot's decision, the conversation, its reply) is given
    * up after this long and counts as a failed attempt; after 3 attempts that never finished (an
    * error, this limit, or a crash of the process) the item is parked as a dead letter.
@@ -168,6 +176,8 @@ export interface Config {
     xlsx: { maxUnpackedBytes: number; maxEntries: number; maxPartBytes: number };
   };
   webhookRetentionMs: number;
+  sweepEveryMs: number;
+  eventLoopStallMs: number;
   webhookItemTimeoutMs: number;
   webhookRetryAfterMs: number;
   /** Set only under NODE_ENV=test (see TEST_WEBHOOK_ABORT_MARKER). */
@@ -248,6 +258,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       xlsx: { maxUnpackedBytes: Math.round(e.XLSX_MAX_UNPACKED_MB * MB), maxEntries: e.XLSX_MAX_ENTRIES, maxPartBytes: Math.round(e.XLSX_MAX_PART_MB * MB) },
     },
     webhookRetentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
+    sweepEveryMs: (e.SWEEP_SECONDS ?? (e.NODE_ENV === 'test' ? 0 : 15)) * 1000,
+    eventLoopStallMs: e.EVENT_LOOP_STALL_MS,
     webhookItemTimeoutMs: e.WEBHOOK_ITEM_TIMEOUT_SECONDS * 1000,
     webhookRetryAfterMs: e.WEBHOOK_RETRY_AFTER_SECONDS * 1000,
     testWebhookAbortMarker: e.NODE_ENV === 'test' ? (e.TEST_WEBHOOK_ABORT_MARKER ?? null) : null,

@@ -38,11 +38,8 @@ export class BotCache<T> {
   constructor(private readonly options: BotCacheOptions) {
     this.maxTenants = options.maxTenants ?? 500;
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
-    this.publisher = createRedis(options.redisUrl, 'bot-pub');
-    this.subscriber = createRedis(options.redisUrl, 'bot-sub');
-    for (const client of [this.publisher, this.subscriber]) {
-      client.on('error', (error: unknown) => options.logger.warn({ err: error }, 'bot cache redis connection error'));
-    }
+    this.publisher = createRedis(options.redisUrl, 'bot-pub', { logger: options.logger });
+    this.subscriber = createRedis(options.redisUrl, 'bot-sub', { logger: options.logger });
     this.subscriber.on('message', (channel: string, tenantId: string) => {
       if (channel === options.channel) this.entries.delete(tenantId);
     });

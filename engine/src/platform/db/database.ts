@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import mongoose, { type Connection, type Model, type Schema } from 'mongoose';
+import type { Logger } from '../logger/logger.js';
+import { OutageLog } from '../runtime/outage-log.js';
 
 /**
  * Where a tenant database records what was done to it once: the declarations it was last brought
@@ -42,6 +44,21 @@ export class Database {
     await root.asPromise();
     const info = (await root.db?.admin().command({ buildInfo: 1 })) ?? {};
     return new Database(root, prefix, !('ferretdbVersion' in info));
+  }
+
+  /**
+   * Logs the connection going away and coming back (once per outage, see `OutageLog`). The driver
+   * reconnects by itself and mongoose holds operations meanwhile (up to its buffer timeout): a
+   * request during an outage fails with an error the HTTP layer answers 503 (`isOutageError`),
+   * and readiness says 503. The listener for `error` also keeps a connection error from being
+   * thrown as an unhandled event.
+   */
+  watchConnection(logger: Logger): void {
+    const outage = new OutageLog(logger, 'database');
+    this.root.on('error', (error: unknown) => outage.failed(error));
+    this.root.on('disconnected', () => outage.failed(new Error('disconnected')));
+    this.root.on('reconnected', () => outage.recovered());
+    this.root.on('connected', () => outage.recovered());
   }
 
   tenantDbName(tenantId: string): string {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger/logger.js';
 import { AppError } from '../errors/app-error.js';
+import { isOutageError } from '../errors/outage.js';
 
 interface BodyParserError {
   type: string;
@@ -15,10 +16,13 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) {
+    if (appError.code === 'UNAVAILABLE') {
+      // The dependency's own outage is logged once by its client; one line per request is enough here.
+      logger.warn({ reqId: req.id, reason: error instanceof Error ? error.message : String(error) }, 'request answered 503: a dependency is away');
+    } else if (appError.status >= 500) {
       logger.error({ err: error, reqId: req.id, tenantId: req.auth?.tenant?.id }, 'request failed');
     }
-    if (appError.code === 'RATE_LIMITED' && appError.details?.retryAfterSeconds) {
+    if ((appError.code === 'RATE_LIMITED' || appError.code === 'UNAVAILABLE') && appError.details?.retryAfterSeconds) {
       res.setHeader('Retry-After', String(appError.details.retryAfterSeconds));
     }
     res.status(appError.status).json(appError.toBody());
@@ -33,6 +37,9 @@ function toAppError(error: unknown): AppError {
     if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported') {
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON');
     }
+  }
+  if (isOutageError(error)) {
+    return new AppError('UNAVAILABLE', 'Parley cannot reach one of its services right now; try again in a few seconds', { retryAfterSeconds: 5 });
   }
   return new AppError('INTERNAL', 'Something went wrong on our side; it has been logged');
 }
