@@ -19,6 +19,7 @@ export const router = createRouter({
       children: [
         { path: '', redirect: { name: 'tenants' } },
         { path: 'tenants', name: 'tenants', component: () => import('../features/tenants/views/TenantsView.vue'), meta: { title: 'Tenants' } },
+        { path: 'dead-letters', name: 'dead-letters', component: () => import('../features/dead-letters/views/DeadLettersView.vue'), meta: { title: 'Dead letters' } },
         { path: 'audit', name: 'audit', component: () => import('../features/audit/views/PlatformAuditView.vue'), meta: { title: 'Platform audit' } },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./shell/NotFoundView.vue'), meta: { title: 'Not found' } },
       ],
