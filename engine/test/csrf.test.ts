@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import type { SessionView } from '@parley/common';
+import { ConfigError } from '../src/config/config.js';
 import { ApiClient } from './support/api-client.js';
-import { dropTestData, startTestEngine, type TestEngine } from './support/harness.js';
+import { dropTestData, startTestEngine, testConfig, type TestEngine } from './support/harness.js';
 import { onboardTenant, PASSWORD, type TenantFixture } from './support/fixtures.js';
 
 type ErrorResult = { error: { code: string } };
@@ -124,3 +125,14 @@ async function waitForMail(t: TestEngine, to: string): Promise<string> {
   }
   throw new Error(`no reset mail reached ${to}`);
 }
+
+describe('ALLOWED_ORIGINS', () => {
+  it('keeps PUBLIC_URL first and reads each entry as the origin a browser would send', () => {
+    const config = testConfig({ PUBLIC_URL: 'https://parley.example/', ALLOWED_ORIGINS: ' https://App.Parley.example/inbox , http://localhost:5173 ' });
+    expect(config.allowedOrigins).to.deep.equal(['https://parley.example', 'https://app.parley.example', 'http://localhost:5173']);
+  });
+
+  it('refuses an entry that is not an origin, naming the variable', () => {
+    expect(() => testConfig({ ALLOWED_ORIGINS: 'parley.example' })).to.throw(ConfigError, /ALLOWED_ORIGINS/);
+  });
+});
