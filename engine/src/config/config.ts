@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseAllowedOrigin, type AllowedOrigin } from '../platform/whatsapp/graph-url.js';
 
@@ -44,7 +45,18 @@ const envSchema = z.object({
    */
   ALLOWED_ORIGINS: z.string().optional(),
   COOKIE_SECURE: booleanish.optional(),
-  TRUST_PROXY: booleanish.optional(),
+  /**
+   * Which proxies may name the client's address in X-Forwarded-For. Unset (the default) trusts
+   * none: the client is the TCP peer. A number is how many proxies stand in front (nginx alone:
+   * `1`); otherwise a comma-separated list of proxy addresses or CIDRs, or `loopback`,
+   * `linklocal`, `uniquelocal`. `true` is refused: believing any forwarded address would let a
+   * client escape the per-IP sign-in limits and write any address into the audit logs.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine(isTrustProxySetting, 'a number of proxies (e.g. 1) or a comma-separated list of proxy addresses/CIDRs; `true` would trust any client')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
   RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
@@ -146,7 +158,8 @@ export interface Config {
   /** Origins (`scheme://host[:port]`) trusted to send state-changing requests and open sockets. */
   allowedOrigins: string[];
   cookieSecure: boolean;
-  trustProxy: boolean;
+  /** What Express's `trust proxy` gets: a hop count, or the trusted proxies' addresses. */
+  trustProxy: number | string[];
   logLevel: string;
   invitationTtlMs: number;
   resetTtlMs: number;
@@ -224,7 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketSessionSweepMs: e.SOCKET_SESSION_SWEEP_SECONDS * 1000,
     allowedOrigins: allowedOrigins.origins,
     cookieSecure: e.COOKIE_SECURE ?? e.PUBLIC_URL.startsWith('https://'),
-    trustProxy: e.TRUST_PROXY ?? false,
+    trustProxy: toTrustProxy(e.TRUST_PROXY),
     logLevel: e.NODE_ENV === 'test' && !env.LOG_LEVEL ? 'silent' : e.LOG_LEVEL,
     invitationTtlMs: e.INVITATION_TTL_HOURS * 3600_000,
     resetTtlMs: e.RESET_TTL_MINUTES * 60_000,
@@ -291,4 +304,24 @@ function pageOrigins(publicUrl: string, list: string | undefined): { origins: st
     origins.push(origin);
   }
   return { origins };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isTrustProxySetting(value: string): boolean {
+  if (value === '' || value === 'false' || /^\d{1,2}$/.test(value)) return true;
+  return value.split(',').every((entry) => {
+    const item = entry.trim();
+    if (PROXY_NAMES.has(item)) return true;
+    const [address = '', prefix, ...rest] = item.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return false;
+    return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  });
+}
+
+function toTrustProxy(value: string | undefined): number | string[] {
+  if (value === undefined || value === '' || value === 'false') return 0;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((entry) => entry.trim());
 }
