@@ -121,6 +121,15 @@ describe('HTTP routes', () => {
       expect(unknown.body.error.code).to.equal('NOT_FOUND');
     });
 
+    it('answers a path parameter with a malformed percent escape with 400, not 500', async () => {
+      for (const path of ['/api/users/%ZZ/roles', '/api/public/invitations/%E0%A4%A']) {
+        const result = await a.admin.request<{ error: { code: string; details: { fields: { field: string }[] } } }>(path.includes('roles') ? 'PATCH' : 'GET', path, path.includes('roles') ? { roles: ['manager'] } : undefined);
+        expect(result.status, path).to.equal(400);
+        expect(result.body.error.code).to.equal('VALIDATION_FAILED');
+        expect(result.body.error.details.fields.map((f) => f.field)).to.deep.equal(['params']);
+      }
+    });
+
     it('answers a non-JSON body with 415', async () => {
       const response = await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: t.url }, body: 'email=a' });
       expect(response.status).to.equal(415);

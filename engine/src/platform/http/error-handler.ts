@@ -31,6 +31,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  // The router could not decode a path parameter ("%ZZ"): the address itself is malformed.
+  if (error instanceof URIError) {
+    return AppError.validation([{ field: 'params', message: 'The address holds a malformed percent escape' }]);
+  }
   if (isBodyParserError(error)) {
     if (error.type === 'entity.parse.failed') return new AppError('MALFORMED_JSON', 'The body is not valid JSON');
     if (error.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'The body is too large');
