@@ -7,6 +7,7 @@ import { catchUnawaitedPublishes, createRedis, pingRedis } from './platform/redi
 import { createLogger, type Logger } from './platform/logger/logger.js';
 import { SessionStore } from './platform/auth/sessions.js';
 import { LoginLimiter } from './platform/auth/login-limiter.js';
+import { PasswordHasher } from './platform/crypto/password-hasher.js';
 import { PRODUCTION_COST, TEST_COST } from './platform/crypto/passwords.js';
 import { Mailer } from './platform/mail/mailer.js';
 import { createHttpApp } from './platform/http/http-app.js';
@@ -17,7 +18,7 @@ import { readSessionToken } from './platform/auth/session-cookie.js';
 import { OriginPolicy } from './platform/http/origin-guard.js';
 import { AuditService, auditRoutes } from './domains/audit/index.js';
 import { TenantsService, tenantsRoutes, type TenantMembers } from './domains/tenants/index.js';
-import { AuthService, InvitationsService, UsersService, authRoutes, usersRoutes } from './domains/users/index.js';
+import { AuthService, Credentials, InvitationsService, UsersService, authRoutes, usersRoutes } from './domains/users/index.js';
 import { ChannelsService, channelsRoutes } from './domains/channels/index.js';
 import { CustomersService } from './domains/customers/index.js';
 import { ContactsService, contactsRoutes } from './domains/contacts/index.js';
@@ -120,14 +121,14 @@ export async function createEngine(config: Config): Promise<Engine> {
   };
   const tenants = new TenantsService(db, audit, realtime.emitter, members);
   const users = new UsersService(db, audit, realtime.emitter, sessions);
-  const invitations = new InvitationsService(db, tenants, audit, mailer, realtime.emitter, {
+  const limiter = new LoginLimiter(redis, config.loginLimits);
+  const hasher = new PasswordHasher(passwordCost, config.passwordHashing);
+  const credentials = new Credentials(db, limiter, hasher, audit);
+  const invitations = new InvitationsService(db, tenants, audit, mailer, realtime.emitter, { credentials, hasher }, {
     ttlMs: config.invitationTtlMs,
     publicUrl: config.publicUrl,
-    passwordCost,
   });
-  const limiter = new LoginLimiter(redis, config.loginLimits);
-  const auth = new AuthService(db, sessions, limiter, tenants, audit, mailer, {
-    passwordCost,
+  const auth = new AuthService(db, sessions, { credentials, limiter, hasher, logger }, tenants, audit, mailer, {
     resetTtlMs: config.resetTtlMs,
     publicUrl: config.publicUrl,
   });

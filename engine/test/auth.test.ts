@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { SessionView } from '@parley/common';
-import { ApiClient, tokenOf } from './support/api-client.js';
+import { ApiClient } from './support/api-client.js';
+import { tokenMailedTo } from './support/mail.js';
 import { dropTestData, startTestEngine, type TestEngine } from './support/harness.js';
 import { addMember, onboardTenant, platformAdminClient, PASSWORD, type TenantFixture } from './support/fixtures.js';
 
@@ -82,8 +83,7 @@ describe('Accounts and sessions', () => {
     const anonymous = new ApiClient(t.url, { 'x-forwarded-for': '10.0.0.9' });
     expect((await anonymous.post('/api/auth/password-reset', { email: 'forgetful@acme.test' })).status).to.equal(202);
     expect((await anonymous.post('/api/auth/password-reset', { email: 'unknown@acme.test' })).status).to.equal(202);
-    const mail = await t.engine.services.mailer.latestTo('forgetful@acme.test', 'password_reset');
-    const token = tokenOf(/\S+\/reset-password\/\S+/.exec(mail?.text ?? '')?.[0] ?? '');
+    const token = await tokenMailedTo(t, 'forgetful@acme.test', 'password_reset');
     const confirm = await anonymous.post('/api/auth/password-reset/confirm', { token, password: 'a-brand-new-password' });
     expect(confirm.status).to.equal(204);
     const again = await anonymous.post<ErrorResult>('/api/auth/password-reset/confirm', { token, password: 'yet-another-password' });
@@ -96,8 +96,7 @@ describe('Accounts and sessions', () => {
   it('keeps the outbox unable to open an account: a reset link is stored sealed, never in clear', async () => {
     await addMember(t, acme, 'sealed@acme.test', ['care_agent']);
     await new ApiClient(t.url).post('/api/auth/password-reset', { email: 'sealed@acme.test' });
-    const mail = await t.engine.services.mailer.latestTo('sealed@acme.test', 'password_reset');
-    const token = tokenOf(/\S+\/reset-password\/\S+/.exec(mail?.text ?? '')?.[0] ?? '');
+    const token = await tokenMailedTo(t, 'sealed@acme.test', 'password_reset');
     const stored = await t.engine.db.platform.collection('mail_outbox').find({ to: 'sealed@acme.test' }).toArray();
     expect(stored.map((doc) => doc.kind).sort()).to.deep.equal(['invitation', 'password_reset']);
     expect(JSON.stringify(stored)).not.to.contain(token).and.not.to.contain('reset-password').and.not.to.contain('/invite/');

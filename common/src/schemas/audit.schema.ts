@@ -10,6 +10,8 @@ export const AUDIT_ACTIONS = [
   'invitation.created',
   'invitation.revoked',
   'invitation.accepted',
+  /** A wrong password was given to accept an invitation (whether or not the email has an account). */
+  'invitation.accept_failed',
   'tenant.created',
   'tenant.suspended',
   'tenant.reactivated',

@@ -22,9 +22,25 @@ export const passwordResetConfirmSchema = z
 
 export const tokenParamsSchema = z.object({ token: z.string().min(20).max(200) }).strict();
 
+/**
+ * Accepting an invitation either creates the account (`new`: a name and a new password) or joins
+ * with the account the email already has (`existing`: that account's password, checked under the
+ * sign-in limits). The link never says which applies: that would tell whoever holds it, the
+ * inviter included, whether the email has a Parley account.
+ */
 export const acceptInvitationBodySchema = z
-  .object({ name: personNameSchema, password: passwordSchema })
-  .strict();
+  .object({
+    account: z.enum(['new', 'existing']).default('new'),
+    name: personNameSchema.optional(),
+    password: z.string().min(1, 'is required').max(200),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.account === 'existing') return;
+    if (!body.name) ctx.addIssue({ code: 'custom', path: ['name'], message: 'is required' });
+    const strong = passwordSchema.safeParse(body.password);
+    for (const issue of strong.error?.issues ?? []) ctx.addIssue({ code: 'custom', path: ['password'], message: issue.message });
+  });
 export type AcceptInvitationBody = z.infer<typeof acceptInvitationBodySchema>;
 
 export interface MembershipView {

@@ -47,6 +47,4 @@ export interface InvitationPreview {
   tenantName: string;
   roles: TenantRole[];
   expiresAt: string;
-  /** True when the email already has a Parley account: accepting adds a membership. */
-  existingAccount: boolean;
 }

@@ -63,6 +63,22 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  /**
+   * Password checks of any outcome (sign-in, accepting an invitation) per minute, per IP (default
+   * 60) and per account (default 10), counted in Redis before the hash runs. Tests sign in from one
+   * address hundreds of times a minute, so under NODE_ENV=test the defaults are 10,000.
+   */
+  LOGIN_ATTEMPTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).optional(),
+  LOGIN_ATTEMPTS_PER_MINUTE_PER_ACCOUNT: z.coerce.number().int().min(1).optional(),
+  /** Password-reset requests per hour per IP, and per email whether or not it has an account. */
+  PASSWORD_RESETS_PER_HOUR_PER_IP: z.coerce.number().int().min(1).default(20),
+  PASSWORD_RESETS_PER_HOUR_PER_EMAIL: z.coerce.number().int().min(1).default(3),
+  /**
+   * Password hashes one engine process runs at once (each holds 128 MiB at the production cost)
+   * and how many more may wait for a slot; beyond that a sign-in answers 503 with Retry-After.
+   */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().default('Parley <no-reply@parley.local>'),
   WEB_DIST: z.string().default('web/dist'),
@@ -163,7 +179,14 @@ export interface Config {
   logLevel: string;
   invitationTtlMs: number;
   resetTtlMs: number;
-  loginLimits: { perAccount: number; perIp: number; blockSeconds: number };
+  loginLimits: {
+    perAccount: number;
+    perIp: number;
+    blockSeconds: number;
+    attemptsPerMinute: { ip: number; account: number };
+    resetsPerHour: { ip: number; email: number };
+  };
+  passwordHashing: { concurrent: number; waiting: number };
   smtp: { url: string | null; from: string };
   webDist: string;
   adminDist: string;
@@ -245,7 +268,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       perIp: e.LOGIN_MAX_FAILURES_PER_IP,
       blockSeconds: e.LOGIN_BLOCK_SECONDS,
+      attemptsPerMinute: {
+        ip: e.LOGIN_ATTEMPTS_PER_MINUTE_PER_IP ?? (e.NODE_ENV === 'test' ? 10_000 : 60),
+        account: e.LOGIN_ATTEMPTS_PER_MINUTE_PER_ACCOUNT ?? (e.NODE_ENV === 'test' ? 10_000 : 10),
+      },
+      resetsPerHour: { ip: e.PASSWORD_RESETS_PER_HOUR_PER_IP, email: e.PASSWORD_RESETS_PER_HOUR_PER_EMAIL },
     },
+    passwordHashing: { concurrent: e.PASSWORD_HASH_CONCURRENCY, waiting: e.PASSWORD_HASH_QUEUE },
     smtp: { url: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     webDist: e.WEB_DIST,
     adminDist: e.ADMIN_DIST,

@@ -45,8 +45,8 @@ export function authRoutes(auth: AuthService, invitations: InvitationsService, c
       path: '/api/auth/password-reset',
       body: passwordResetRequestSchema,
       status: 202,
-      handler: async ({ body }) => {
-        await auth.requestPasswordReset(body.email);
+      handler: async ({ req, body }) => {
+        await auth.requestPasswordReset(body.email, clientIp(req));
         return { accepted: true };
       },
     }),
@@ -69,7 +69,7 @@ export function authRoutes(auth: AuthService, invitations: InvitationsService, c
       params: tokenParamsSchema,
       body: acceptInvitationBodySchema,
       handler: async ({ req, res, params, body }) => {
-        const { userId, tenantId } = await invitations.accept(params.token, body.name, body.password);
+        const { userId, tenantId } = await invitations.accept(params.token, body, clientIp(req));
         const { token, view } = await auth.openSession(userId, tenantId, clientIp(req));
         setSessionCookie(res, token, cookie);
         return view;

@@ -2,21 +2,30 @@ import { Types, type Model } from 'mongoose';
 import { defineAbilityFor, type MembershipView, type SessionView } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
-import { hashPassword, verifyPassword, type ScryptCost } from '../../platform/crypto/passwords.js';
+import type { PasswordHasher } from '../../platform/crypto/password-hasher.js';
 import { hashToken, newToken } from '../../platform/crypto/tokens.js';
 import type { LoginLimiter } from '../../platform/auth/login-limiter.js';
+import type { Logger } from '../../platform/logger/logger.js';
 import type { SessionData, SessionStore } from '../../platform/auth/sessions.js';
 import type { AuthContext } from '../../platform/http/context.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import type { AuditService } from '../audit/index.js';
+import type { Credentials } from './credentials.js';
 import type { TenantDirectory } from './invitations.service.js';
 import { passwordResetSchema, tokenClaimSchema, type PasswordResetDoc, type TokenClaimDoc } from './invitations.model.js';
 import { activeMembership, userSchema, type UserDoc } from './users.model.js';
 
 export interface AuthSettings {
-  passwordCost: ScryptCost;
   resetTtlMs: number;
   publicUrl: string;
+}
+
+/** What guards passwords: the shared check, the limits, the bounded hasher, and a log for work done after answering. */
+export interface PasswordGuards {
+  credentials: Credentials;
+  limiter: LoginLimiter;
+  hasher: PasswordHasher;
+  logger: Logger;
 }
 
 /** Sign-in, sessions and password resets. Resolves every request's session into an AuthContext. */
@@ -24,12 +33,11 @@ export class AuthService {
   private readonly users: Model<UserDoc>;
   private readonly resets: Model<PasswordResetDoc>;
   private readonly claims: Model<TokenClaimDoc>;
-  private decoyHash: Promise<string>;
 
   constructor(
     db: Database,
     private readonly sessions: SessionStore,
-    private readonly limiter: LoginLimiter,
+    private readonly guards: PasswordGuards,
     private readonly tenants: TenantDirectory,
     private readonly audit: AuditService,
     private readonly mailer: Mailer,
@@ -38,24 +46,11 @@ export class AuthService {
     this.users = db.definePlatformModel('User', userSchema);
     this.resets = db.definePlatformModel('PasswordReset', passwordResetSchema);
     this.claims = db.definePlatformModel('TokenClaim', tokenClaimSchema);
-    this.decoyHash = hashPassword('decoy-password-never-used', settings.passwordCost);
   }
 
   async login(input: { email: string; password: string; tenant?: string | undefined; ip: string }): Promise<{ token: string; view: SessionView }> {
-    await this.limiter.check(input.ip, input.email).catch(async (error: unknown) => {
-      await this.audit.recordPlatform({ action: 'auth.login_blocked', actor: { id: null, email: input.email }, target: { type: 'user', id: null, label: input.email }, ip: input.ip });
-      throw error;
-    });
-    const user = await this.users.findOne({ email: input.email }).lean();
-    // An unknown email costs a hash too, so response time does not reveal which emails exist.
-    const valid = await verifyPassword(input.password, user?.passwordHash ?? (await this.decoyHash));
-    if (!user || !valid) {
-      await this.limiter.recordFailure(input.ip, input.email);
-      await this.recordFailedLogin(input.email, user, input.ip);
-      throw new AppError('INVALID_CREDENTIALS', 'Email or password is wrong');
-    }
+    const user = await this.guards.credentials.verify(input.email, input.password, input.ip);
     const tenantId = await this.chooseTenant(user, input.tenant);
-    await this.limiter.recordSuccess(input.email);
     await this.users.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
     const session: SessionData = { userId: String(user._id), tenantId, createdAt: new Date().toISOString(), ip: input.ip };
     const token = await this.sessions.create(session);
@@ -135,9 +130,18 @@ export class AuthService {
     return { user: auth.user, tenant: auth.tenant, memberships, rules: auth.ability.rules };
   }
 
-  async requestPasswordReset(email: string): Promise<void> {
+  /**
+   * Counts the request against the per-IP and per-email limits, then answers. Whether the email
+   * has an account is looked at only after the answer, so the answer and its timing are the same
+   * either way (no account enumeration), and a slow mail server never holds the request.
+   */
+  async requestPasswordReset(email: string, ip: string): Promise<void> {
+    await this.guards.limiter.checkReset(ip, email);
+    void this.issueReset(email).catch((error: unknown) => this.guards.logger.error({ err: error }, 'password reset could not be issued'));
+  }
+
+  private async issueReset(email: string): Promise<void> {
     const user = await this.users.findOne({ email }).lean();
-    // The answer is the same whether or not the email exists: no account enumeration.
     if (!user) return;
     const { token, hash } = newToken();
     const now = new Date();
@@ -153,13 +157,14 @@ export class AuthService {
   async confirmPasswordReset(token: string, password: string): Promise<void> {
     const reset = await this.resets.findOne({ tokenHash: hashToken(token) }).lean();
     if (!reset || reset.usedAt || reset.expiresAt.getTime() < Date.now()) throw resetInvalid();
+    // Hashed before the token is claimed: a busy hasher (503) must not use the link up.
+    const passwordHash = await this.guards.hasher.hash(password);
     try {
       await this.claims.create({ _id: `reset:${String(reset._id)}`, claimedAt: new Date() });
     } catch (error) {
       if (isDuplicateKeyError(error)) throw resetInvalid();
       throw error;
     }
-    const passwordHash = await hashPassword(password, this.settings.passwordCost);
     const user = await this.users.findById(reset.userId).lean();
     if (!user) throw resetInvalid();
     await this.users.updateOne({ _id: user._id }, { $set: { passwordHash, passwordChangedAt: new Date() } });
@@ -188,13 +193,6 @@ export class AuthService {
     if (slug && !user.platformRole) throw new AppError('NO_TENANT_ACCESS', `This account has no access to the tenant "${slug}"`);
     if (!user.platformRole) throw new AppError('NO_TENANT_ACCESS', 'This account does not belong to any tenant yet');
     return null;
-  }
-
-  private async recordFailedLogin(email: string, user: UserDoc | null, ip: string): Promise<void> {
-    const record = { action: 'auth.login_failed' as const, actor: { id: null, email }, target: { type: 'user', id: user ? String(user._id) : null, label: email }, ip };
-    await this.audit.recordPlatform(record);
-    // The tenants the account belongs to see attempts on their users too.
-    for (const membership of user?.memberships ?? []) await this.audit.recordTenant(membership.tenantId, record);
   }
 }
 

@@ -1,4 +1,5 @@
 export { AuthService, type AuthSettings } from './auth.service.js';
+export { Credentials } from './credentials.js';
 export { InvitationsService, type TenantDirectory } from './invitations.service.js';
 export { UsersService, type Actor } from './users.service.js';
 export { authRoutes } from './auth.routes.js';

@@ -1,12 +1,13 @@
 import { Types, type Model } from 'mongoose';
-import { ROOMS, type CreatedInvitationView, type InvitationPreview, type InvitationView, type TenantRole } from '@parley/common';
+import { ROOMS, type AcceptInvitationBody, type CreatedInvitationView, type InvitationPreview, type InvitationView, type TenantRole } from '@parley/common';
 import type { Database } from '../../platform/db/database.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
-import { hashPassword, verifyPassword, type ScryptCost } from '../../platform/crypto/passwords.js';
+import type { PasswordHasher } from '../../platform/crypto/password-hasher.js';
 import { hashToken, newToken } from '../../platform/crypto/tokens.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import type { AuditService } from '../audit/index.js';
+import type { Credentials } from './credentials.js';
 import { invitationSchema, tokenClaimSchema, type InvitationDoc, type TokenClaimDoc } from './invitations.model.js';
 import { userSchema, type UserDoc } from './users.model.js';
 import type { Actor } from './users.service.js';
@@ -19,7 +20,12 @@ export interface TenantDirectory {
 export interface InvitationSettings {
   ttlMs: number;
   publicUrl: string;
-  passwordCost: ScryptCost;
+}
+
+/** The password check shared with sign-in (limits, lockout, audit) and the bounded hasher. */
+export interface InvitationGuards {
+  credentials: Credentials;
+  hasher: PasswordHasher;
 }
 
 export class InvitationsService {
@@ -33,6 +39,7 @@ export class InvitationsService {
     private readonly audit: AuditService,
     private readonly mailer: Mailer,
     private readonly realtime: RealtimeEmitter,
+    private readonly guards: InvitationGuards,
     private readonly settings: InvitationSettings,
   ) {
     this.invitations = db.definePlatformModel('Invitation', invitationSchema);
@@ -103,33 +110,35 @@ export class InvitationsService {
     return view;
   }
 
+  /** What the link grants. Not whether the email has an account: whoever holds the link would learn it. */
   async preview(token: string): Promise<InvitationPreview> {
     const { invitation, tenant } = await this.usable(token);
-    const existing = await this.users.exists({ email: invitation.email });
-    return {
-      email: invitation.email,
-      tenantName: tenant.name,
-      roles: invitation.roles,
-      expiresAt: invitation.expiresAt.toISOString(),
-      existingAccount: existing !== null,
-    };
+    return { email: invitation.email, tenantName: tenant.name, roles: invitation.roles, expiresAt: invitation.expiresAt.toISOString() };
   }
 
   /**
-   * Accepts an invitation: creates the account, or adds the membership to an existing account
-   * after checking its password. Returns the user id to sign in.
+   * Accepts an invitation: joins with the account the email already has, proven by its password
+   * through the same check as sign-in, or creates the account. `existing` with an email that has
+   * no account fails exactly like a wrong password. `new` with an email that has an account checks
+   * the given password against it the same way (the account is never duplicated or overwritten).
+   * Returns the user id to sign in.
    */
-  async accept(token: string, name: string, password: string): Promise<{ userId: string; tenantId: string }> {
+  async accept(token: string, body: AcceptInvitationBody, ip: string): Promise<{ userId: string; tenantId: string }> {
     const { invitation } = await this.usable(token);
-    const existing = await this.users.findOne({ email: invitation.email }).lean();
-    if (existing && !(await verifyPassword(password, existing.passwordHash))) {
-      throw new AppError('INVALID_CREDENTIALS', 'This email already has a Parley account: enter its password to join', {
-        fields: [{ field: 'body.password', message: 'is not the password of the existing account' }],
-      });
-    }
-    await this.claim(`invitation:${String(invitation._id)}`);
+    const joinsExisting = body.account === 'existing' || (await this.users.exists({ email: invitation.email })) !== null;
     const membership = { tenantId: invitation.tenantId, roles: invitation.roles, status: 'active' as const, joinedAt: new Date() };
-    const userId = existing ? await this.addMembership(existing, membership) : await this.createUser(invitation.email, name, password, membership);
+    let userId: string;
+    if (joinsExisting) {
+      const user = await this.proveHolder(invitation, body, ip);
+      await this.claim(`invitation:${String(invitation._id)}`);
+      userId = await this.addMembership(user, membership);
+    } else {
+      await this.guards.credentials.admitNewPassword(invitation.email, ip);
+      // Hashed before the invitation is claimed: a busy hasher (503) must not use the link up.
+      const passwordHash = await this.guards.hasher.hash(body.password);
+      await this.claim(`invitation:${String(invitation._id)}`);
+      userId = await this.createUser(invitation.email, body.name ?? invitation.email, passwordHash, membership);
+    }
     const acceptedAt = new Date();
     await this.invitations.updateOne({ _id: invitation._id }, { $set: { acceptedAt } });
     const view = toView({ ...invitation, acceptedAt });
@@ -138,13 +147,33 @@ export class InvitationsService {
       actor: { id: userId, email: invitation.email },
       target: { type: 'invitation', id: view.id, label: invitation.email },
       after: { roles: invitation.roles },
+      ip,
     });
     this.realtime.toRooms([ROOMS.readers(invitation.tenantId, 'Invitation')], 'invitation:accepted', view);
     return { userId, tenantId: invitation.tenantId };
   }
 
-  private async createUser(email: string, name: string, password: string, membership: UserDoc['memberships'][number]): Promise<string> {
-    const passwordHash = await hashPassword(password, this.settings.passwordCost);
+  /**
+   * The account's password, checked like a sign-in. A failure is also written to the inviting
+   * tenant's log, in the same shape whether or not the email has an account.
+   */
+  private async proveHolder(invitation: InvitationDoc, body: AcceptInvitationBody, ip: string): Promise<UserDoc> {
+    try {
+      return await this.guards.credentials.verify(invitation.email, body.password, ip);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'INVALID_CREDENTIALS')) throw error;
+      await this.audit.recordTenant(invitation.tenantId, {
+        action: 'invitation.accept_failed',
+        actor: { id: null, email: invitation.email },
+        target: { type: 'invitation', id: String(invitation._id), label: invitation.email },
+        ip,
+      });
+      const hint = body.account === 'existing' ? 'No Parley account opens with this email and password.' : 'To join with the Parley account you already have, choose so and enter its password.';
+      throw new AppError('INVALID_CREDENTIALS', hint, { fields: [{ field: 'body.password', message: 'is not right' }] });
+    }
+  }
+
+  private async createUser(email: string, name: string, passwordHash: string, membership: UserDoc['memberships'][number]): Promise<string> {
     const doc = await this.users.create({
       email,
       name,

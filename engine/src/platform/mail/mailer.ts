@@ -1,4 +1,4 @@
-import { Schema, type Model } from 'mongoose';
+import { Schema, type Model, type Types } from 'mongoose';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger/logger.js';
@@ -63,20 +63,29 @@ export class Mailer {
     this.transport = smtp.url ? nodemailer.createTransport(smtp.url, { from: smtp.from }) : null;
   }
 
+  /**
+   * Resolves once the mail is in the outbox; SMTP delivery goes on after, so a slow or silent mail
+   * server never holds the request that asked for the mail (nor shows in its timing).
+   */
   async send(mail: Mail): Promise<void> {
     const { text, ...envelope } = mail;
     const doc = await this.outbox.create({ ...envelope, sealedText: encryptSecret(text, this.options.key), createdAt: new Date(), sentAt: null, error: null });
-    if (!this.transport) {
+    const transport = this.transport;
+    if (!transport) {
       this.logger.info({ mail: envelope, ...(this.options.logBodies ? { text } : {}) }, 'mail (no SMTP configured)');
       return;
     }
+    void this.deliver(transport, doc._id, mail).catch((error: unknown) => this.logger.error({ err: error, to: mail.to, kind: mail.kind }, 'mail outcome not recorded'));
+  }
+
+  private async deliver(transport: Transporter, id: Types.ObjectId, mail: Mail): Promise<void> {
     try {
-      await this.transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text });
-      await this.outbox.updateOne({ _id: doc._id }, { $set: { sentAt: new Date() } });
+      await transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text });
+      await this.outbox.updateOne({ _id: id }, { $set: { sentAt: new Date() } });
     } catch (error) {
-      // The request that asked for the mail still succeeds: the outbox keeps it with its error.
+      // The request that asked for the mail has succeeded: the outbox keeps it with its error.
       this.logger.error({ err: error, to: mail.to, kind: mail.kind }, 'mail delivery failed');
-      await this.outbox.updateOne({ _id: doc._id }, { $set: { error: String(error) } });
+      await this.outbox.updateOne({ _id: id }, { $set: { error: String(error) } });
     }
   }
 
