@@ -89,6 +89,8 @@ export interface RegisteredRoute {
   path: string;
   access: Access;
   sample?: { body?: unknown };
+  /** The schemas the route validates with: the property tests build hostile input from their keys. */
+  schemas: { query?: z.ZodType; body?: z.ZodType };
 }
 
 /** Marks the authorisation middleware so the router-walk test can find it on every route. */
@@ -121,7 +123,8 @@ function checkAccess(access: Access, auth: AuthContext | undefined): AppError | 
 /** Registers typed, validated, authorised routes and records them for the route tests. */
 export function defineRoutes(router: Router, registry: RegisteredRoute[], specs: RouteSpec[]): void {
   for (const spec of specs) {
-    registry.push({ method: spec.method, path: spec.path, access: spec.access, ...(spec.sample ? { sample: spec.sample } : {}) });
+    const schemas = { ...(spec.query ? { query: spec.query } : {}), ...(spec.body ? { body: spec.body } : {}) };
+    registry.push({ method: spec.method, path: spec.path, access: spec.access, schemas, ...(spec.sample ? { sample: spec.sample } : {}) });
     router[spec.method](spec.path, authorize(spec.access), async (req: Request, res: Response) => {
       const ctx = parseRequest(spec, req, res);
       const result = await spec.handler(ctx);
