@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   WINDOW_CLOSED: 409,
+  /** A MARKETING template to a customer who has not agreed to marketing messages (or opted out). */
+  NO_MARKETING_CONSENT: 409,
   INVITATION_INVALID: 410,
   RESET_TOKEN_INVALID: 410,
   /** A stored file lost part of its bytes: it cannot be served or sent until uploaded again. */

@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'campaign.cancelled',
   'campaign.exported',
   'campaign.budget_changed',
+  'campaign.test_sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

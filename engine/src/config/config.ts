@@ -104,6 +104,9 @@ const envSchema = z.object({
   CAMPAIGN_SETTLE_SECONDS: z.coerce.number().min(0).default(30),
   /** How often running campaigns get their dispatch job armed again (after a crash left it locked). */
   CAMPAIGN_REARM_SECONDS: z.coerce.number().min(1).default(30),
+  /** Campaign test sends per hour by one person, and by everyone of a tenant together. */
+  CAMPAIGN_TEST_SENDS_PER_HOUR_PER_USER: z.coerce.number().int().min(1).default(20),
+  CAMPAIGN_TEST_SENDS_PER_HOUR_PER_TENANT: z.coerce.number().int().min(1).default(100),
   /** How often the scheduler looks for due jobs. */
   JOBS_POLL_MS: z.coerce.number().int().min(50).default(1000),
   /** The rate card (JSON, see engine/src/domains/campaigns/rate-card.ts); the default card is in code. */
@@ -201,6 +204,7 @@ export interface Config {
     rateCardJson: string | null;
     rearmEveryMs: number;
     settleMs: number;
+    testSends: { perUserPerHour: number; perTenantPerHour: number };
   };
   jobsPollMs: number;
   contactImportStallMs: number;
@@ -289,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateCardJson: e.CAMPAIGN_RATE_CARD ?? null,
       rearmEveryMs: e.CAMPAIGN_REARM_SECONDS * 1000,
       settleMs: e.CAMPAIGN_SETTLE_SECONDS * 1000,
+      testSends: { perUserPerHour: e.CAMPAIGN_TEST_SENDS_PER_HOUR_PER_USER, perTenantPerHour: e.CAMPAIGN_TEST_SENDS_PER_HOUR_PER_TENANT },
     },
     jobsPollMs: e.JOBS_POLL_MS,
     contactImportStallMs: e.CONTACT_IMPORT_STALL_SECONDS * 1000,

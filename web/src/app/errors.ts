@@ -13,6 +13,7 @@ const MESSAGES: Partial<Record<ClientErrorCode, string>> = {
   RESET_TOKEN_INVALID: 'This reset link is no longer valid. Ask for a new one.',
   VALIDATION_FAILED: 'Some fields need attention.',
   WINDOW_CLOSED: 'The customer last wrote more than 24 hours ago. WhatsApp only allows approved templates until they write again.',
+  NO_MARKETING_CONSENT: 'This customer has not agreed to marketing messages, so a marketing template cannot be sent to them. Choose a utility template instead.',
   PAYLOAD_TOO_LARGE: 'That is too large to send.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment.',
   BAD_GATEWAY: 'WhatsApp did not take it. Nothing was changed; try again in a moment.',

@@ -65,7 +65,7 @@ export function campaignsRoutes(campaigns: CampaignsService): RouteSpec[] {
       params: campaignIdParamsSchema,
       body: testSendBodySchema,
       sample: { body: { phone: '+5511987654321' } },
-      handler: ({ tenantId, params, body }) => campaigns.testSend(tenantId, params.id, body.phone),
+      handler: (ctx) => campaigns.testSend(ctx.tenantId, ctx.params.id, ctx.body.phone, actor(ctx)),
     }),
     tenantRoute({
       method: 'post',

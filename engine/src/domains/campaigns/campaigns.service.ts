@@ -14,6 +14,7 @@ import { skipReasonOf } from './materialise.js';
 import { estimateCost } from './rate-card.js';
 import { spentOf } from './dispatch-gate.js';
 import { errorWindowKey, skipQueuedAsCancelled } from './settler.js';
+import type { TestSendGuard } from './test-send-guard.js';
 
 export interface Actor {
   id: string;
@@ -28,6 +29,7 @@ export class CampaignsService {
     private readonly deps: CampaignsDeps,
     private readonly models: CampaignModels,
     private readonly lifecycle: CampaignLifecycle,
+    private readonly testSends: TestSendGuard,
   ) {}
 
   async list(tenantId: string): Promise<CampaignView[]> {
@@ -147,12 +149,14 @@ export class CampaignsService {
     return { timeZone, throughput: channel?.throughput ?? null, phoneNumber: view?.displayPhoneNumber ?? null };
   }
 
-  /** Sends the rendered template to one phone (a person checking it); nothing is recorded. */
-  async testSend(tenantId: string, id: string, phone: string): Promise<{ wamid: string }> {
+  /** Sends the rendered template to one of the tenant's own customers (a person checking it), audited and rate-limited. */
+  async testSend(tenantId: string, id: string, phone: string, actor: Actor): Promise<{ wamid: string }> {
     const doc = await this.find(tenantId, id);
     const template = await this.templateOf(tenantId, doc.templateId);
     const normalized = normalizePhone(phone, 'US');
     if ('problem' in normalized) throw AppError.validation([{ field: 'body.phone', message: 'is not a valid phone number; write it with its country code, e.g. +5511987654321' }]);
+    this.testSends.checkRecipient(await this.deps.customers.byIdentity(tenantId, { waId: normalized.phone.slice(1), userId: null }), template);
+    await this.testSends.admit(tenantId, actor.id);
     const channel = await this.channelOf(tenantId);
     if (!channel) throw new AppError('CONFLICT', 'Connect a WhatsApp number first');
     // A test goes to someone who is not a contact: what the mapping cannot fill, the template's example fills.
@@ -162,6 +166,7 @@ export class CampaignsService {
     const params = headerFile ? withHeaderMedia(mapped, await this.deps.media.sendable(tenantId, headerFile, channel)) : mapped;
     const body = { ...templateMessage(template, { _id: `test-${id}`, attempt: 0, phone: normalized.phone, values: [], params }), biz_opaque_callback_data: `cmptest:${id}` };
     const outcome = await this.deps.graph.sendMessage(channel, body);
+    await this.audit(tenantId, 'campaign.test_sent', actor, doc, null, { phone: normalized.phone, sent: outcome.ok });
     if (outcome.ok) return { wamid: outcome.wamid };
     const message = outcome.kind === 'rejected' ? outcome.reason : `WhatsApp did not confirm the message: ${outcome.message}`;
     throw new AppError('VALIDATION_FAILED', message, { fields: [{ field: 'body.phone', message }] });
@@ -293,7 +298,7 @@ export class CampaignsService {
   }
 }
 
-type CampaignAuditAction = 'campaign.created' | 'campaign.launched' | 'campaign.paused' | 'campaign.resumed' | 'campaign.cancelled' | 'campaign.exported' | 'campaign.budget_changed';
+type CampaignAuditAction = 'campaign.created' | 'campaign.launched' | 'campaign.paused' | 'campaign.resumed' | 'campaign.cancelled' | 'campaign.exported' | 'campaign.budget_changed' | 'campaign.test_sent';
 
 function checkSchedule(scheduleAt: string | null): void {
   if (scheduleAt && new Date(scheduleAt).getTime() <= Date.now()) throw AppError.validation([{ field: 'body.scheduleAt', message: 'must be in the future' }]);

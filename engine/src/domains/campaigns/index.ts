@@ -3,6 +3,7 @@ import { findTemplate } from './campaign-template.js';
 import { defineCampaignJobs, rearmRunning } from './campaigns.jobs.js';
 import { CampaignModels, type CampaignsDeps } from './campaigns.ports.js';
 import { campaignsRoutes } from './campaigns.routes.js';
+import { TestSendGuard } from './test-send-guard.js';
 import { CampaignsService } from './campaigns.service.js';
 import { CLAIM_PREFIX } from './campaigns.model.js';
 import { Dispatcher } from './dispatch.service.js';
@@ -21,7 +22,7 @@ export function createCampaignsDomain(deps: CampaignsDeps) {
   const settler = new Settler(deps, models, lifecycle);
   const dispatcher = new Dispatcher(deps, models, lifecycle, settler);
   const tracking = new TrackingService(deps, models, lifecycle, settler);
-  const campaigns = new CampaignsService(deps, models, lifecycle);
+  const campaigns = new CampaignsService(deps, models, lifecycle, new TestSendGuard(deps.redis, deps.settings.testSends));
   defineCampaignJobs(deps.jobs, models, lifecycle, dispatcher, deps.logger);
 
   // Statuses of campaign sends are recognised by their claim id and never reach conversations.

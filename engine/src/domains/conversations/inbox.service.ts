@@ -51,7 +51,11 @@ export class InboxService {
 
   async sendTemplate(tenantId: string, auth: AuthContext, conversationId: string, request: SendTemplateBody): Promise<MessageView> {
     const doc = await this.visible(tenantId, auth, conversationId);
-    const { body, text } = await this.templates.buildSend(tenantId, request);
+    const { body, text, category } = await this.templates.buildSend(tenantId, request);
+    // Marketing needs the customer's own agreement, whoever sends it: a campaign checks it per recipient, the inbox here.
+    if (category === 'MARKETING' && (await this.customers.get(tenantId, doc.customerId))?.marketingConsent !== 'granted') {
+      throw new AppError('NO_MARKETING_CONSENT', 'This customer has not agreed to marketing messages (or opted out), so a marketing template cannot be sent to them. Send a utility template or a reply instead.');
+    }
     return this.send(tenantId, auth, doc, 'template', body, text);
   }
 

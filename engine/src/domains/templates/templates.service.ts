@@ -189,7 +189,7 @@ export class TemplatesService {
   }
 
   /** The inbox composer's send: body values by position or by name, checked against the local copy. */
-  async buildSend(tenantId: string, request: SendTemplateBody): Promise<{ body: Record<string, unknown>; text: string }> {
+  async buildSend(tenantId: string, request: SendTemplateBody): Promise<{ body: Record<string, unknown>; text: string; category: string }> {
     const doc = await this.templates(tenantId).findOne({ name: request.name, language: request.language }).lean();
     if (!doc || doc.status !== 'APPROVED') {
       throw new AppError('VALIDATION_FAILED', 'Only approved templates can be sent', { fields: [{ field: 'body.name', message: 'is not an approved template in this language' }] });
@@ -197,7 +197,7 @@ export class TemplatesService {
     const parameters = request.parameters;
     const values: TemplateValues = Array.isArray(parameters) ? Object.fromEntries(doc.parameters.map((name, i) => [name, parameters[i] ?? ''])) : parameters;
     const message = buildTemplateMessage({ name: doc.name, language: doc.language, content: contentOf(doc) }, values);
-    return { body: message.template, text: message.text };
+    return { body: message.template, text: message.text, category: doc.category };
   }
 
   /** For campaigns: the Graph `template` object and the text a recipient reads, values by `TemplateView.variables` key. */
