@@ -34,6 +34,8 @@ import { MediaService, mediaRoutes } from './domains/media/index.js';
 import { GraphClient } from './platform/whatsapp/graph-client.js';
 import { GraphUrlPolicy } from './platform/whatsapp/graph-url.js';
 import { startSweeper } from './platform/jobs/sweeper.js';
+import { EventLoopWatchdog } from './platform/runtime/event-loop-watchdog.js';
+import { metricsRoutes } from './platform/runtime/metrics.routes.js';
 import { Jobs } from './platform/jobs/agenda.js';
 import { TokenBuckets } from './platform/redis/token-bucket.js';
 import { createCampaignsDomain, loadRateCard, type CampaignsDomain } from './domains/campaigns/index.js';
@@ -79,6 +81,8 @@ export interface Engine {
 
 export async function createEngine(config: Config): Promise<Engine> {
   const logger = createLogger(config.logLevel);
+  const watchdog = new EventLoopWatchdog(logger, config.eventLoopStallMs);
+  watchdog.start();
   const db = await Database.connect(config.mongodbUri, config.dbPrefix, config.mongodbPoolSize);
   db.watchConnection(logger);
   const redis = createRedis(config.redisUrl, 'main', { logger, keyPrefix: config.dbPrefix });
@@ -225,6 +229,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     ...templatesRoutes(templates),
     ...mediaRoutes(media),
     ...campaigns.routes,
+    ...metricsRoutes(watchdog),
   ]);
 
   const app = createHttpApp({
@@ -268,7 +273,7 @@ export async function createEngine(config: Config): Promise<Engine> {
   };
   const sweeper = startSweeper(sweepAll, config.sweepEveryMs, logger);
   // Running campaigns whose dispatch job a crash left locked or unsaved are re-armed, in tests too.
-  const rearm = startSweeper(async () => campaigns.rearm(await activeTenants()), config.campaigns.rearmEveryMs, logger);
+  const rearm = startSweeper(async () => campaigns.rearm(await activeTenants()), config.campaigns.rearmEveryMs, logger, 'campaign re-arm');
   await campaigns.rearm(await activeTenants());
 
   return {
@@ -291,6 +296,7 @@ export async function createEngine(config: Config): Promise<Engine> {
       }),
     close: async () => {
       sweeper.stop();
+      watchdog.stop();
       rearm.stop();
       campaigns.close();
       await jobs.stop();

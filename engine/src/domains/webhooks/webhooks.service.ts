@@ -4,6 +4,7 @@ import type { Logger } from '../../platform/logger/logger.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { BatchWriter } from '../../platform/db/batch-writer.js';
 import { KeyedWorkQueue } from '../../platform/jobs/work-queue.js';
+import { tasks } from '../../platform/runtime/task-labels.js';
 import { describeInbound, flattenWebhook, itemTime, parseWebhookBody, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
 import type { OpenChannel } from '../channels/index.js';
 import { findByIds } from '../../platform/db/by-id.js';
@@ -358,7 +359,9 @@ export class WebhooksService {
 
   private async runHandlers(tenantId: string, item: WebhookItem): Promise<void> {
     const routed = this.routes.find((r) => r.kind === item.kind && r.accepts(item));
-    for (const handler of routed ? [routed.handler] : (this.handlers.get(item.kind) ?? [])) await handler(tenantId, item);
+    // Labelled for the event-loop watchdog, which names the item that held the loop.
+    const label = `webhook item ${item.kind} tenant ${tenantId}`;
+    for (const handler of routed ? [routed.handler] : (this.handlers.get(item.kind) ?? [])) await tasks.run(label, () => handler(tenantId, item));
   }
 
   /**

@@ -5,6 +5,7 @@ import { ObjectId, type Collection } from 'mongodb';
 import { isDuplicateKeyError } from '../errors/app-error.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger/logger.js';
+import { tasks } from '../runtime/task-labels.js';
 
 export type JobHandler<D> = (data: D, job: Job<D>) => Promise<void>;
 
@@ -64,7 +65,7 @@ export class Jobs {
         // The run keeps its lock however slow the database is; a dead process's lock expires.
         const heartbeat = setInterval(() => void job.touch().catch(() => undefined), LOCK_LIFETIME_MS / 4);
         try {
-          await handler(job.attrs.data, job);
+          await tasks.run(`job ${name}`, () => handler(job.attrs.data, job));
         } finally {
           clearInterval(heartbeat);
           if (key !== undefined) active.delete(key);
