@@ -3,6 +3,7 @@ import { isOpen } from './business-hours.js';
 import { buttonOptsOut, compileConsentKeywords, consentCommand, greeting, wantsPerson, type ConsentKeywords } from './intents.js';
 import { LookupMatcher } from './matcher.js';
 import { buildMenu, lookupIdOf, REPLY_IDS, type InteractiveListBody } from './menu.js';
+import { WorkBudget } from './work-budget.js';
 
 export interface MatchedLookup {
   id: string;
@@ -55,11 +56,15 @@ export function compileBot(settings: BotSettings, rows: readonly LookupRow[]): C
   };
 }
 
-export function classifyWith(bot: CompiledBot, input: ClassifyInput): BotDecision {
-  return { outOfHours: !isOpen(bot.settings, input.at), ...intentOf(bot, input) };
+/**
+ * Decides one message with bounded work whatever it holds (see work-budget.ts); `budget` is
+ * there for a caller that wants to see what the decision cost.
+ */
+export function classifyWith(bot: CompiledBot, input: ClassifyInput, budget = new WorkBudget()): BotDecision {
+  return { outOfHours: !isOpen(bot.settings, input.at), ...intentOf(bot, input, budget) };
 }
 
-function intentOf(bot: CompiledBot, input: ClassifyInput): BotIntent {
+function intentOf(bot: CompiledBot, input: ClassifyInput, budget: WorkBudget): BotIntent {
   // A tap on our own menu says exactly what it means: no guessing from text.
   if (input.replyId) return fromReply(bot, input.replyId);
   if (input.buttonText && buttonOptsOut(bot.keywords, input.buttonText)) return { kind: 'optOut' };
@@ -69,7 +74,7 @@ function intentOf(bot: CompiledBot, input: ClassifyInput): BotIntent {
   if (wantsPerson(text)) return { kind: 'human' };
   const opening = greeting(text);
   if (opening === 'only') return { kind: 'greeting' };
-  const match = bot.matcher.match(text);
+  const match = bot.matcher.match(text, budget);
   const row = match ? bot.rows.get(match.id) : undefined;
   if (match && row) return { kind: 'match', lookup: matched(row), score: match.score };
   // "Hi, can I ask something?" is best answered with the menu rather than "I didn't get that".

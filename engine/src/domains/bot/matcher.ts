@@ -1,5 +1,6 @@
 import { DeletionIndex } from './fuzzy.js';
 import { contentTokens, normalize, tokenize } from './text.js';
+import { WorkBudget } from './work-budget.js';
 
 /** What the matcher needs of a lookup row. */
 export interface MatchableRow {
@@ -60,18 +61,28 @@ export class LookupMatcher {
     return this.rows.length;
   }
 
-  /** The best row for a free-text message, or null when nothing is confident enough. */
-  match(text: string): MatchResult | null {
+  /**
+   * The best row for a free-text message, or null when nothing is confident enough. Its typo
+   * tolerance draws on `budget`, which a caller may pass to see what the message cost.
+   */
+  match(text: string, budget = new WorkBudget()): MatchResult | null {
     const tokens = contentTokens(normalize(text));
+    budget.words += tokens.length;
     if (tokens.length === 0) return null;
-    const candidates = tokens.map((token) => this.candidatesFor(token));
+    // A word repeated throughout a message is read once: repeats cost nothing from the budget.
+    const readings = new Map<string, Map<number, number>>();
+    const candidates = tokens.map((token) => {
+      const known = readings.get(token) ?? this.candidatesFor(token, budget);
+      readings.set(token, known);
+      return known;
+    });
     const scores = new Map<number, number>();
     const raise = (phrase: number, score: number) => {
       const row = this.phrases[phrase]?.row ?? -1;
       if (score > (scores.get(row) ?? 0)) scores.set(row, score);
     };
-    this.wholePhrases(candidates, raise);
-    this.partialPhrases(candidates, raise);
+    this.wholePhrases(candidates, raise, budget);
+    this.partialPhrases(candidates, raise, budget);
     return this.decide(scores);
   }
 
@@ -110,21 +121,21 @@ export class LookupMatcher {
   }
 
   /** Known words a typed word may stand for, with the weight of each reading. */
-  private candidatesFor(token: string): Map<number, number> {
+  private candidatesFor(token: string, budget: WorkBudget): Map<number, number> {
     const exact = this.terms.get(token);
     // A word the tables know is taken as typed, never as a typo of a neighbour.
     if (exact !== undefined) return new Map([[exact, 1]]);
-    const { ids, distance } = this.fuzzy.closest(token, (id) => this.words[id] ?? '');
+    const { ids, distance } = this.fuzzy.closest(token, (id) => this.words[id] ?? '', budget);
     const weight = WEIGHT_BY_EDITS[distance] ?? 0;
     return new Map(ids.map((id) => [id, weight]));
   }
 
   /** Names and synonyms found whole and in order, walking the phrase trie from each word. */
-  private wholePhrases(candidates: Map<number, number>[], raise: (phrase: number, score: number) => void): void {
+  private wholePhrases(candidates: Map<number, number>[], raise: (phrase: number, score: number) => void, budget: WorkBudget): void {
     const walk = (node: TrieNode, at: number, depth: number, weight: number) => {
       for (const [term, w] of candidates[at] ?? []) {
         const child = node.next.get(term);
-        if (!child) continue;
+        if (!child || !budget.takePhraseStep()) continue;
         const quality = (weight + w) / (depth + 1);
         // Longer phrases win ties: "internet down" says more than "internet".
         for (const phrase of child.ends) raise(phrase, (1 - 0.05 / (depth + 1)) * quality);
@@ -135,14 +146,14 @@ export class LookupMatcher {
   }
 
   /** Multi-word names and synonyms found in part or out of order, through their rarer words. */
-  private partialPhrases(candidates: Map<number, number>[], raise: (phrase: number, score: number) => void): void {
+  private partialPhrases(candidates: Map<number, number>[], raise: (phrase: number, score: number) => void, budget: WorkBudget): void {
     const best = new Map<number, number>();
     for (const reading of candidates) for (const [term, w] of reading) best.set(term, Math.max(best.get(term) ?? 0, w));
     const visited = new Set<number>();
     for (const term of best.keys()) {
       if ((this.rowsOfTerm[term]?.size ?? 0) > SHARED_WORD_LIMIT) continue;
       for (const phrase of this.phrasesOfTerm[term] ?? []) {
-        if (visited.has(phrase)) continue;
+        if (visited.has(phrase) || !budget.takePhraseStep()) continue;
         visited.add(phrase);
         const terms = this.phrases[phrase]?.terms ?? [];
         if (terms.length < 2) continue;

@@ -17,9 +17,13 @@ export const REPLY_IDS = {
   lookup: (id: string) => `lookup:${id}`,
 } as const;
 
+/** WhatsApp's limit on a list row's id: a longer reply id is none of ours. */
+const MAX_REPLY_ID_LENGTH = 200;
+
 /** The row id of a lookup, or null when the id is not one. */
 export function lookupIdOf(replyId: string): string | null {
-  return replyId.startsWith('lookup:') ? replyId.slice('lookup:'.length) : null;
+  if (replyId.length > MAX_REPLY_ID_LENGTH || !replyId.startsWith('lookup:')) return null;
+  return replyId.slice('lookup:'.length);
 }
 
 // Limits of a list message (§2.2); breaking one makes Meta refuse the whole message.

@@ -3,16 +3,32 @@
  * so that what a tenant types in a table and what a customer types in WhatsApp meet in one form.
  */
 
+import { MAX_TEXT_LENGTH, MAX_WORDS } from './work-budget.js';
+
 const COMBINING_MARKS = /\p{M}+/gu;
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+
+/**
+ * The last text normalised and its result. Each rule of the bot (consent, a person, greetings,
+ * the matcher) normalises the message it is given; this way one message is normalised once.
+ */
+let last = { text: '', normalized: '' };
 
 /**
  * NFKC first (full-width letters, ligatures, superscripts become plain), lowercase, then NFD so
  * accents become separate marks that are dropped ("Conexión" → "conexion", "Olá" → "ola"),
  * and every run of punctuation, symbols or spaces becomes one space.
+ *
+ * Only the first MAX_TEXT_LENGTH characters are read, and NFKC's result is cut to that length
+ * again: one character can expand to 18 ("ﷺ"), so a message of them would otherwise grow
+ * eighteenfold before any later step sees it.
  */
 export function normalize(text: string): string {
-  return text.normalize('NFKC').toLowerCase().normalize('NFD').replace(COMBINING_MARKS, '').replace(NOT_WORD, ' ').trim();
+  if (text === last.text) return last.normalized;
+  const compatible = text.slice(0, MAX_TEXT_LENGTH).normalize('NFKC').slice(0, MAX_TEXT_LENGTH);
+  const normalized = compatible.toLowerCase().normalize('NFD').replace(COMBINING_MARKS, '').replace(NOT_WORD, ' ').trim();
+  last = { text, normalized };
+  return normalized;
 }
 
 export function tokenize(normalized: string): string[] {
@@ -36,9 +52,11 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     .split(' '),
 );
 
-/** The tokens that can say what a message is about. */
+/** The tokens that can say what a message is about: the first MAX_WORDS of them. */
 export function contentTokens(normalized: string): string[] {
-  return tokenize(normalized).filter((token) => !STOP_WORDS.has(token));
+  return tokenize(normalized)
+    .filter((token) => !STOP_WORDS.has(token))
+    .slice(0, MAX_WORDS);
 }
 
 /** True when `phrase` (normalised) appears in `text` (normalised) as whole words. */
