@@ -5,6 +5,8 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { CampaignView } from '@parley/common';
 import type { ApiClient } from '../../engine/test/support/api-client.js';
+import { customer } from '../../engine/test/campaigns/campaign-fixtures.js';
+import { customerIdOf } from '../../engine/src/domains/customers/index.js';
 import type { WhatsAppFixture } from '../../engine/test/support/whatsapp.js';
 import { browserSuite, choose, fill, shot, TABLET } from './browser-support.js';
 
@@ -44,6 +46,11 @@ describe('Campaigns in the browser', function () {
     const tenant = await support.fixtures.onboardTenant(engine, 'campaigns-e2e');
     wa = await suite.connectWhatsApp(tenant);
     marketer = (await support.fixtures.addMember(engine, tenant, marketerEmail, ['marketer'])).client;
+    // A test send goes only to a customer who agreed to marketing: the marketer's own number is one.
+    await engine.engine.services.customers.customers(tenant.id).insertOne({
+      ...customer(0, { identityKey: `wa:${OWN_WA_ID}`, phone: `+${OWN_WA_ID}`, name: 'Marketer', country: 'ES', source: 'manual' }),
+      _id: customerIdOf(tenant.id, `wa:${OWN_WA_ID}`),
+    });
     // Every message is read, soon: the test watches the funnel fill, not the clock.
     await control(wa, '/settings', { readProbability: 1, statusDelays: { sentMs: [50, 150], deliveredMs: [100, 400], readMs: [200, 800] } });
     page = await suite.newPage();

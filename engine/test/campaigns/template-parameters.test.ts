@@ -5,6 +5,7 @@ import { dropTestData, startTestEngine, type TestEngine } from '../support/harne
 import { addMember, onboardTenant, type TenantFixture } from '../support/fixtures.js';
 import type { ApiClient } from '../support/api-client.js';
 import { connectWhatsApp, eventually, PNID, type WhatsAppFixture } from '../support/whatsapp.js';
+import { customerIdOf } from '../../src/domains/customers/index.js';
 import { campaignIn, customer, phoneOf, seedCustomers, simControl, unleashNumber, waIdOf } from './campaign-fixtures.js';
 import { PDF, PNG, uploadMedia } from '../media/media-files.js';
 import { DEMO_NUMBER } from '../../../scripts/whatsapp-simulator/index.js';
@@ -212,6 +213,8 @@ describe('Campaign template parameters', function () {
       // WhatsApp no longer takes the number's token: the upload is refused with 190.
       await simControl(wa, 'POST', '/numbers', { phoneNumberId: PNID, accessToken: 'revoked-token' });
       try {
+        // A test goes only to a consenting customer of the tenant.
+        await t.engine.services.customers.customers(tenant.id).insertMany([{ ...customer(8303), _id: customerIdOf(tenant.id, `wa:${waIdOf(8303)}`) }]);
         const refused = await marketer.post<ErrorBody>(`/api/campaigns/${campaign.id}/test-send`, { phone: phoneOf(8303) });
         expect(refused.status).to.equal(502);
         expect(refused.body.error.code).to.equal('BAD_GATEWAY');
