@@ -53,16 +53,37 @@ export type WebhookEnvelope = z.infer<typeof envelopeSchema>;
 export function parseWebhookBody(raw: Buffer): WebhookEnvelope {
   if (nestingExceeds(raw, MAX_WEBHOOK_DEPTH)) throw new AppError('MALFORMED_JSON', `The body nests deeper than ${MAX_WEBHOOK_DEPTH} levels`);
   let json: unknown;
+  let unstorable: string | null = null;
+  // The last call of a reviver is for the whole value, under the empty key: one empty key is that.
+  let emptyKeys = 0;
+  // FerretDB 1.x stores no array directly inside an array (nor does Meta send one).
+  let nestedArray = false;
   try {
-    json = JSON.parse(raw.toString('utf8'));
+    json = JSON.parse(raw.toString('utf8'), function (this: unknown, key: string, value: unknown) {
+      if (Array.isArray(this) && Array.isArray(value)) nestedArray = true;
+      else if (key === '') emptyKeys++;
+      else if (unstorable === null && !Array.isArray(this) && !storableKey(key)) unstorable = key;
+      return value;
+    });
   } catch {
     throw new AppError('MALFORMED_JSON', 'The body is not valid JSON');
   }
+  if (emptyKeys > 1) unstorable = '';
+  if (nestedArray) throw AppError.validation([{ field: 'body', message: 'holds an array directly inside an array, which cannot be stored' }]);
+  if (unstorable !== null) throw AppError.validation([{ field: 'body', message: `holds the key ${JSON.stringify(String(unstorable).slice(0, 40))}, which cannot be stored (empty, with a "." or starting with "$")` }]);
   const parsed = envelopeSchema.safeParse(json);
   if (!parsed.success) {
     throw AppError.validation(parsed.error.issues.slice(0, 20).map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message })));
   }
   return parsed.data;
+}
+
+/**
+ * Keys the database refuses (a `.`, a leading `$`) or that FerretDB cannot hold (empty): Meta
+ * sends none, and stored as they are they would fail the insert, a 500 that Meta retries for days.
+ */
+function storableKey(key: string): boolean {
+  return !key.includes('.') && !key.startsWith('$');
 }
 
 const OPEN_BRACKET = 0x5b;
