@@ -130,7 +130,8 @@ describe('Outages of Redis and the database', function () {
       readiness.setPhase('db-down');
       await ferret.stop('SIGTERM');
       await eventually(async () => readiness.samples.some((s) => s.phase === 'db-down' && s.status === 503), 'readiness to say 503 while the database is away', 10_000);
-      await sleep(3_000);
+      // Longer than the driver waits for a server (10 s): webhooks meanwhile cannot be stored.
+      await sleep(11_000);
       await ferret.start();
       readiness.setPhase('db-back');
       await eventually(async () => readiness.samples.some((s) => s.phase === 'db-back' && s.status === 200), 'readiness to say 200 once the database is back', 30_000);
@@ -167,6 +168,10 @@ describe('Outages of Redis and the database', function () {
           1_000,
         );
         expect([...perWamid].filter(([, count]) => count !== 1), 'messages stored more than once').to.deep.equal([]);
+        // And the work an outage interrupted is finished by the sweep, not parked as poison.
+        const tenantDb = mongo.db(`${prefix}_t_${tenant.id}`);
+        await eventually(async () => (await tenantDb.collection('webhook_pending').countDocuments()) === 0, 'every stored item to be processed to its end', 75_000, 1_000);
+        expect(await tenantDb.collection('webhook_dead_letters').countDocuments(), 'items parked as dead letters').to.equal(0);
       } finally {
         await mongo.close();
       }
