@@ -20,8 +20,8 @@ export const MAX_WORDS = 256;
 
 /**
  * Deletion variants of typed words looked up in one message. A word of 10 letters costs 56, one
- * of 20 costs 211: an ordinary message spends a few hundred (at most 173 in the matcher benchmark), and one past the budget has its
- * remaining words matched exactly, which is what they would be if they were spelt right.
+ * of 20 costs 211: ordinary messages of the matcher benchmark spend at most 173. A message past
+ * the budget has its remaining words matched exactly, as they would be if they were spelt right.
  */
 export const MAX_VARIANT_LOOKUPS = 4096;
 
