@@ -119,6 +119,8 @@ describe(WorkBudget.name, () => {
       fc.string({ unit: 'grapheme', maxLength: MAX_TEXT_LENGTH, size: 'max' }),
       fc.string({ unit: 'binary', maxLength: MAX_TEXT_LENGTH, size: 'max' }),
       fc.array(vocabularyish, { maxLength: 1200, size: 'max' }).map((words) => words.join(' ').slice(0, MAX_TEXT_LENGTH)),
+      // Distinct words of letters within reach of the vocabulary: what runs the budget out.
+      fc.array(fc.string({ unit: fc.constantFrom(...LETTERS), minLength: 4, maxLength: 14 }), { maxLength: 400, size: 'max' }).map((words) => words.join(' ')),
     );
 
     it('is decided without throwing, the same way every time, within the work bound', () => {
