@@ -70,6 +70,22 @@ describe('Poison-message quarantine', () => {
     expect(await markOf('msg:wamid.q.after-error'), 'the other message is done').to.equal(null);
   });
 
+  it('does not spend attempts on failures of a dependency that is away: an outage parks nothing', async () => {
+    const service = new WebhooksService(t.engine.db, lookup, t.engine.logger, { maxAttempts: 3 });
+    let failures = 5;
+    const done: string[] = [];
+    service.on('message', async (_tenantId, item) => {
+      if (failures-- > 0) throw Object.assign(new Error('Reached the max retries per request limit (which is 1)'), { name: 'MaxRetriesPerRequestError' });
+      done.push(item.key);
+    });
+    await deliver(service, '447700333009', [{ id: 'wamid.q.outage', body: 'hello during an outage' }]);
+    await service.idle();
+    for (let i = 0; i < 5; i++) await service.sweep(tenant.id, 0);
+    expect(done, 'processed once the dependency was back').to.deep.equal(['msg:wamid.q.outage']);
+    expect(await markOf('msg:wamid.q.outage')).to.equal(null);
+    expect((await deadLetters()).items.map((letter) => letter.key)).to.not.include('msg:wamid.q.outage');
+  });
+
   it('gives up an item that hangs past its time limit, so the same customer\'s next message goes on, and parks it after three', async () => {
     const service = new WebhooksService(t.engine.db, lookup, t.engine.logger, { itemTimeoutMs: 150 });
     const done: string[] = [];

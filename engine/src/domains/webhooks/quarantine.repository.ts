@@ -30,6 +30,16 @@ export class QuarantineRepository {
   }
 
   /**
+   * Records a failure that was not the item's doing (a dependency away) without spending its
+   * attempt (counted before it ran, so never below zero). One item is processed by one worker at a
+   * time, so the decrement races with nothing; the filter is the bare `_id` the local database
+   * looks up without a scan.
+   */
+  async giveBackAttempt(tenantId: string, key: string, reason: string): Promise<void> {
+    await this.pending(tenantId).updateOne({ _id: key }, { $inc: { attempts: -1 }, $set: { lastError: reason } });
+  }
+
+  /**
    * Parks an item: listed for the platform first, then marked parked in its tenant, so that a
    * crash between the two leaves it unparked (the sweep parks it again), never parked unlisted.
    */

@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import type { Database } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import { isOutageError } from '../../platform/errors/outage.js';
 import { BatchWriter } from '../../platform/db/batch-writer.js';
 import { KeyedWorkQueue } from '../../platform/jobs/work-queue.js';
 import { tasks } from '../../platform/runtime/task-labels.js';
@@ -351,7 +352,13 @@ export class WebhooksService {
     } catch (error) {
       this.logger.error({ err: error, tenantId, key: item.key, attempt }, 'webhook item processing failed');
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      const recorded = attempt >= this.limits.maxAttempts ? this.park(tenantId, item, attempt, reason) : this.quarantine.recordFailure(tenantId, item.key, reason);
+      // Redis or the database away says nothing about the item: its attempt is given back, or a
+      // long outage would park every message that came in during it.
+      const recorded = isOutageError(error)
+        ? this.quarantine.giveBackAttempt(tenantId, item.key, reason)
+        : attempt >= this.limits.maxAttempts
+          ? this.park(tenantId, item, attempt, reason)
+          : this.quarantine.recordFailure(tenantId, item.key, reason);
       await recorded.catch((failure: unknown) => this.logger.warn({ err: failure, tenantId, key: item.key }, 'recording a failed webhook attempt failed; the sweep will see the item'));
       return null;
     }
