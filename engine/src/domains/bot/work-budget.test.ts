@@ -69,6 +69,23 @@ describe(WorkBudget.name, () => {
       expectWithinBounds(budget);
     });
 
+    it('measures no more distances once the message has spent its checks', () => {
+      const words = ['internet', 'intranet'];
+      const index = new DeletionIndex();
+      words.forEach((word, id) => index.add(word, id));
+      const spent = Object.assign(new WorkBudget(), { distanceChecks: MAX_DISTANCE_CHECKS });
+      expect(index.closest('interent', (id) => words[id] ?? '', spent).ids).to.deep.equal([]);
+      expect(spent.distanceChecks).to.equal(MAX_DISTANCE_CHECKS);
+      expect(index.closest('interent', (id) => words[id] ?? '', new WorkBudget()).ids).to.deep.equal([0]);
+    });
+
+    it('walks no more phrases once the message has spent its steps', () => {
+      const matcher = LookupMatcher.compile(ROWS);
+      const spent = Object.assign(new WorkBudget(), { phraseSteps: MAX_PHRASE_STEPS });
+      expect(matcher.match('my internet is down', spent)).to.equal(null);
+      expect(matcher.match('my internet is down')?.id).to.equal('outage');
+    });
+
     it('counts what a word can cost before looking it up', () => {
       expect(variantBound(10, 2)).to.equal(56);
       expect(variantBound(20, 2)).to.equal(211);
