@@ -56,7 +56,7 @@ describe('Bot lookups API', () => {
   });
 
   it("tells the tenant's screens that a table changed", async () => {
-    const socket: ClientSocket = io(t.url, { transports: ['websocket'], extraHeaders: { cookie: a.admin.sessionCookie ?? '' }, reconnection: false, forceNew: true });
+    const socket: ClientSocket = io(t.url, { transports: ['websocket'], extraHeaders: { origin: t.url, cookie: a.admin.sessionCookie ?? '' }, reconnection: false, forceNew: true });
     sockets.push(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());

@@ -258,7 +258,7 @@ describe('Contact imports', () => {
 
   describe('progress', () => {
     it('moves a live progress bar to the end for readers of contacts', async () => {
-      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(t.url, { transports: ['websocket'], extraHeaders: { cookie: marketer.sessionCookie ?? '' }, reconnection: false, forceNew: true });
+      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(t.url, { transports: ['websocket'], extraHeaders: { origin: t.url, cookie: marketer.sessionCookie ?? '' }, reconnection: false, forceNew: true });
       const progress: { processed: number; total?: number; counts: ImportCounts }[] = [];
       const finished: ContactImportView[] = [];
       socket.on('contacts:import-progress', (p) => progress.push(p));

@@ -59,7 +59,7 @@ describe('Contact imports interrupted by a crash', function () {
     await t.engine.sweep();
     expect((await statusOf(id)).status).to.equal('running');
 
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(t.url, { transports: ['websocket'], extraHeaders: { cookie: marketer.sessionCookie ?? '' }, reconnection: false, forceNew: true });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(t.url, { transports: ['websocket'], extraHeaders: { origin: t.url, cookie: marketer.sessionCookie ?? '' }, reconnection: false, forceNew: true });
     const finished: ContactImportView[] = [];
     socket.on('contacts:import-finished', (view) => finished.push(view));
     await new Promise<void>((resolve) => socket.on('connect', () => resolve()));

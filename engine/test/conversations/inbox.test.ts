@@ -9,7 +9,7 @@ import { connectWhatsApp, conversationOf, detailOf, eventually, type WhatsAppFix
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 function connect(url: string, cookie: string | null): Promise<ClientSocket> {
-  const socket: ClientSocket = io(url, { transports: ['websocket'], extraHeaders: cookie ? { cookie } : {}, reconnection: false, forceNew: true });
+  const socket: ClientSocket = io(url, { transports: ['websocket'], extraHeaders: { origin: url, ...(cookie ? { cookie } : {}) }, reconnection: false, forceNew: true });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);

@@ -40,7 +40,7 @@ describe('NotificationsService', () => {
   });
 
   it('notifies every member whose roles allow the permission, live in their own room', async () => {
-    socket = io(t.url, { transports: ['websocket'], extraHeaders: { cookie: marketer.client.sessionCookie ?? '' }, reconnection: false, forceNew: true });
+    socket = io(t.url, { transports: ['websocket'], extraHeaders: { origin: t.url, cookie: marketer.client.sessionCookie ?? '' }, reconnection: false, forceNew: true });
     await new Promise<void>((resolve, reject) => {
       socket?.once('connect', () => resolve());
       socket?.once('connect_error', reject);

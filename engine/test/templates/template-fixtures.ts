@@ -79,7 +79,7 @@ export async function approvedTemplate(world: TemplateWorld, body: CreateTemplat
 }
 
 export async function socketOf(t: TestEngine, client: ApiClient): Promise<ClientSocket> {
-  const socket: ClientSocket = io(t.url, { transports: ['websocket'], extraHeaders: { cookie: client.sessionCookie ?? '' }, reconnection: false, forceNew: true });
+  const socket: ClientSocket = io(t.url, { transports: ['websocket'], extraHeaders: { origin: t.url, cookie: client.sessionCookie ?? '' }, reconnection: false, forceNew: true });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
