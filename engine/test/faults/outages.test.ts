@@ -1,14 +1,13 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import type { ChannelView } from '@parley/common';
-import { createSimulator, DEMO_NUMBER, metaJson, signatureSha256, type Simulator } from '../../../scripts/whatsapp-simulator/index.js';
+import { createSimulator, metaJson, signatureSha256, type Simulator } from '../../../scripts/whatsapp-simulator/index.js';
 import { freePort } from '../../../scripts/services/process.js';
 import { dropTestData, startTestEngine } from '../support/harness.js';
 import { onboardTenant, PASSWORD } from '../support/fixtures.js';
 import { ApiClient } from '../support/api-client.js';
 import { spawnEngine } from '../support/engine-process.js';
-import { APP_SECRET, PNID, WABA, eventually, messagesEnvelope } from '../support/whatsapp.js';
+import { APP_SECRET, connectDemoNumber, eventually, messagesEnvelope } from '../support/whatsapp.js';
 import { privateFerretdb, privateRedis, type PrivateServer } from './private-services.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -87,16 +86,7 @@ describe('Outages of Redis and the database', function () {
     const setup = await startTestEngine(env);
     const tenant = await onboardTenant(setup, 'faults');
     sim = await createSimulator({ port: 0, webhookUrl: `http://127.0.0.1:${port}/webhooks/whatsapp`, seed: 'faults' });
-    const connected = await tenant.admin.post<ChannelView>('/api/channels', {
-      phoneNumberId: PNID,
-      wabaId: WABA,
-      displayPhoneNumber: '+1 555 010 0001',
-      accessToken: DEMO_NUMBER.accessToken,
-      appSecret: APP_SECRET,
-      verifyToken: DEMO_NUMBER.verifyToken ?? 'demo-verify-token',
-      graphBaseUrl: `${sim.url}/v23.0`,
-    });
-    expect(connected.status).to.equal(201);
+    await connectDemoNumber(tenant.admin, sim);
     await setup.close();
 
     const engine = await spawnEngine({ ...env, PORT: String(port), SWEEP_SECONDS: '1' });

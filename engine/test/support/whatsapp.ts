@@ -1,5 +1,6 @@
 import type { ChannelView, ConversationDetail, ConversationView } from '@parley/common';
 import { createSimulator, DEMO_NUMBER, metaJson, signatureSha256, type SendRecord, type Simulator } from '../../../scripts/whatsapp-simulator/index.js';
+import type { ApiClient } from './api-client.js';
 import type { TestEngine } from './harness.js';
 import type { TenantFixture } from './fixtures.js';
 
@@ -20,10 +21,9 @@ export interface WhatsAppFixture {
 }
 
 
-/** A simulator wired to the engine, and the tenant's channel connected to it through the API. */
-export async function connectWhatsApp(t: TestEngine, tenant: TenantFixture): Promise<WhatsAppFixture> {
-  const sim = await createSimulator({ port: 0, webhookUrl: `${t.url}/webhooks/whatsapp`, seed: 'tests' });
-  const connected = await tenant.admin.post<ChannelView>('/api/channels', {
+/** Connects the demo number to a simulator through the tenant admin's API; throws unless it is created. */
+export async function connectDemoNumber(admin: ApiClient, sim: Simulator): Promise<{ status: number; body: ChannelView }> {
+  const connected = await admin.post<ChannelView>('/api/channels', {
     phoneNumberId: PNID,
     wabaId: WABA,
     displayPhoneNumber: '+1 555 010 0001',
@@ -33,6 +33,13 @@ export async function connectWhatsApp(t: TestEngine, tenant: TenantFixture): Pro
     graphBaseUrl: `${sim.url}/v23.0`,
   });
   if (connected.status !== 201) throw new Error(`connecting the channel failed: ${JSON.stringify(connected.body)}`);
+  return connected;
+}
+
+/** A simulator wired to the engine, and the tenant's channel connected to it through the API. */
+export async function connectWhatsApp(t: TestEngine, tenant: TenantFixture): Promise<WhatsAppFixture> {
+  const sim = await createSimulator({ port: 0, webhookUrl: `${t.url}/webhooks/whatsapp`, seed: 'tests' });
+  const connected = await connectDemoNumber(tenant.admin, sim);
   const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${sim.url}/__sim${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
