@@ -3,7 +3,7 @@ import { FINISHED_CAMPAIGN_STATUSES, ROOMS, type CampaignView, type PauseReason 
 import { ActorHost } from '../../platform/actors/actor-host.js';
 import { campaignMachine, CAMPAIGN_MACHINE_VERSION, type CampaignEffect, type CampaignEvent } from './campaign.machine.js';
 import { countersOf, RateSeries, toCampaignView } from './campaign.views.js';
-import { releaseSpend, spentOf } from './dispatch-gate.js';
+import type { SpendLedger } from './spend-ledger.js';
 import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 
 export const DISPATCH_JOB = 'campaign-dispatch';
@@ -34,6 +34,7 @@ export class CampaignLifecycle {
   constructor(
     private readonly deps: CampaignsDeps,
     private readonly models: CampaignModels,
+    readonly spend: SpendLedger,
   ) {
     this.rates = new RateSeries(deps.redis);
     this.host = new ActorHost(deps.db, { kind: 'campaign', machine: campaignMachine, version: CAMPAIGN_MACHINE_VERSION, input: (campaignId) => ({ campaignId }) }, deps.logger);
@@ -75,7 +76,7 @@ export class CampaignLifecycle {
     const doc = await this.models.campaigns(tenantId).findById(campaignId).lean();
     if (!doc) return null;
     const counters = await countersOf(this.models, tenantId, campaignId);
-    return toCampaignView(doc, counters, await this.rates.pace(campaignId, counters.queued), await spentOf(this.deps.redis, doc));
+    return toCampaignView(doc, counters, await this.rates.pace(campaignId, counters.queued), await this.spend.spentOf(doc));
   }
 
   /**
@@ -144,14 +145,14 @@ export class CampaignLifecycle {
     const pause = effect.pause ? { ...effect.pause, at: new Date(effect.pause.at) } : null;
     const date = (ms: number | null) => (ms === null ? null : new Date(ms));
     // A finished campaign keeps what it spent, for when Redis's reservations have expired.
-    const finished = FINISHED_CAMPAIGN_STATUSES.includes(effect.status) ? { spent: await spentOf(this.deps.redis, { _id: campaignId, spent: null }) } : {};
+    const finished = FINISHED_CAMPAIGN_STATUSES.includes(effect.status) ? { spent: await this.spend.spentOf({ _id: campaignId, spent: null }) } : {};
     const doc = await this.models.campaigns(tenantId).findOneAndUpdate(
       { _id: campaignId },
       { $set: { status: effect.status, pause, failure: effect.failure, startedAt: date(effect.startedAt), finishedAt: date(effect.finishedAt), ...finished } },
       { returnDocument: 'after' },
     ).lean();
     if (!doc) return;
-    if ('spent' in finished) await releaseSpend(this.deps.redis, campaignId);
+    if ('spent' in finished) await this.spend.release(campaignId);
     await this.publish(tenantId, campaignId);
     const notice = NOTICES[effect.status];
     if (!notice) return;

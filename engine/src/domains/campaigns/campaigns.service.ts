@@ -12,7 +12,6 @@ import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
 import { findTemplate, headerFileIssue, headerMediaOf, mappingIssues, paramsFor, templateMessage, withHeaderMedia } from './campaign-template.js';
 import { skipReasonOf } from './materialise.js';
 import { estimateCost } from './rate-card.js';
-import { spentOf } from './dispatch-gate.js';
 import { errorWindowKey, skipQueuedAsCancelled } from './settler.js';
 import type { TestSendGuard } from './test-send-guard.js';
 
@@ -39,7 +38,7 @@ export class CampaignsService {
       docs.map(async (doc) => {
         const counted = counters.get(String(doc._id));
         if (!counted) return toCampaignView(doc, emptyCounters(), { perSecond: 0, etaSeconds: null });
-        return toCampaignView(doc, counted, await this.lifecycle.rates.pace(String(doc._id), counted.queued), await spentOf(this.deps.redis, doc));
+        return toCampaignView(doc, counted, await this.lifecycle.rates.pace(String(doc._id), counted.queued), await this.lifecycle.spend.spentOf(doc));
       }),
     );
   }
@@ -108,7 +107,7 @@ export class CampaignsService {
    */
   private async changeBudget(tenantId: string, doc: CampaignDoc, budgetCap: number | null, actor: Actor): Promise<CampaignView> {
     if (!['scheduled', 'running', 'paused'].includes(doc.status)) throw new AppError('CONFLICT', `The budget of a ${doc.status} campaign cannot be changed`);
-    const spent = await spentOf(this.deps.redis, doc);
+    const spent = await this.lifecycle.spend.spentOf(doc);
     if (budgetCap !== null && budgetCap < spent) {
       throw AppError.validation([{ field: 'body.budgetCap', message: `is below the ${spent} ${this.deps.rateCard.currency} this campaign has already spent` }]);
     }

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { PauseReason, SkipReason, TemplateSummary } from '@parley/common';
 import type { OpenChannel } from '../channels/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
@@ -10,6 +9,7 @@ import { findByIds } from '../../platform/db/by-id.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { SendableMedia } from '../media/index.js';
 import { headerMediaOf, withHeaderMedia } from './campaign-template.js';
+import type { SpendLedger } from './spend-ledger.js';
 
 const TIER_LIMITS: Record<string, number> = { TIER_50: 50, TIER_250: 250, TIER_1K: 1000, TIER_2K: 2000, TIER_10K: 10_000, TIER_100K: 100_000 };
 const DAY_MS = 24 * 3600_000;
@@ -38,62 +38,13 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
 return out
 `;
 
-const MICROS = 1_000_000;
-const micros = (amount: number): number => Math.round(amount * MICROS);
-const spendKeys = (campaignId: string): string[] => [`cmpspend:micros:${campaignId}`, `cmpspend:who:${campaignId}`];
-
-/**
- * What the campaign has spent (messages sent or being sent, at the rate card's prices), in the
- * rate card's currency: Redis's reservations, or once they have expired the total the campaign
- * document kept when it finished.
- */
-export async function spentOf(redis: Redis, campaign: { _id: CampaignDoc['_id'] | string; spent?: number | null }): Promise<number> {
-  const [key] = spendKeys(String(campaign._id));
-  const reserved = key ? await redis.get(key) : null;
-  return reserved === null ? (campaign.spent ?? 0) : Number(reserved) / MICROS;
-}
-
-/** A finished campaign admits nobody again: the set of who was paid for is let go after a day. */
-export async function releaseSpend(redis: Redis, campaignId: string): Promise<void> {
-  const [, who] = spendKeys(campaignId);
-  if (who) await redis.expire(who, 86_400);
-}
-
-/**
- * Reserves each recipient's cost (millionths) once, in queue order, while the total stays within
- * the cap (a negative cap: no cap, the spend is only counted); a recipient reserved before
- * (another process's run of the same batch, a message held back and sent again) costs nothing
- * more. Returns a flag per recipient, then the total spent.
- */
-const SPEND = `
-local spent = tonumber(redis.call('GET', KEYS[1]) or '0')
-local cap = tonumber(ARGV[1])
-local full = false
-local out = {}
-for i = 2, #ARGV, 2 do
-  if redis.call('SISMEMBER', KEYS[2], ARGV[i]) == 1 then
-    out[#out + 1] = 1
-  elseif not full and (cap < 0 or spent + tonumber(ARGV[i + 1]) <= cap) then
-    spent = spent + tonumber(ARGV[i + 1])
-    redis.call('SADD', KEYS[2], ARGV[i])
-    out[#out + 1] = 1
-  else
-    full = true
-    out[#out + 1] = 0
-  end
-end
-redis.call('SET', KEYS[1], string.format('%.0f', spent), 'EX', 90 * 86400)
-redis.call('EXPIRE', KEYS[2], 90 * 86400)
-out[#out + 1] = string.format('%.0f', spent)
-return out
-`;
-
 /** What is checked again for each recipient right before sending: consent, budget, tier. */
 export class DispatchGate {
   constructor(
     private readonly deps: CampaignsDeps,
     private readonly models: CampaignModels,
     private readonly lifecycle: CampaignLifecycle,
+    private readonly spend: SpendLedger,
   ) {}
 
   async admit(tenantId: string, campaign: CampaignDoc, template: TemplateSummary, channel: OpenChannel & { messagingTier: string }, due: RecipientDoc[]): Promise<{ sendable: RecipientDoc[]; pause: { reason: PauseReason; message: string } | null }> {
@@ -166,15 +117,12 @@ export class DispatchGate {
    */
   private async withinBudget(campaign: CampaignDoc, template: TemplateSummary, due: RecipientDoc[]): Promise<{ sendable: RecipientDoc[]; pause: { reason: PauseReason; message: string } | null }> {
     if (due.length === 0) return { sendable: due, pause: null };
-    const costs = due.flatMap((r) => [r._id, micros(rateOf(this.deps.rateCard, r.country, template.category))]);
-    const cap = campaign.budgetCap === null ? -1 : micros(campaign.budgetCap);
-    const result = await this.deps.redis.eval(SPEND, 2, ...spendKeys(String(campaign._id)), cap, ...costs);
-    const flags = Array.isArray(result) ? result.map(Number) : [];
-    const spent = flags.pop() ?? 0;
-    const sendable = due.filter((_, i) => flags[i] === 1);
+    const costs = due.map((r) => ({ recipientId: r._id, amount: rateOf(this.deps.rateCard, r.country, template.category) }));
+    const { admitted, spent } = await this.spend.reserve(String(campaign._id), campaign.budgetCap, costs);
+    const sendable = due.filter((_, i) => admitted[i]);
     if (sendable.length === due.length) return { sendable, pause: null };
     const { currency } = this.deps.rateCard;
-    const message = `The budget of ${campaign.budgetCap} ${currency} is used up (${spent / MICROS} ${currency} spent on the messages sent so far). Raise the budget to send to the people still waiting.`;
+    const message = `The budget of ${campaign.budgetCap} ${currency} is used up (${spent} ${currency} spent on the messages sent so far). Raise the budget to send to the people still waiting.`;
     return { sendable, pause: { reason: 'budget', message } };
   }
 

@@ -48,7 +48,7 @@ export class Dispatcher {
     private readonly lifecycle: CampaignLifecycle,
     private readonly settler: Settler,
   ) {
-    this.gate = new DispatchGate(deps, models, lifecycle);
+    this.gate = new DispatchGate(deps, models, lifecycle, lifecycle.spend);
     this.queue = new SendQueue(deps.db, deps.redis, models);
   }
 

@@ -9,6 +9,7 @@ import { CLAIM_PREFIX } from './campaigns.model.js';
 import { Dispatcher } from './dispatch.service.js';
 import { materialise } from './materialise.js';
 import { Settler } from './settler.js';
+import { SpendLedger } from './spend-ledger.js';
 import { TrackingService } from './tracking.service.js';
 
 export type { CampaignsDeps, TemplatesPort } from './campaigns.ports.js';
@@ -18,7 +19,7 @@ export { CampaignsService } from './campaigns.service.js';
 /** Builds the campaign domain, defines its jobs and plugs it into webhook intake and consent changes. */
 export function createCampaignsDomain(deps: CampaignsDeps) {
   const models = new CampaignModels(deps.db);
-  const lifecycle = new CampaignLifecycle(deps, models);
+  const lifecycle = new CampaignLifecycle(deps, models, new SpendLedger(deps.redis));
   const settler = new Settler(deps, models, lifecycle);
   const dispatcher = new Dispatcher(deps, models, lifecycle, settler);
   const tracking = new TrackingService(deps, models, lifecycle, settler);
