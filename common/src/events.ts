@@ -8,7 +8,10 @@ import type { NotificationEvents } from './events/notifications.events.js';
 
 /**
  * Socket.IO event maps shared by engine and web. Names follow `<domain>:<past-tense-verb>`.
- * A client that reconnects refetches what it shows, so events carry views, not deltas.
+ * Events sent while a client is offline are not replayed: a client that reconnects refetches what
+ * it shows. So an event carries the view of what changed (or, for a delivery status or a presence,
+ * its new value) or names what to refetch (`lookups:changed`), never a delta that needs the ones
+ * before it.
  */
 export interface ServerToClientEvents extends TemplateEvents, ContactEvents, CampaignEvents, NotificationEvents {
   'user:updated': (user: TenantUserView) => void;
@@ -17,13 +20,16 @@ export interface ServerToClientEvents extends TemplateEvents, ContactEvents, Cam
   'invitation:revoked': (invitation: InvitationView) => void;
   'session:ended': (reason: { code: 'DEACTIVATED' | 'TENANT_SUSPENDED' | 'LOGGED_OUT' }) => void;
   'presence:changed': (presence: { userId: string; status: PresenceStatus }) => void;
-  /** To the conversation's queue room, its assignee and its own room. */
+  /**
+   * Conversation events (this one, `message:created`, `message:status-changed`) go to the
+   * conversation's queue room (or, while the bot has it, to everyone who reads conversations) and
+   * to its assignee.
+   */
   'conversation:updated': (conversation: ConversationView) => void;
   'message:created': (message: MessageView) => void;
   'message:status-changed': (change: { conversationId: string; messageId: string; status: DeliveryStatus; error: { code: number; message: string } | null }) => void;
   'agent:updated': (agent: AgentView) => void;
   'lookups:changed': (change: { kind: LookupKind }) => void;
-  'customer:typing': (typing: { conversationId: string }) => void;
 }
 
 export type PresenceStatus = 'online' | 'away' | 'offline';

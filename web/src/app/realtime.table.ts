@@ -23,8 +23,9 @@ function guard<A extends unknown[]>(action: (...args: A) => unknown): (...args: 
 }
 
 /**
- * Which store action each server event drives, one line per event and action. Events go to the whole
- * tenant; each store drops what its screen does not show or the user may not see.
+ * Which store action each server event drives, one line per event and action. The engine sends an
+ * event only to the rooms of who may see it (the readers of its subject, a queue, a user), so a store
+ * still drops what its screen does not show (another conversation, another campaign).
  */
 export function bindEvents(socket: AppSocket): void {
   socket.on('session:ended', guard(authSocket.sessionEnded));
@@ -37,7 +38,6 @@ export function bindEvents(socket: AppSocket): void {
   socket.on('message:created', guard(inboxSocket.messageCreated));
   socket.on('message:created', guard(monitoringSocket.changed));
   socket.on('message:status-changed', guard(inboxSocket.messageStatusChanged));
-  socket.on('customer:typing', guard(inboxSocket.customerTyping));
   socket.on('agent:updated', guard(inboxSocket.agentUpdated));
   socket.on('agent:updated', guard(monitoringSocket.agentUpdated));
   socket.on('presence:changed', guard(inboxSocket.presenceChanged));

@@ -9,8 +9,6 @@ import { useInboxStore } from './inbox.store';
 
 /** WhatsApp shows "typing…" for about 25 s per call; once every 10 s keeps it on while the agent writes. */
 const TYPING_EVERY_MS = 10_000;
-/** How long "typing…" from the customer stays on screen without a new signal. */
-const CUSTOMER_TYPING_MS = 8_000;
 
 type Operation = 'detail' | 'send' | 'template' | 'note' | 'assign' | 'transfer' | 'resolve';
 
@@ -47,16 +45,13 @@ export const useConversationStore = defineStore('conversation', () => {
   const loading = reactive<Record<Operation, boolean>>({ detail: false, send: false, template: false, note: false, assign: false, transfer: false, resolve: false });
   /** The engine answered WINDOW_CLOSED: templates only, whatever this machine's clock says. */
   const windowRefused = ref(false);
-  const customerTyping = ref(false);
   let typingSentAt = 0;
-  let customerTypingTimer: ReturnType<typeof setTimeout> | undefined;
 
   function reset(id: string | null): void {
     currentId.value = id;
     conversation.value = id ? useInboxStore().byId(id) : null;
     messages.value = [];
     windowRefused.value = false;
-    customerTyping.value = false;
     typingSentAt = 0;
     for (const key of Object.keys(loading) as Operation[]) loading[key] = false;
   }
@@ -167,22 +162,12 @@ export const useConversationStore = defineStore('conversation', () => {
     if (message.direction !== 'inbound') return;
     // The customer wrote: the window is open again, and the agent is looking at it.
     windowRefused.value = false;
-    customerTyping.value = false;
     markRead();
   }
 
   function receiveStatus(change: { conversationId: string; messageId: string; status: DeliveryStatus; error: MessageView['error'] }): void {
     if (change.conversationId !== currentId.value) return;
     messages.value = messages.value.map((m) => (m.id === change.messageId && isNewerStatus(change.status, m.status) ? { ...m, status: change.status, error: change.error } : m));
-  }
-
-  function receiveCustomerTyping(conversationId: string): void {
-    if (conversationId !== currentId.value) return;
-    customerTyping.value = true;
-    clearTimeout(customerTypingTimer);
-    customerTypingTimer = setTimeout(() => {
-      customerTyping.value = false;
-    }, CUSTOMER_TYPING_MS);
   }
 
   /** After a reconnect: reload what may have been missed while offline. */
@@ -201,7 +186,6 @@ export const useConversationStore = defineStore('conversation', () => {
     messages,
     loading,
     windowRefused,
-    customerTyping,
     open,
     close,
     follow,
@@ -216,7 +200,6 @@ export const useConversationStore = defineStore('conversation', () => {
     receiveConversation,
     receiveMessage,
     receiveStatus,
-    receiveCustomerTyping,
     refetch,
   };
 });

@@ -14,8 +14,6 @@ export const inboxSocket = {
 
   messageStatusChanged: ((change) => useConversationStore().receiveStatus(change)) satisfies ServerToClientEvents['message:status-changed'],
 
-  customerTyping: ((typing) => useConversationStore().receiveCustomerTyping(typing.conversationId)) satisfies ServerToClientEvents['customer:typing'],
-
   agentUpdated: ((agent) => useAgentsStore().receive(agent)) satisfies ServerToClientEvents['agent:updated'],
 
   presenceChanged: ((change) => {
