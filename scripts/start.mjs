@@ -46,7 +46,7 @@ try {
   await mustSucceed(npmCommand, ['run', 'seed'], { ...env, WA_SIM_URL: `http://localhost:${simulatorPort}` });
 
   if (!(await portIsFree(port))) throw new Error(`port ${port} is already in use; stop what uses it or set PORT`);
-  launch('engine', 'engine/src/main.ts', env);
+  launch('engine', 'engine/src/main.ts', env, await engineConsole(env));
 
   await waitForPort(port);
   if (!stopping) {
@@ -72,9 +72,38 @@ function devEncryptionKey() {
   return readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * The engine logs JSON lines, its production format. In development (NODE_ENV unset or
+ * `development`) each is shown as one readable line through pino-pretty, a request as its method,
+ * path, status and time; any other NODE_ENV keeps the JSON. Loaded only here, after the install:
+ * the engine itself never needs pino-pretty.
+ */
+async function engineConsole(env) {
+  if ((env.NODE_ENV ?? 'development') !== 'development') return undefined;
+  const { prettyFactory } = await import('pino-pretty');
+  const pretty = prettyFactory({ colorize: Boolean(process.stdout.isTTY), singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+  return (line) => {
+    let record;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      return line;
+    }
+    if (record === null || typeof record !== 'object' || typeof record.level !== 'number') return line;
+    return pretty(requestLine(record)).trimEnd();
+  };
+}
+
+/** pino-http's record of a request (its headers, both ways) reduced to what a developer reads. */
+function requestLine(record) {
+  if (!record.req || !record.res) return record;
+  const { req, res, responseTime, tenantId: _tenantId, ...rest } = record;
+  return { ...rest, msg: `${req.method} ${req.url} ${res.statusCode} ${responseTime} ms` };
+}
+
 /** Runs a TypeScript entry point in one Node process, so that signals reach it directly. */
-function launch(name, entry, env) {
-  const child = startPrefixed(name, process.execPath, ['--import', 'tsx', entry], env);
+function launch(name, entry, env, format) {
+  const child = startPrefixed(name, process.execPath, ['--import', 'tsx', entry], env, format);
   children.set(name, child);
   child.on('exit', (code, signal) => {
     children.delete(name);

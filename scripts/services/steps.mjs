@@ -84,12 +84,12 @@ function capture(command, args) {
   });
 }
 
-/** Starts a long-running child whose every output line is prefixed with its name. */
-export function startPrefixed(name, command, args, env) {
+/** Starts a long-running child whose every output line is prefixed with its name (and passed through `format`). */
+export function startPrefixed(name, command, args, env, format = (line) => line) {
   const child = spawn(command, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${name}] `;
   for (const [stream, sink] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
-    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => sink.write(`${prefix}${line}\n`));
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => sink.write(`${prefix}${format(line)}\n`));
   }
   return child;
 }

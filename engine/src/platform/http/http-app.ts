@@ -4,7 +4,7 @@ import path from 'node:path';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { httpLogSerializers, type Logger } from '../logger/logger.js';
+import { httpLogLevel, httpLogSerializers, type Logger } from '../logger/logger.js';
 import { readSessionToken } from '../auth/session-cookie.js';
 import type { AuthContext } from './context.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
@@ -36,6 +36,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     pinoHttp({
       logger: options.logger,
       serializers: httpLogSerializers,
+      customLogLevel: httpLogLevel,
       genReqId: (req, res) => {
         const header = req.headers['x-request-id'];
         const id = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();

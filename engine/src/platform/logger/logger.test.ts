@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
-import { createLogger, httpLogSerializers, maskUrl } from './logger.js';
+import { createLogger, httpLogLevel, httpLogSerializers, maskUrl } from './logger.js';
 
 const TOKEN = 'k3Yp9wQbS1ZLh0vXgUe7aR2mNcTfJdO4iW8yBqE5sHx';
 
@@ -18,7 +18,7 @@ async function logOf(requests: { path: string; headers?: Record<string, string> 
     },
   });
   const app = express();
-  app.use(pinoHttp({ logger: createLogger('info', sink), serializers: httpLogSerializers }));
+  app.use(pinoHttp({ logger: createLogger('info', sink), serializers: httpLogSerializers, customLogLevel: httpLogLevel }));
   app.use((_req, res) => {
     res.cookie('parley_sid', TOKEN, { httpOnly: true });
     res.json({ ok: true });
@@ -46,6 +46,12 @@ describe(createLogger.name, () => {
     ]);
     expect(log).to.contain('/api/public/invitations/[redacted]/accept');
     expect(log).not.to.contain(TOKEN);
+  });
+
+  it('logs an answered webhook at debug, so that an info log has a line per request but none per webhook', async () => {
+    const log = await logOf([{ path: '/webhooks/whatsapp' }, { path: '/api/auth/me' }]);
+    expect(log).to.contain('/api/auth/me');
+    expect(log).not.to.contain('/webhooks/whatsapp');
   });
 });
 

@@ -1,4 +1,5 @@
-import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pino, stdSerializers, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -59,3 +60,13 @@ type SerializedRequest = ReturnType<typeof stdSerializers.req>;
 export const httpLogSerializers = {
   req: (req: SerializedRequest) => ({ ...req, url: maskUrl(req.url), query: maskRecord(req.query), params: maskRecord(req.params) }),
 };
+
+/**
+ * The level of a request's line. WhatsApp posts a webhook for every message and every status, so
+ * a busy number would fill the log with them: an answered webhook is logged at debug, one that
+ * failed (5xx) at info like every other request.
+ */
+export function httpLogLevel(req: IncomingMessage, res: ServerResponse, error?: Error): LevelWithSilent {
+  const webhook = (req.url ?? '').startsWith('/webhooks/');
+  return webhook && !error && res.statusCode < 500 ? 'debug' : 'info';
+}
