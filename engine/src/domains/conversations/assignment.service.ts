@@ -1,23 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Model } from 'mongoose';
-import { Schema } from 'mongoose';
 import { ROOMS, type AgentView, type PresenceState, type Queue } from '@parley/common';
-import type { Database } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
+import type { ConversationsRepository } from './conversations.repository.js';
 import type { ConversationsService } from './conversations.service.js';
 import type { MemberDirectory } from './ports.js';
-
-interface AgentSettingsDoc {
-  _id: string;
-  capacity: number;
-}
-
-const agentSettingsSchema = new Schema<AgentSettingsDoc>(
-  { _id: { type: String, required: true }, capacity: { type: Number, required: true } },
-  { collection: 'agent_settings', versionKey: false },
-);
 
 export const DEFAULT_CAPACITY = 5;
 const QUEUE_ROLE: Record<Queue, string> = { care: 'care_agent', sales: 'sales_agent' };
@@ -28,19 +16,16 @@ const QUEUE_ROLE: Record<Queue, string> = { care: 'care_agent', sales: 'sales_ag
  * A Redis lock per tenant makes the count-then-assign step safe across engine processes.
  */
 export class AssignmentService {
-  private readonly settings: (tenantId: string) => Model<AgentSettingsDoc>;
   private readonly scheduled = new Set<string>();
 
   constructor(
-    db: Database,
+    private readonly repository: ConversationsRepository,
     private readonly redis: Redis,
     private readonly conversations: ConversationsService,
     private readonly members: MemberDirectory,
     private readonly realtime: RealtimeEmitter,
     private readonly logger: Logger,
-  ) {
-    this.settings = db.defineTenantModel('AgentSettings', agentSettingsSchema);
-  }
+  ) {}
 
   /** Asks for a drain of the tenant's queues soon, outside the caller's actor transition. */
   later(tenantId: string): void {
@@ -60,7 +45,7 @@ export class AssignmentService {
     }
     try {
       let assigned = 0;
-      const waiting = await this.conversations.conversations(tenantId).find({ state: 'queued' }).sort({ waitingSince: 1 }).limit(200).lean();
+      const waiting = await this.repository.waiting(tenantId, 200);
       // Agents are read once per drain; loads are counted up here as conversations are handed out.
       const agents = waiting.length > 0 ? await this.agents(tenantId) : [];
       for (const conversation of waiting) {
@@ -81,8 +66,8 @@ export class AssignmentService {
   async agents(tenantId: string): Promise<AgentView[]> {
     const members = await this.members.members(tenantId);
     const presence = await this.redis.hgetall(`presence:${tenantId}`);
-    const settings = await this.settings(tenantId).find().lean();
-    const loads = await this.loads(tenantId);
+    const capacities = await this.repository.capacities(tenantId);
+    const loads = await this.repository.loads(tenantId);
     return members
       .filter((m) => m.roles.includes('care_agent') || m.roles.includes('sales_agent'))
       .map((m) => ({
@@ -91,14 +76,14 @@ export class AssignmentService {
         queues: (Object.keys(QUEUE_ROLE) as Queue[]).filter((q) => m.roles.includes(QUEUE_ROLE[q])),
         presence: (presence[m.id] as PresenceState | undefined) ?? 'offline',
         load: loads.get(m.id) ?? 0,
-        capacity: settings.find((s) => s._id === m.id)?.capacity ?? DEFAULT_CAPACITY,
+        capacity: capacities.get(m.id) ?? DEFAULT_CAPACITY,
       }));
   }
 
   async setCapacity(tenantId: string, agentId: string, capacity: number): Promise<AgentView | null> {
     const agent = (await this.agents(tenantId)).find((a) => a.id === agentId);
     if (!agent) return null;
-    await this.settings(tenantId).updateOne({ _id: agentId }, { $set: { capacity } }, { upsert: true });
+    await this.repository.setCapacity(tenantId, agentId, capacity);
     const updated = { ...agent, capacity };
     this.realtime.toRooms([ROOMS.readers(tenantId, 'Conversation')], 'agent:updated', updated);
     this.later(tenantId);
@@ -110,13 +95,6 @@ export class AssignmentService {
     const agent = (await this.agents(tenantId)).find((a) => a.id === userId);
     if (agent) this.realtime.toRooms([ROOMS.readers(tenantId, 'Conversation')], 'agent:updated', agent);
     if (presence === 'online') this.later(tenantId);
-  }
-
-  private async loads(tenantId: string): Promise<Map<string, number>> {
-    const assigned = await this.conversations.conversations(tenantId).find({ state: 'assigned' }, { assigneeId: 1 }).lean();
-    const loads = new Map<string, number>();
-    for (const c of assigned) if (c.assigneeId) loads.set(c.assigneeId, (loads.get(c.assigneeId) ?? 0) + 1);
-    return loads;
   }
 
   private async acquire(tenantId: string): Promise<string | null> {

@@ -1,19 +1,17 @@
 import type { Logger } from '../../platform/logger/logger.js';
 import type { Effect } from '../../platform/actors/actor-host.js';
-import type { ChannelsService } from '../channels/index.js';
-import type { CustomersService } from '../customers/index.js';
 import type { ConversationEffect, ConversationEvent } from './conversation.machine.js';
 import type { ConversationsService } from './conversations.service.js';
 import type { OutboundService } from './outbound.service.js';
 import type { AssignmentService } from './assignment.service.js';
-import type { BotPort, CaseRecordsPort, TenantActive } from './ports.js';
+import type { BotPort, CaseRecordsPort, ChannelsPort, CustomersPort, TenantActive } from './ports.js';
 import { windowOpen } from './conversation.views.js';
 
 interface Deps {
   conversations: ConversationsService;
   outbound: OutboundService;
-  customers: CustomersService;
-  channels: ChannelsService;
+  customers: CustomersPort;
+  channels: ChannelsPort;
   bot: BotPort;
   records: CaseRecordsPort;
   assignment: AssignmentService;
@@ -62,18 +60,18 @@ export function registerConversationEffects(deps: Deps): void {
     const effect = ctx.effect as Extract<ConversationEffect, { type: 'ticket.open' }>;
     const conversation = await conversations.find(ctx.tenantId, ctx.actorId);
     const ticketId = await deps.records.openTicket(ctx.tenantId, { key: ctx.effectId, conversationId: ctx.actorId, customerId: conversation.customerId, lookupId: effect.lookupId, category: effect.name });
-    await conversations.conversations(ctx.tenantId).updateOne({ _id: conversation._id }, { $set: { ticketId } });
+    await conversations.link(ctx.tenantId, conversation, { ticketId });
   });
 
   on('quotation.open', async (ctx) => {
     const effect = ctx.effect as Extract<ConversationEffect, { type: 'quotation.open' }>;
     const conversation = await conversations.find(ctx.tenantId, ctx.actorId);
     const quotationId = await deps.records.openQuotation(ctx.tenantId, { key: ctx.effectId, conversationId: ctx.actorId, customerId: conversation.customerId, lookupId: effect.lookupId, product: effect.name, price: effect.price });
-    await conversations.conversations(ctx.tenantId).updateOne({ _id: conversation._id }, { $set: { quotationId } });
+    await conversations.link(ctx.tenantId, conversation, { quotationId });
   });
 
   on('queue.assign', async (ctx) => {
-    // The conversation is assigned once the read model shows it queued (ConversationsService.onQueued);
+    // The conversation is assigned once the read model shows it queued (InboundService.handle);
     // this asks again in case that moment passed while this effect waited, e.g. after a crash.
     deps.assignment.later(ctx.tenantId);
   });

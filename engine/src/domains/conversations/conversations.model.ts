@@ -111,3 +111,14 @@ export const wamidRefSchema = new Schema<WamidRefDoc>(
   { _id: { type: String, required: true }, messageId: { type: String, required: true } },
   { collection: 'wamid_refs', versionKey: false },
 );
+
+/** An agent's own settings; an agent without one takes DEFAULT_CAPACITY conversations at once. */
+export interface AgentSettingsDoc {
+  _id: string;
+  capacity: number;
+}
+
+export const agentSettingsSchema = new Schema<AgentSettingsDoc>(
+  { _id: { type: String, required: true }, capacity: { type: Number, required: true } },
+  { collection: 'agent_settings', versionKey: false },
+);

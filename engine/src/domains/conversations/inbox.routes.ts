@@ -11,11 +11,11 @@ import {
 } from '@parley/common';
 import { AppError } from '../../platform/errors/app-error.js';
 import { tenantRoute, type RouteSpec } from '../../platform/http/route.js';
-import type { TemplatesService } from '../templates/index.js';
 import type { AssignmentService } from './assignment.service.js';
 import type { ConversationsService } from './conversations.service.js';
 import type { InboxService } from './inbox.service.js';
 import type { MonitoringService } from './monitoring.service.js';
+import type { TemplatesPort } from './ports.js';
 
 const readBodySchema = z.object({ typing: z.boolean().default(false) }).strict();
 
@@ -24,7 +24,7 @@ export function inboxRoutes(deps: {
   inbox: InboxService;
   assignment: AssignmentService;
   monitoring: MonitoringService;
-  templates: TemplatesService;
+  templates: TemplatesPort;
 }): RouteSpec[] {
   const { conversations, inbox, assignment, monitoring, templates } = deps;
   return [

@@ -3,23 +3,21 @@ import { queuesForRoles, type ConversationView, type MessageView, type Queue, ty
 import { AppError } from '../../platform/errors/app-error.js';
 import type { AuthContext } from '../../platform/http/context.js';
 import type { GraphClient } from '../../platform/whatsapp/graph-client.js';
-import type { ChannelsService } from '../channels/index.js';
-import type { CustomersService } from '../customers/index.js';
-import type { TemplatesService } from '../templates/index.js';
 import type { AssignmentService } from './assignment.service.js';
 import type { ConversationsService } from './conversations.service.js';
 import type { ConversationDoc } from './conversations.model.js';
 import { windowOpen } from './conversation.views.js';
 import type { OutboundService } from './outbound.service.js';
+import type { ChannelsPort, CustomersPort, TemplatesPort } from './ports.js';
 
 /** What agents do in the live inbox. Every method checks the agent may see the conversation. */
 export class InboxService {
   constructor(
     private readonly conversations: ConversationsService,
     private readonly outbound: OutboundService,
-    private readonly customers: CustomersService,
-    private readonly channels: ChannelsService,
-    private readonly templates: TemplatesService,
+    private readonly customers: CustomersPort,
+    private readonly channels: ChannelsPort,
+    private readonly templates: TemplatesPort,
     private readonly assignment: AssignmentService,
     private readonly graph: GraphClient,
   ) {}
@@ -111,7 +109,7 @@ export class InboxService {
       text,
       author: { kind: 'agent', id: auth.user.id, name: auth.user.name },
     });
-    await this.conversations.conversations(tenantId).updateOne({ _id: doc._id }, { $set: { lastMessageAt: new Date(), lastMessagePreview: text.slice(0, 120) } });
+    await this.conversations.touchLastMessage(tenantId, doc, text.slice(0, 120));
     if (doc.state === 'assigned') await this.conversations.apply(tenantId, String(doc._id), { type: 'AGENT_REPLIED', agentId: auth.user.id, at: Date.now() }, key);
     else await this.conversations.broadcast(tenantId, String(doc._id));
     return message;

@@ -1,6 +1,7 @@
 import { ROOMS, type PresenceStatus } from '@parley/common';
-import type { ParleyServer, ParleySocket, SocketEventSpec } from '../../platform/realtime/socket-server.js';
+import type { ParleySocket, SocketEventSpec } from '../../platform/realtime/socket-server.js';
 import type { Logger } from '../../platform/logger/logger.js';
+import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import type { AssignmentService } from './assignment.service.js';
 import type { InboxService } from './inbox.service.js';
 
@@ -53,15 +54,15 @@ export function inboxSocketEvents(inbox: InboxService, assignment: AssignmentSer
 }
 
 /** When an agent's last connection on any process closes, they are offline: no new assignments. */
-export function trackDisconnects(io: ParleyServer, assignment: AssignmentService, logger: Logger): (socket: ParleySocket) => void {
+export function trackDisconnects(realtime: RealtimeEmitter, assignment: AssignmentService, logger: Logger): (socket: ParleySocket) => void {
   return (socket) => {
     socket.on('disconnect', () => {
       const { auth } = socket.data;
       if (!auth.tenant || !auth.ability.can('read', 'Conversation')) return;
       const tenantId = auth.tenant.id;
-      io.in(ROOMS.user(auth.user.id))
-        .fetchSockets()
-        .then((remaining) => (remaining.length === 0 ? assignment.setPresence(tenantId, auth.user.id, 'offline') : undefined))
+      realtime
+        .hasListeners([ROOMS.user(auth.user.id)])
+        .then((connected) => (connected ? undefined : assignment.setPresence(tenantId, auth.user.id, 'offline')))
         .catch((error: unknown) => logger.warn({ err: error }, 'presence update on disconnect failed'));
     });
   };

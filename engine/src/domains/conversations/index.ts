@@ -1,81 +1,82 @@
-import type { Redis } from 'ioredis';
-import type { Database } from '../../platform/db/database.js';
-import type { Logger } from '../../platform/logger/logger.js';
 import { ActorHost } from '../../platform/actors/actor-host.js';
-import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
-import type { GraphClient } from '../../platform/whatsapp/graph-client.js';
-import type { ChannelsService } from '../channels/index.js';
-import type { CustomersService } from '../customers/index.js';
-import type { TemplatesService } from '../templates/index.js';
-import type { WebhooksService } from '../webhooks/index.js';
+import type { DomainMount, Platform } from '../../platform/domain.js';
+import type { RouteSpec } from '../../platform/http/route.js';
+import type { ParleySocket, SocketEventSpec } from '../../platform/realtime/socket-server.js';
 import { AssignmentService } from './assignment.service.js';
+import { ConversationAudience } from './conversation.audience.js';
 import { conversationMachine, CONVERSATION_MACHINE_VERSION } from './conversation.machine.js';
 import { registerConversationEffects } from './conversation.effects.js';
+import { ConversationsRepository } from './conversations.repository.js';
 import { ConversationsService } from './conversations.service.js';
+import { InboundService } from './inbound.service.js';
 import { InboxService } from './inbox.service.js';
 import { inboxRoutes } from './inbox.routes.js';
 import { inboxSocketEvents, trackDisconnects } from './inbox.socket.js';
+import { MessagesRepository } from './messages.repository.js';
 import { MonitoringService } from './monitoring.service.js';
 import { OutboundService } from './outbound.service.js';
+import type { ConversationsPorts } from './ports.js';
 import { StatusesService } from './statuses.service.js';
-import type { BotPort, CaseRecordsPort, MemberDirectory, TenantActive } from './ports.js';
 
-export type { BotPort, CaseRecordsPort, MemberDirectory, BotDecisionLike } from './ports.js';
+export type { BotPort, CaseRecordsPort, ChannelsPort, ConversationsPorts, CustomersPort, MemberDirectory, BotDecisionLike, TemplatesPort, TenantActive, WebhookItemsPort } from './ports.js';
 export { ConversationsService } from './conversations.service.js';
 export { StatusesService } from './statuses.service.js';
 
-export interface ConversationsDeps {
-  db: Database;
-  redis: Redis;
-  logger: Logger;
-  realtime: RealtimeEmitter;
-  graph: GraphClient;
-  channels: ChannelsService;
-  customers: CustomersService;
-  templates: TemplatesService;
-  webhooks: WebhooksService;
-  bot: BotPort;
-  records: CaseRecordsPort;
-  members: MemberDirectory;
-  tenantActive: TenantActive;
+export interface ConversationsDomain extends DomainMount {
+  conversations: ConversationsService;
+  inbound: InboundService;
+  outbound: OutboundService;
+  statuses: StatusesService;
+  assignment: AssignmentService;
+  inbox: InboxService;
+  monitoring: MonitoringService;
+  routes: RouteSpec[];
+  socketEvents: SocketEventSpec[];
+  /** Run for every authenticated socket: an agent whose last connection closes goes offline. */
+  onConnection(socket: ParleySocket): void;
+  /** Finishes what a crash left: effects of committed transitions, ambiguous sends, waiting queues. */
+  sweepTenant(tenantId: string): Promise<void>;
 }
 
-/** Builds the conversation domain and plugs it into webhook intake. */
-export function createConversationsDomain(deps: ConversationsDeps) {
-  const host = new ActorHost(deps.db, { kind: 'conversation', machine: conversationMachine, version: CONVERSATION_MACHINE_VERSION, input: (conversationId) => ({ conversationId }) }, deps.logger);
-  const conversations = new ConversationsService(deps.db, host, deps.customers, deps.bot, deps.members, deps.realtime);
-  const outbound = new OutboundService(deps.db, deps.graph, deps.logger, (tenantId, message, created) => {
-    const sent = created
-      ? conversations.emit(tenantId, message.conversationId, 'message:created', message)
-      : conversations.emit(tenantId, message.conversationId, 'message:status-changed', { conversationId: message.conversationId, messageId: message.id, status: message.status ?? 'pending', error: message.error });
-    sent.catch((error: unknown) => deps.logger.warn({ err: error }, 'message event not sent'));
+/**
+ * Builds the conversation domain, lower layers first (storage, who sees what, sends, transitions,
+ * assignment, intake), so that each part is handed everything it calls, and plugs it into webhook
+ * intake.
+ */
+export function createConversationsDomain(platform: Platform, ports: ConversationsPorts): ConversationsDomain {
+  const { db, logger, realtime } = platform;
+  const repository = new ConversationsRepository(db);
+  const messages = new MessagesRepository(db);
+  const audience = new ConversationAudience(repository, realtime);
+  const host = new ActorHost(db, { kind: 'conversation', machine: conversationMachine, version: CONVERSATION_MACHINE_VERSION, input: (conversationId) => ({ conversationId }) }, logger);
+  const conversations = new ConversationsService(repository, messages, host, ports.customers, ports.members, audience);
+  const outbound = new OutboundService(messages, platform.graph, audience, logger, (tenantId, code) => {
+    logger.warn({ tenantId, code }, 'WhatsApp refused a template; resyncing templates');
+    ports.templates.sync(tenantId).catch((error: unknown) => logger.error({ err: error, tenantId }, 'template resync failed'));
   });
-  outbound.onTemplateRejected = (tenantId, code) => {
-    deps.logger.warn({ tenantId, code }, 'WhatsApp refused a template; resyncing templates');
-    deps.templates.sync(tenantId).catch((error: unknown) => deps.logger.error({ err: error, tenantId }, 'template resync failed'));
-  };
-  const statuses = new StatusesService(outbound, (tenantId, conversationId, event, change) => conversations.emit(tenantId, conversationId, event, change), deps.logger);
-  const assignment = new AssignmentService(deps.db, deps.redis, conversations, deps.members, deps.realtime, deps.logger);
-  conversations.onQueued = (tenantId) => assignment.later(tenantId);
-  const inbox = new InboxService(conversations, outbound, deps.customers, deps.channels, deps.templates, assignment, deps.graph);
-  const monitoring = new MonitoringService(conversations, assignment);
-  registerConversationEffects({ conversations, outbound, customers: deps.customers, channels: deps.channels, bot: deps.bot, records: deps.records, assignment, logger: deps.logger, tenantActive: deps.tenantActive });
+  const statuses = new StatusesService(messages, audience, logger);
+  const assignment = new AssignmentService(repository, platform.redis, conversations, ports.members, realtime, logger);
+  const inbound = new InboundService({ repository, messages, conversations, audience, assignment, customers: ports.customers, bot: ports.bot });
+  const inbox = new InboxService(conversations, outbound, ports.customers, ports.channels, ports.templates, assignment, platform.graph);
+  const monitoring = new MonitoringService(repository, messages, assignment);
+  const { customers, channels, bot, records, tenantActive } = ports;
+  registerConversationEffects({ conversations, outbound, customers, channels, bot, records, assignment, logger, tenantActive });
 
-  deps.webhooks.on('message', (tenantId, item) => conversations.handleInbound(tenantId, item));
-  deps.webhooks.on('status', (tenantId, item) => statuses.apply(tenantId, item.status));
+  ports.webhooks.on('message', (tenantId, item) => inbound.handle(tenantId, item));
+  ports.webhooks.on('status', (tenantId, item) => statuses.apply(tenantId, item.status));
 
   return {
     conversations,
+    inbound,
     outbound,
     statuses,
     assignment,
     inbox,
     monitoring,
-    routes: inboxRoutes({ conversations, inbox, assignment, monitoring, templates: deps.templates }),
+    routes: inboxRoutes({ conversations, inbox, assignment, monitoring, templates: ports.templates }),
     socketEvents: inboxSocketEvents(inbox, assignment),
-    trackDisconnects,
-    /** Finishes what a crash left: effects of committed transitions, ambiguous sends, waiting queues. */
-    async sweep(tenantId: string): Promise<void> {
+    onConnection: trackDisconnects(realtime, assignment, logger),
+    async sweepTenant(tenantId) {
       await host.sweep(tenantId, 30_000);
       await outbound.sweepAmbiguous(tenantId, 10 * 60_000);
       await assignment.drain(tenantId);

@@ -1,14 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Model, UpdateQuery } from 'mongoose';
 import type { MessageView } from '@parley/common';
-import type { Database } from '../../platform/db/database.js';
-import { checkedFilter, inTurn, type Guard } from '../../platform/db/guarded.js';
-import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import type { GraphClient, SendOutcome } from '../../platform/whatsapp/graph-client.js';
 import type { OpenChannel } from '../channels/index.js';
-import { messageSchema, wamidRefSchema, type MessageDoc, type WamidRefDoc } from './conversations.model.js';
+import type { MessageDoc } from './conversations.model.js';
+import type { ConversationAudience } from './conversation.audience.js';
 import { toMessageView } from './conversation.views.js';
+import type { MessagesRepository } from './messages.repository.js';
 
 export interface OutboundRequest {
   key: string;
@@ -27,93 +25,28 @@ export interface OutboundRequest {
  * carrying the key in `biz_opaque_callback_data` settles it, or the sweeper reports it.
  */
 export class OutboundService {
-  readonly messages: (tenantId: string) => Model<MessageDoc>;
-  readonly wamidRefs: (tenantId: string) => Model<WamidRefDoc>;
-  /** Told when WhatsApp says a template is missing, paused or disabled: the local copy is stale. */
-  onTemplateRejected: (tenantId: string, code: number) => void = () => undefined;
-
   constructor(
-    private readonly db: Database,
+    private readonly messages: MessagesRepository,
     private readonly graph: GraphClient,
+    private readonly audience: ConversationAudience,
     private readonly logger: Logger,
-    private readonly onChange: (tenantId: string, message: MessageView, created: boolean) => void,
-  ) {
-    this.messages = db.defineTenantModel('Message', messageSchema);
-    this.wamidRefs = db.defineTenantModel('WamidRef', wamidRefSchema);
-  }
-
-  /**
-   * Reads a message and applies the change `decide` makes of it, if any, guarded by what was read
-   * (`inTurn`, `checkedFilter`): one read and one write. Returns the message as read, or null.
-   */
-  async changeMessage(tenantId: string, id: unknown, decide: (doc: MessageDoc) => { guard: Guard; update: UpdateQuery<MessageDoc> } | null): Promise<MessageDoc | null> {
-    const messages = this.messages(tenantId);
-    return inTurn(this.db, messages, id, async () => {
-      const doc = await messages.findById(id).lean();
-      const change = doc ? decide(doc) : null;
-      if (doc && change) await messages.updateOne(checkedFilter<MessageDoc>(this.db, doc._id, change.guard as never), change.update);
-      return doc;
-    });
-  }
-
-  /** Remembers which message a wamid belongs to (idempotent). */
-  async rememberWamid(tenantId: string, wamid: string, messageId: string): Promise<void> {
-    try {
-      await this.wamidRefs(tenantId).create({ _id: wamid, messageId });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-  }
-
-  /** The `_id` of the message a wamid belongs to, if it was remembered. */
-  async messageIdOf(tenantId: string, wamid: string): Promise<string | null> {
-    const ref = await this.wamidRefs(tenantId).findById(wamid).lean();
-    return ref?.messageId ?? null;
-  }
+    /** Told when WhatsApp says a template is missing, paused or disabled: the local copy is stale. */
+    private readonly templateRejected: (tenantId: string, code: number) => void,
+  ) {}
 
   async send(tenantId: string, request: OutboundRequest): Promise<MessageView> {
-    const claimed = await this.claim(tenantId, request);
+    const claimed = await this.messages.claim(tenantId, claimOf(request));
     // Whoever did not insert the claim does not send: the claimer did, or may have.
     if (!claimed.fresh) return toMessageView(claimed.doc);
     this.onChange(tenantId, toMessageView(claimed.doc), true);
     const outcome = await this.callWithPolicy(request);
-    if (!outcome.ok && outcome.kind === 'rejected' && outcome.policy.action === 'fail-and-resync-template') this.onTemplateRejected(tenantId, outcome.code);
+    if (!outcome.ok && outcome.kind === 'rejected' && outcome.policy.action === 'fail-and-resync-template') this.templateRejected(tenantId, outcome.code);
     const update = settle(outcome);
-    if (update.wamid) await this.rememberWamid(tenantId, update.wamid, String(claimed.doc._id));
-    await this.messages(tenantId).updateOne({ _id: claimed.doc._id }, { $set: update });
+    if (update.wamid) await this.messages.rememberWamid(tenantId, update.wamid, String(claimed.doc._id));
+    await this.messages.settle(tenantId, claimed.doc._id, update);
     const view = toMessageView({ ...claimed.doc, ...update });
     this.onChange(tenantId, view, false);
     return view;
-  }
-
-  private async claim(tenantId: string, request: OutboundRequest): Promise<{ doc: MessageDoc; fresh: boolean }> {
-    const model = this.messages(tenantId);
-    try {
-      const doc = await model.create({
-        conversationId: request.conversationId,
-        key: request.key,
-        direction: 'outbound',
-        type: request.type,
-        text: request.text,
-        at: new Date(),
-        author: request.author,
-        wamid: null,
-        status: 'pending',
-        statusRank: 0,
-        error: null,
-        // Set with the claim: a crash between this insert and the Graph call is then reported as
-        // unconfirmed rather than risked as a duplicate.
-        attemptedAt: new Date(),
-        // What was sent is in the text; the Graph body is not kept (smaller documents, cheaper updates).
-        payload: null,
-      });
-      return { doc: doc.toObject(), fresh: true };
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const doc = await model.findOne({ key: request.key }).lean();
-      if (!doc) throw error;
-      return { doc, fresh: false };
-    }
   }
 
   /** Retries only what Meta rejected before accepting (throttling, 5xx with an error body). */
@@ -138,16 +71,21 @@ export class OutboundService {
 
   /** Settles sends whose answer was lost and no status webhook came within `afterMs`. */
   async sweepAmbiguous(tenantId: string, afterMs: number): Promise<number> {
-    const stale = await this.messages(tenantId)
-      .find({ status: 'pending', wamid: null, attemptedAt: { $lt: new Date(Date.now() - afterMs) } })
-      .limit(200)
-      .lean();
+    const stale = await this.messages.unconfirmedSends(tenantId, new Date(Date.now() - afterMs), 200);
     for (const doc of stale) {
       const error = { code: 0, message: 'WhatsApp did not confirm this message; it was not resent to avoid sending it twice.' };
-      await this.messages(tenantId).updateOne(checkedFilter<MessageDoc>(this.db, doc._id, { wamid: null }), { $set: { status: 'failed', error } });
+      await this.messages.failUnconfirmed(tenantId, doc._id, error);
       this.onChange(tenantId, toMessageView({ ...doc, status: 'failed', error }), false);
     }
     return stale.length;
+  }
+
+  /** Shows a send to who may see its conversation: new, then each change of its status. */
+  private onChange(tenantId: string, message: MessageView, created: boolean): void {
+    const sent = created
+      ? this.audience.emit(tenantId, message.conversationId, 'message:created', message)
+      : this.audience.emit(tenantId, message.conversationId, 'message:status-changed', { conversationId: message.conversationId, messageId: message.id, status: message.status ?? 'pending', error: message.error });
+    sent.catch((error: unknown) => this.logger.warn({ err: error }, 'message event not sent'));
   }
 }
 
@@ -157,4 +95,26 @@ function settle(outcome: SendOutcome): Partial<MessageDoc> {
   if (outcome.kind === 'unsent') return { status: 'failed', error: { code: 0, message: `WhatsApp could not be reached: ${outcome.message}` } };
   // Ambiguous: stays pending until a status webhook or the sweeper settles it.
   return {};
+}
+
+/** The message that claims a send, inserted before the Graph call. */
+function claimOf(request: OutboundRequest): Omit<MessageDoc, '_id'> {
+  return {
+    conversationId: request.conversationId,
+    key: request.key,
+    direction: 'outbound',
+    type: request.type,
+    text: request.text,
+    at: new Date(),
+    author: request.author,
+    wamid: null,
+    status: 'pending',
+    statusRank: 0,
+    error: null,
+    // Set with the claim: a crash between this insert and the Graph call is then reported as
+    // unconfirmed rather than risked as a duplicate.
+    attemptedAt: new Date(),
+    // What was sent is in the text; the Graph body is not kept (smaller documents, cheaper updates).
+    payload: null,
+  };
 }

@@ -1,4 +1,7 @@
-import type { Queue } from '@parley/common';
+import type { ConsentState, Queue, SendTemplateBody, TemplateView } from '@parley/common';
+import type { WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
+import type { OpenChannel } from '../channels/index.js';
+import type { ConsentSource, CustomerDoc, InboundIdentity } from '../customers/index.js';
 
 /** What the conversation domain needs of the bot domain (wired at composition). */
 export interface BotDecisionLike {
@@ -28,4 +31,42 @@ export interface MemberDirectory {
   members(tenantId: string): Promise<{ id: string; name: string; roles: string[] }[]>;
   /** One member's display name (a primary-key lookup), or null when they are not a member. */
   nameOf(tenantId: string, userId: string): Promise<string | null>;
+}
+
+/** The customers a conversation talks to, and their marketing consent (STOP and START). */
+export interface CustomersPort {
+  ensureFromInbound(tenantId: string, identity: InboundIdentity): Promise<CustomerDoc>;
+  get(tenantId: string, customerId: string): Promise<CustomerDoc | null>;
+  /** False when the consent already was in that state, so the bot confirms only once. */
+  setMarketingConsent(tenantId: string, customerId: string, to: ConsentState, source: ConsentSource, evidence: Record<string, unknown>): Promise<boolean>;
+}
+
+/** The tenant's WhatsApp numbers, opened to send from. */
+export interface ChannelsPort {
+  ofTenant(tenantId: string, phoneNumberId: string): Promise<OpenChannel | null>;
+}
+
+/** Approved templates, for the inbox once the 24-hour window has closed. */
+export interface TemplatesPort {
+  list(tenantId: string): Promise<TemplateView[]>;
+  /** Fetches the templates again from WhatsApp (also when it refuses one the local copy calls approved). */
+  sync(tenantId: string): Promise<TemplateView[]>;
+  buildSend(tenantId: string, request: SendTemplateBody): Promise<{ body: Record<string, unknown>; text: string; category: string }>;
+}
+
+/** Stored webhook items, handed over once each is durable: customers' messages and delivery statuses. */
+export interface WebhookItemsPort {
+  on<K extends 'message' | 'status'>(kind: K, handler: (tenantId: string, item: Extract<WebhookItem, { kind: K }>) => Promise<void>): void;
+}
+
+/** The other domains the conversation domain calls, handed in when it is built. */
+export interface ConversationsPorts {
+  channels: ChannelsPort;
+  customers: CustomersPort;
+  templates: TemplatesPort;
+  webhooks: WebhookItemsPort;
+  bot: BotPort;
+  records: CaseRecordsPort;
+  members: MemberDirectory;
+  tenantActive: TenantActive;
 }

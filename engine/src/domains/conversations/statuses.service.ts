@@ -1,13 +1,11 @@
-import { Types } from 'mongoose';
+import type { DeliveryStatus } from '@parley/common';
+import { KeyedMutex } from '../../platform/jobs/keyed-mutex.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import { reasonFor } from '../../platform/whatsapp/error-policy.js';
 import type { StatusUpdate } from '../../platform/whatsapp/webhook-payload.js';
-import type { OutboundService } from './outbound.service.js';
-import type { DeliveryStatus, ServerToClientEvents } from '@parley/common';
-
-type StatusChange = Parameters<ServerToClientEvents['message:status-changed']>[0];
-import { KeyedMutex } from '../../platform/jobs/keyed-mutex.js';
+import type { ConversationAudience } from './conversation.audience.js';
 import { STATUS_RANK, type MessageDoc } from './conversations.model.js';
+import type { MessagesRepository } from './messages.repository.js';
 
 const DELIVERED_RANK = 2;
 
@@ -23,9 +21,8 @@ export class StatusesService {
   private readonly mutex = new KeyedMutex();
 
   constructor(
-    private readonly outbound: OutboundService,
-    /** Tells who may see the conversation (see ConversationsService.emit). */
-    private readonly emit: (tenantId: string, conversationId: string, event: 'message:status-changed', change: StatusChange) => Promise<void>,
+    private readonly messages: MessagesRepository,
+    private readonly audience: ConversationAudience,
     private readonly logger: Logger,
   ) {}
 
@@ -40,18 +37,17 @@ export class StatusesService {
   }
 
   private async applyNow(tenantId: string, status: StatusUpdate): Promise<void> {
-    let messageId = await this.outbound.messageIdOf(tenantId, status.id);
+    let messageId = await this.messages.messageIdOf(tenantId, status.id);
     if (!messageId && status.biz_opaque_callback_data) {
       // The send's answer was lost (or is still on its way); the status names the message by the
       // key we gave it.
-      const found = await this.outbound.messages(tenantId).findOne({ key: status.biz_opaque_callback_data }, { _id: 1 }).lean();
-      messageId = found ? String(found._id) : null;
-      if (messageId) await this.outbound.rememberWamid(tenantId, status.id, messageId);
+      messageId = await this.messages.idByKey(tenantId, status.biz_opaque_callback_data);
+      if (messageId) await this.messages.rememberWamid(tenantId, status.id, messageId);
     }
     // Decided on the message as read in its turn (set by the callback below).
     let update = null as ReturnType<typeof nextStatus>;
     const doc = messageId
-      ? await this.outbound.changeMessage(tenantId, new Types.ObjectId(messageId), (message) => {
+      ? await this.messages.change(tenantId, messageId, (message) => {
           update = nextStatus(message, status);
           return update ? { guard: { statusRank: { $lte: update.statusRank } }, update: { $set: { ...update, wamid: status.id } } } : null;
         })
@@ -60,7 +56,7 @@ export class StatusesService {
       this.logger.debug({ wamid: status.id }, 'status for a message this tenant did not send here');
       return;
     }
-    if (update) await this.emit(tenantId, doc.conversationId, 'message:status-changed', { conversationId: doc.conversationId, messageId: String(doc._id), status: update.status, error: update.error ?? null });
+    if (update) await this.audience.emit(tenantId, doc.conversationId, 'message:status-changed', { conversationId: doc.conversationId, messageId: String(doc._id), status: update.status, error: update.error ?? null });
     for (const listener of this.listeners) await listener(tenantId, { ...doc, wamid: status.id }, status);
   }
 }
