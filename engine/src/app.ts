@@ -5,10 +5,6 @@ import type { Config } from './config/config.js';
 import { Database } from './platform/db/database.js';
 import { catchUnawaitedPublishes, createRedis, pingRedis } from './platform/redis/redis.js';
 import { createLogger, type Logger } from './platform/logger/logger.js';
-import { SessionStore } from './platform/auth/sessions.js';
-import { LoginLimiter } from './platform/auth/login-limiter.js';
-import { PasswordHasher } from './platform/crypto/password-hasher.js';
-import { PRODUCTION_COST, TEST_COST } from './platform/crypto/passwords.js';
 import { Mailer } from './platform/mail/mailer.js';
 import { createHttpApp } from './platform/http/http-app.js';
 import { probesRouter } from './platform/http/probes.js';
@@ -16,29 +12,30 @@ import { defineRoutes, type RegisteredRoute } from './platform/http/route.js';
 import { createSocketServer, type SocketEventSpec } from './platform/realtime/socket-server.js';
 import { readSessionToken } from './platform/auth/session-cookie.js';
 import { OriginPolicy } from './platform/http/origin-guard.js';
-import { AuditService, auditRoutes } from './domains/audit/index.js';
-import { TenantsService, tenantsRoutes, type TenantMembers } from './domains/tenants/index.js';
-import { AuthService, Credentials, InvitationsService, UsersService, authRoutes, usersRoutes } from './domains/users/index.js';
-import { ChannelsService, channelsRoutes } from './domains/channels/index.js';
-import { CustomersService } from './domains/customers/index.js';
-import { ContactsService, contactsRoutes } from './domains/contacts/index.js';
-import { TemplatesService, templatesRoutes } from './domains/templates/index.js';
-import { TicketsService } from './domains/tickets/index.js';
-import { QuotationsService } from './domains/quotations/index.js';
-import { ReviewsService } from './domains/reviews/index.js';
-import { NotificationsService, notificationsRoutes } from './domains/notifications/index.js';
-import { DeadLettersService, WebhooksService, accountEventHandler, deadLettersRoutes, webhooksRouter } from './domains/webhooks/index.js';
-import { createConversationsDomain } from './domains/conversations/index.js';
-import { BotService, botRoutes } from './domains/bot/index.js';
-import { MediaService, mediaRoutes } from './domains/media/index.js';
+import type { Platform } from './platform/domain.js';
+import { createAuditDomain, type AuditService } from './domains/audit/index.js';
+import { createTenantRegistry, createTenantsDomain, type TenantsService } from './domains/tenants/index.js';
+import { createUsersDomain, type AuthService, type InvitationsService, type UsersService } from './domains/users/index.js';
+import { createChannelsDomain, type ChannelsService } from './domains/channels/index.js';
+import { createCustomersDomain, type CustomersService } from './domains/customers/index.js';
+import { createContactsDomain, type ContactsService } from './domains/contacts/index.js';
+import { createTemplatesDomain, type TemplatesService } from './domains/templates/index.js';
+import { createTicketsDomain, type TicketsService } from './domains/tickets/index.js';
+import { createQuotationsDomain, type QuotationsService } from './domains/quotations/index.js';
+import { createReviewsDomain, type ReviewsService } from './domains/reviews/index.js';
+import { createNotificationsDomain, type NotificationsService } from './domains/notifications/index.js';
+import { createWebhooksDomain, type DeadLettersService, type WebhooksService } from './domains/webhooks/index.js';
+import { createConversationsDomain, type ConversationsDomain } from './domains/conversations/index.js';
+import { createBotDomain, type BotService } from './domains/bot/index.js';
+import { createMediaDomain, type MediaService } from './domains/media/index.js';
 import { GraphClient } from './platform/whatsapp/graph-client.js';
 import { GraphUrlPolicy } from './platform/whatsapp/graph-url.js';
 import { startSweeper } from './platform/jobs/sweeper.js';
 import { EventLoopWatchdog } from './platform/runtime/event-loop-watchdog.js';
 import { metricsRoutes } from './platform/runtime/metrics.routes.js';
 import { Jobs } from './platform/jobs/agenda.js';
-import { TokenBuckets } from './platform/redis/token-bucket.js';
-import { createCampaignsDomain, loadRateCard, type CampaignsDomain } from './domains/campaigns/index.js';
+import { findByIds } from './platform/db/by-id.js';
+import { createCampaignsDomain, type CampaignsDomain } from './domains/campaigns/index.js';
 
 /** The composed engine: one process's HTTP API, Socket.IO server and domain services. */
 export interface Engine {
@@ -61,7 +58,7 @@ export interface Engine {
     contacts: ContactsService;
     webhooks: WebhooksService;
     deadLetters: DeadLettersService;
-    conversations: ReturnType<typeof createConversationsDomain>;
+    conversations: ConversationsDomain;
     tickets: TicketsService;
     quotations: QuotationsService;
     reviews: ReviewsService;
@@ -100,8 +97,6 @@ export async function createEngine(config: Config): Promise<Engine> {
   // The cookie may outlast the idle expiry: the server ends an idle session, the browser need not.
   const cookie = { secure: config.cookieSecure, maxAgeSeconds: config.sessionAbsoluteTtlSeconds };
   const origins = new OriginPolicy(config.allowedOrigins, new URL(config.publicUrl).protocol === 'https:' ? 'https:' : 'http:');
-  const passwordCost = config.env === 'test' ? TEST_COST : PRODUCTION_COST;
-  const audit = new AuditService(db);
   const mailer = new Mailer(db, logger, config.smtp, { key: config.encryptionKey, logBodies: config.env !== 'production' });
 
   let authenticate: (token: string) => Promise<Awaited<ReturnType<AuthService['resolve']>>> = async () => null;
@@ -117,60 +112,46 @@ export async function createEngine(config: Config): Promise<Engine> {
     sweepEveryMs: config.socketSessionSweepMs,
     origins,
   });
-  const sessions = new SessionStore(redis, { idleSeconds: config.sessionTtlSeconds, absoluteSeconds: config.sessionAbsoluteTtlSeconds }, realtime.sessionSockets);
+  const graph = new GraphClient(new GraphUrlPolicy(config.graphAllowedOrigins));
+  const jobs = new Jobs(db, logger, config.jobsPollMs);
+  const platform: Platform = { config, logger, db, redis, realtime: realtime.emitter, graph, jobs };
 
-  const members: TenantMembers = {
-    inviteFirstAdmin: (tenantId, email, actor) => invitations.create(tenantId, email, ['tenant_admin'], actor),
-    countMembers: (tenantIds) => users.countByTenant(tenantIds),
-  };
-  const tenants = new TenantsService(db, audit, realtime.emitter, members);
-  const users = new UsersService(db, audit, realtime.emitter, sessions);
-  const limiter = new LoginLimiter(redis, config.loginLimits);
-  const hasher = new PasswordHasher(passwordCost, config.passwordHashing);
-  const credentials = new Credentials(db, limiter, hasher, audit);
-  const invitations = new InvitationsService(db, tenants, audit, mailer, realtime.emitter, { credentials, hasher }, {
-    ttlMs: config.invitationTtlMs,
-    publicUrl: config.publicUrl,
-  });
-  const auth = new AuthService(db, sessions, { credentials, limiter, hasher, logger }, tenants, audit, mailer, {
-    resetTtlMs: config.resetTtlMs,
-    publicUrl: config.publicUrl,
-  });
+  const auditDomain = createAuditDomain(platform);
+  const { audit } = auditDomain;
+  const tenantRegistry = createTenantRegistry(platform);
+  const usersDomain = createUsersDomain(platform, { audit, mailer, tenants: tenantRegistry, sessionSockets: realtime.sessionSockets });
+  const { auth, users, invitations, sessions } = usersDomain;
   authenticate = (token) => auth.resolve(token);
+  const tenantsDomain = createTenantsDomain(platform, { registry: tenantRegistry, audit, members: usersDomain.members });
+  const { tenants } = tenantsDomain;
 
-  const notifications = new NotificationsService(
-    db,
-    async (tenantId) => (await users.list(tenantId)).filter((u) => u.status === 'active').map((u) => ({ id: u.id, roles: u.roles })),
-    realtime.emitter,
-  );
-  const graphUrls = new GraphUrlPolicy(config.graphAllowedOrigins);
-  const graph = new GraphClient(graphUrls);
-  const channels = new ChannelsService(db, config.encryptionKey, audit, graphUrls);
-  const customers = new CustomersService(db);
-  const contacts = new ContactsService({ db, customers, realtime: realtime.emitter, notifications, logger, importStallMs: config.contactImportStallMs, importLimits: config.contactImportLimits });
-  const templates = new TemplatesService(db, channels, graph, audit, notifications, realtime.emitter);
-  const media = new MediaService(db, channels, graph);
-  const tickets = new TicketsService(db);
-  const quotations = new QuotationsService(db);
-  const reviews = new ReviewsService(db);
-  const webhooks = new WebhooksService(db, channels, logger, {
-    retentionMs: config.webhookRetentionMs,
-    itemTimeoutMs: config.webhookItemTimeoutMs,
-    abortMarker: config.testWebhookAbortMarker,
+  const notificationsDomain = createNotificationsDomain(platform, {
+    members: async (tenantId) => (await users.list(tenantId)).filter((u) => u.status === 'active').map((u) => ({ id: u.id, roles: u.roles })),
   });
-  const deadLetters = new DeadLettersService({
-    quarantine: webhooks.quarantine,
+  const { notifications } = notificationsDomain;
+  const channelsDomain = createChannelsDomain(platform, { audit });
+  const { channels } = channelsDomain;
+  const { customers } = createCustomersDomain(platform);
+  const contactsDomain = createContactsDomain(platform, { customers, notifications });
+  const { contacts } = contactsDomain;
+  const templatesDomain = createTemplatesDomain(platform, { channels, audit, notifications });
+  const { templates } = templatesDomain;
+  const mediaDomain = createMediaDomain(platform, { channels });
+  const { media } = mediaDomain;
+  const { tickets } = createTicketsDomain(platform);
+  const { quotations } = createQuotationsDomain(platform);
+  const { reviews } = createReviewsDomain(platform);
+  const webhooksDomain = createWebhooksDomain(platform, {
+    channels,
+    customers,
+    templates,
     audit,
     tenantName: async (tenantId) => (await tenants.find(tenantId))?.name ?? null,
-    process: (tenantId, items) => webhooks.processLater(new Map([[tenantId, items]])),
   });
-  const bot = new BotService(db, config, audit, realtime.emitter, logger);
-  const conversations = createConversationsDomain({
-    db,
-    redis,
-    logger,
-    realtime: realtime.emitter,
-    graph,
+  const { webhooks, deadLetters } = webhooksDomain;
+  const botDomain = createBotDomain(platform, { audit });
+  const { bot } = botDomain;
+  const conversations = createConversationsDomain(platform, {
     channels,
     customers,
     templates,
@@ -187,47 +168,52 @@ export async function createEngine(config: Config): Promise<Engine> {
     },
     tenantActive: (tenantId) => tenants.isActive(tenantId),
   });
-  webhooks.on('event', accountEventHandler({ customers, channels, templates, logger }));
-  const jobs = new Jobs(db, logger, config.jobsPollMs);
-  const campaigns = createCampaignsDomain({
-    db,
-    redis,
-    logger,
-    realtime: realtime.emitter,
-    graph,
-    jobs,
-    buckets: new TokenBuckets(redis),
+  const campaigns = createCampaignsDomain(platform, {
     audit,
     channels,
     contacts,
-    customers,
+    customers: {
+      byIdentity: (tenantId, identity) => customers.byIdentity(tenantId, identity),
+      // Read here until the customers domain answers these two itself (by id, as findByIds reads).
+      reachability: (tenantId, ids) => findByIds(db, customers.customers(tenantId), ids, { marketingConsent: 1, unreachable: 1 }),
+      markUnreachable: async (tenantId, customerId) => {
+        await customers.customers(tenantId).updateOne({ _id: customerId }, { $set: { unreachable: true } });
+      },
+      setMarketingConsent: (tenantId, customerId, to, source, evidence) => customers.setMarketingConsent(tenantId, customerId, to, source, evidence),
+      onConsentChanged: (listener) => customers.onConsentChanged(listener),
+    },
     templates,
     media,
     notifications,
-    webhooks,
-    settings: config.campaigns,
-    rateCard: loadRateCard(config.campaigns.rateCardJson),
-    tenantTimeZone: async (tenantId) => (await bot.settings(tenantId)).timezone,
-    tenantActive: (tenantId) => tenants.isActive(tenantId),
+    webhooks: {
+      indexCallbacks: (accepts) => webhooks.indexCallbacks(accepts),
+      routeStatuses: (accepts, handler) => webhooks.route('status', (item) => accepts(item.status), handler),
+      onMessage: (handler) => webhooks.on('message', handler),
+      onEvent: (handler) => webhooks.on('event', handler),
+      applyStoredStatuses: (tenantId, callbackData) => webhooks.applyStoredStatuses(tenantId, callbackData),
+    },
+    tenants: {
+      timeZone: async (tenantId) => (await bot.settings(tenantId)).timezone,
+      isActive: (tenantId) => tenants.isActive(tenantId),
+    },
   });
   for (const spec of conversations.socketEvents) realtime.on(spec);
-  realtime.onConnection(conversations.trackDisconnects(realtime.io, conversations.assignment, logger));
+  realtime.onConnection((socket) => conversations.onConnection(socket));
 
   const routes: RegisteredRoute[] = [];
   const apiRouter = express.Router();
   defineRoutes(apiRouter, routes, [
-    ...authRoutes(auth, invitations, cookie),
-    ...usersRoutes(users, invitations),
-    ...tenantsRoutes(tenants),
-    ...auditRoutes(audit),
-    ...deadLettersRoutes(deadLetters),
-    ...channelsRoutes(channels),
-    ...botRoutes(bot),
-    ...notificationsRoutes(notifications),
-    ...contactsRoutes(contacts),
+    ...(usersDomain.routes ?? []),
+    ...(tenantsDomain.routes ?? []),
+    ...(auditDomain.routes ?? []),
+    ...webhooksDomain.routes,
+    ...(channelsDomain.routes ?? []),
+    ...(botDomain.routes ?? []),
+    ...(notificationsDomain.routes ?? []),
+    ...contactsDomain.routes,
     ...conversations.routes,
-    ...templatesRoutes(templates),
-    ...mediaRoutes(media),
+    ...(templatesDomain.routes ?? []),
+    ...mediaDomain.routes,
     ...campaigns.routes,
     ...metricsRoutes(watchdog),
   ]);
@@ -239,7 +225,7 @@ export async function createEngine(config: Config): Promise<Engine> {
     origins,
     authenticate,
     apiRouter,
-    rawRouters: [webhooksRouter(webhooks)],
+    rawRouters: [webhooksDomain.rawRouter],
     probes: probesRouter([
       { name: 'database', check: () => db.ping() },
       { name: 'redis', check: () => pingRedis(redis) },
@@ -263,11 +249,10 @@ export async function createEngine(config: Config): Promise<Engine> {
   const sweepAll = async () => {
     const active = await activeTenants();
     for (const tenantId of active) {
-      await webhooks.sweep(tenantId, config.webhookRetryAfterMs);
-      await webhooks.prune(tenantId, config.webhookRetentionMs);
-      await conversations.sweep(tenantId);
-      await contacts.imports.failStalled(tenantId);
-      await media.sweep(tenantId, 3600_000);
+      await webhooksDomain.sweepTenant(tenantId);
+      await conversations.sweepTenant(tenantId);
+      await contactsDomain.sweepTenant(tenantId);
+      await mediaDomain.sweepTenant(tenantId);
     }
     await campaigns.sweep(active);
   };
@@ -298,10 +283,10 @@ export async function createEngine(config: Config): Promise<Engine> {
       sweeper.stop();
       watchdog.stop();
       rearm.stop();
-      campaigns.close();
+      await campaigns.close();
       await jobs.stop();
-      await webhooks.idle();
-      await contacts.imports.idle();
+      await webhooksDomain.close();
+      await contactsDomain.close();
       await upgraded;
       await realtime.io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -19,7 +19,7 @@ import type { TemplatesPort } from './campaigns.ports.js';
 type Member = Pick<AudienceMember, 'name' | 'phone' | 'attributes'>;
 
 /** The campaign's template as Parley keeps it, or null when it is gone. */
-export async function findTemplate(templates: TemplatesPort, tenantId: string, templateId: string): Promise<TemplateView | null> {
+export async function findTemplate(templates: Pick<TemplatesPort, 'get'>, tenantId: string, templateId: string): Promise<TemplateView | null> {
   try {
     return await templates.get(tenantId, templateId);
   } catch (error) {

@@ -4,9 +4,19 @@ import { ActorHost } from '../../platform/actors/actor-host.js';
 import { campaignMachine, CAMPAIGN_MACHINE_VERSION, type CampaignEffect, type CampaignEvent } from './campaign.machine.js';
 import { countersOf, RateSeries, toCampaignView } from './campaign.views.js';
 import type { SpendLedger } from './spend-ledger.js';
-import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
+import type { Platform } from '../../platform/domain.js';
+import type { CampaignStore } from './campaigns.repository.js';
+import type { NotificationsPort } from './campaigns.ports.js';
 
 export const DISPATCH_JOB = 'campaign-dispatch';
+
+/** What the lifecycle uses: the actor host's database, Redis, the scheduler, readers and notices. */
+export interface LifecycleDeps {
+  platform: Pick<Platform, 'db' | 'redis' | 'logger' | 'jobs' | 'realtime'>;
+  store: Pick<CampaignStore, 'campaigns' | 'recipients'>;
+  spend: SpendLedger;
+  notifications: NotificationsPort;
+}
 
 const statusKey = (campaignId: string): string => `cmpstatus:${campaignId}`;
 
@@ -30,14 +40,18 @@ export class CampaignLifecycle {
   /** How long the last update of each campaign took to read, to space the next one. */
   private readonly took = new Map<string, number>();
   private closed = false;
+  private readonly deps: LifecycleDeps['platform'];
+  private readonly store: LifecycleDeps['store'];
+  private readonly notifications: NotificationsPort;
+  readonly spend: SpendLedger;
 
-  constructor(
-    private readonly deps: CampaignsDeps,
-    private readonly models: CampaignModels,
-    readonly spend: SpendLedger,
-  ) {
-    this.rates = new RateSeries(deps.redis);
-    this.host = new ActorHost(deps.db, { kind: 'campaign', machine: campaignMachine, version: CAMPAIGN_MACHINE_VERSION, input: (campaignId) => ({ campaignId }) }, deps.logger);
+  constructor({ platform, store, spend, notifications }: LifecycleDeps) {
+    this.deps = platform;
+    this.store = store;
+    this.spend = spend;
+    this.notifications = notifications;
+    this.rates = new RateSeries(platform.redis);
+    this.host = new ActorHost(platform.db, { kind: 'campaign', machine: campaignMachine, version: CAMPAIGN_MACHINE_VERSION, input: (campaignId) => ({ campaignId }) }, platform.logger);
     this.host.onEffect('campaign.changed', ({ tenantId, actorId, effectId, effect }) => this.onChanged(tenantId, actorId, effectId, effect as Extract<CampaignEffect, { type: 'campaign.changed' }>));
     this.host.onEffect('campaign.arm', ({ tenantId, actorId, effect }) => this.arm(tenantId, actorId, new Date((effect as Extract<CampaignEffect, { type: 'campaign.arm' }>).at)));
   }
@@ -73,9 +87,9 @@ export class CampaignLifecycle {
   }
 
   async view(tenantId: string, campaignId: string): Promise<CampaignView | null> {
-    const doc = await this.models.campaigns(tenantId).findById(campaignId).lean();
+    const doc = await this.store.campaigns.find(tenantId, campaignId);
     if (!doc) return null;
-    const counters = await countersOf(this.models, tenantId, campaignId);
+    const counters = await countersOf(this.store.recipients, tenantId, campaignId);
     return toCampaignView(doc, counters, await this.rates.pace(campaignId, counters.queued), await this.spend.spentOf(doc));
   }
 
@@ -146,18 +160,14 @@ export class CampaignLifecycle {
     const date = (ms: number | null) => (ms === null ? null : new Date(ms));
     // A finished campaign keeps what it spent, for when Redis's reservations have expired.
     const finished = FINISHED_CAMPAIGN_STATUSES.includes(effect.status) ? { spent: await this.spend.spentOf({ _id: campaignId, spent: null }) } : {};
-    const doc = await this.models.campaigns(tenantId).findOneAndUpdate(
-      { _id: campaignId },
-      { $set: { status: effect.status, pause, failure: effect.failure, startedAt: date(effect.startedAt), finishedAt: date(effect.finishedAt), ...finished } },
-      { returnDocument: 'after' },
-    ).lean();
+    const doc = await this.store.campaigns.mirrorState(tenantId, campaignId, { status: effect.status, pause, failure: effect.failure, startedAt: date(effect.startedAt), finishedAt: date(effect.finishedAt), ...finished });
     if (!doc) return;
     if ('spent' in finished) await this.spend.release(campaignId);
     await this.publish(tenantId, campaignId);
     const notice = NOTICES[effect.status];
     if (!notice) return;
     const why = effect.status === 'paused' && effect.pause ? `: ${effect.pause.message}` : effect.status === 'failed' && effect.failure ? `: ${effect.failure}` : '';
-    await this.deps.notifications.notify(tenantId, {
+    await this.notifications.notify(tenantId, {
       key: effectId,
       kind: `campaign.${effect.status}`,
       severity: notice.severity,

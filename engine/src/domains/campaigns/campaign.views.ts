@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { CampaignCounters, CampaignView, RatePoint, RecipientView } from '@parley/common';
 import type { CampaignDoc, RecipientDoc } from './campaigns.model.js';
-import type { CampaignModels } from './campaigns.ports.js';
+import type { RecipientsRepository } from './recipients.repository.js';
 
 const RATE_KEEP_SECONDS = 600;
 
@@ -14,12 +14,10 @@ export function emptyCounters(): CampaignCounters {
  * recipients' statuses say: no counter to drift. One read of the campaigns' recipients (filtered
  * counts would read them once each on FerretDB, which filters outside its storage).
  */
-export async function countersOfMany(models: CampaignModels, tenantId: string, campaignIds: string[]): Promise<Map<string, CampaignCounters>> {
+export async function countersOfMany(recipients: RecipientsRepository, tenantId: string, campaignIds: string[]): Promise<Map<string, CampaignCounters>> {
   const tallies = new Map(campaignIds.map((id) => [id, { by: new Map<string, number>(), total: 0, replied: 0, optedOut: 0 }]));
   if (campaignIds.length === 0) return new Map();
-  const filter = campaignIds.length === 1 ? { campaignId: campaignIds[0] } : { campaignId: { $in: campaignIds } };
-  const cursor = models.recipients(tenantId).find(filter, { _id: 0, campaignId: 1, status: 1, repliedAt: 1, optedOutAt: 1 }).lean().cursor();
-  for await (const recipient of cursor) {
+  for await (const recipient of recipients.tallyRows(tenantId, campaignIds)) {
     const tally = tallies.get(recipient.campaignId);
     if (!tally) continue;
     tally.total++;
@@ -37,8 +35,8 @@ export async function countersOfMany(models: CampaignModels, tenantId: string, c
   );
 }
 
-export async function countersOf(models: CampaignModels, tenantId: string, campaignId: string): Promise<CampaignCounters> {
-  return (await countersOfMany(models, tenantId, [campaignId])).get(campaignId) ?? emptyCounters();
+export async function countersOf(recipients: RecipientsRepository, tenantId: string, campaignId: string): Promise<CampaignCounters> {
+  return (await countersOfMany(recipients, tenantId, [campaignId])).get(campaignId) ?? emptyCounters();
 }
 
 /** Sends accepted per second, kept in Redis for ten minutes (one hash field per second). */

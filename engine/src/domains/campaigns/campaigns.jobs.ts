@@ -3,7 +3,7 @@ import type { Logger } from '../../platform/logger/logger.js';
 import type { Jobs } from '../../platform/jobs/agenda.js';
 import { DISPATCH_JOB, type CampaignLifecycle } from './campaign.lifecycle.js';
 import type { Dispatcher } from './dispatch.service.js';
-import type { CampaignModels } from './campaigns.ports.js';
+import type { CampaignsRepository } from './campaigns.repository.js';
 
 /** A job run sends batches for this long at most, then re-arms itself (a run holds a lock). */
 const RUN_FOR_MS = 60_000;
@@ -20,10 +20,10 @@ interface DispatchData {
  * out their grace); across processes running it twice is harmless: START is applied once per
  * campaign and every send is claimed.
  */
-export function defineCampaignJobs(jobs: Jobs, models: CampaignModels, lifecycle: CampaignLifecycle, dispatcher: Dispatcher, logger: Logger): void {
+export function defineCampaignJobs(jobs: Jobs, campaigns: CampaignsRepository, lifecycle: CampaignLifecycle, dispatcher: Dispatcher, logger: Logger): void {
   jobs.define<DispatchData>(DISPATCH_JOB, async (data, job: Job<DispatchData>) => {
     const { tenantId, campaignId } = data;
-    const campaign = await models.campaigns(tenantId).findById(campaignId).lean();
+    const campaign = await campaigns.find(tenantId, campaignId);
     if (!campaign) return;
     if (campaign.status === 'scheduled') await lifecycle.send(tenantId, campaignId, { type: 'START', at: Date.now() }, 'start');
     const started = Date.now();
@@ -44,9 +44,9 @@ export function defineCampaignJobs(jobs: Jobs, models: CampaignModels, lifecycle
 }
 
 /** Re-arms running campaigns whose job was lost (a crash while it was locked, a dropped save). */
-export async function rearmRunning(tenantIds: string[], models: CampaignModels, lifecycle: CampaignLifecycle): Promise<void> {
+export async function rearmRunning(tenantIds: string[], campaigns: CampaignsRepository, lifecycle: CampaignLifecycle): Promise<void> {
   for (const tenantId of tenantIds) {
-    const running = await models.campaigns(tenantId).find({ status: 'running' }, { _id: 1 }).lean();
-    for (const campaign of running) await lifecycle.arm(tenantId, String(campaign._id), new Date(), true);
+    const running = await campaigns.runningIds(tenantId);
+    for (const campaignId of running) await lifecycle.arm(tenantId, campaignId, new Date(), true);
   }
 }

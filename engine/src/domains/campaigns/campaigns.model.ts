@@ -1,5 +1,6 @@
-import { Schema, Types } from 'mongoose';
+import { Schema, Types, type Model } from 'mongoose';
 import type { AudienceSelection, CampaignStatus, CostEstimate, PauseReason, RecipientStatus, VariableMapping } from '@parley/common';
+import type { Database } from '../../platform/db/database.js';
 
 /** A campaign's definition, and a mirror of its actor's state (the actor's log is the truth). */
 export interface CampaignDoc {
@@ -192,4 +193,19 @@ export const queuePageSchema = new Schema<QueuePageDoc>(
 
 export function queuePageIdOf(campaignId: string, page: number): string {
   return `${campaignId}:${page}`;
+}
+
+/** The campaign domain's collections in a tenant's database (used by its repositories alone). */
+export class CampaignModels {
+  readonly campaigns: (tenantId: string) => Model<CampaignDoc>;
+  readonly recipients: (tenantId: string) => Model<RecipientDoc>;
+  readonly claims: (tenantId: string) => Model<ClaimDoc>;
+  readonly queuePages: (tenantId: string) => Model<QueuePageDoc>;
+
+  constructor(db: Database) {
+    this.campaigns = db.defineTenantModel('Campaign', campaignSchema);
+    this.recipients = db.defineTenantModel('CampaignRecipient', recipientSchema);
+    this.claims = db.defineTenantModel('CampaignClaim', claimSchema);
+    this.queuePages = db.defineTenantModel('CampaignQueuePage', queuePageSchema);
+  }
 }

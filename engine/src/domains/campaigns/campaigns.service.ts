@@ -1,5 +1,4 @@
-import { Types } from 'mongoose';
-import { FINISHED_CAMPAIGN_STATUSES, type AudienceSelection, type CampaignContext, type CampaignView, type CostEstimate, type CreateCampaignBody, type FieldIssue, type RatePoint, type RecipientStatus, type RecipientView, type TemplateView, type UpdateCampaignBody } from '@parley/common';
+import type { AudienceSelection, CampaignContext, CampaignView, CostEstimate, CreateCampaignBody, FieldIssue, RatePoint, RecipientStatus, RecipientView, TemplateView, UpdateCampaignBody } from '@parley/common';
 import { AppError } from '../../platform/errors/app-error.js';
 import { toSafeCsv } from '../../platform/csv/csv-safe.js';
 import type { OpenChannel } from '../channels/index.js';
@@ -7,12 +6,14 @@ import { normalizePhone } from '../customers/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import type { CampaignEvent } from './campaign.machine.js';
 import { countersOfMany, emptyCounters, toCampaignView, toRecipientView } from './campaign.views.js';
+import type { Platform } from '../../platform/domain.js';
 import type { CampaignDoc } from './campaigns.model.js';
-import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
+import type { CampaignsPorts } from './campaigns.ports.js';
+import type { CampaignStore } from './campaigns.repository.js';
 import { findTemplate, headerFileIssue, headerMediaOf, mappingIssues, paramsFor, templateMessage, withHeaderMedia } from './campaign-template.js';
 import { skipReasonOf } from './materialise.js';
-import { estimateCost } from './rate-card.js';
-import { errorWindowKey, skipQueuedAsCancelled } from './settler.js';
+import { estimateCost, type RateCard } from './rate-card.js';
+import { errorWindowKey } from './settler.js';
 import type { TestSendGuard } from './test-send-guard.js';
 
 export interface Actor {
@@ -22,18 +23,30 @@ export interface Actor {
   ip: string | null;
 }
 
+export interface CampaignsServiceDeps {
+  platform: Pick<Platform, 'redis' | 'graph'>;
+  rateCard: RateCard;
+  store: Pick<CampaignStore, 'campaigns' | 'recipients'>;
+  lifecycle: CampaignLifecycle;
+  testSends: TestSendGuard;
+  ports: Pick<CampaignsPorts, 'audit' | 'channels' | 'contacts' | 'customers' | 'templates' | 'media' | 'tenants'>;
+}
+
 /** Campaign definitions and the actions people take on them; sending is the dispatcher's. */
 export class CampaignsService {
-  constructor(
-    private readonly deps: CampaignsDeps,
-    private readonly models: CampaignModels,
-    private readonly lifecycle: CampaignLifecycle,
-    private readonly testSends: TestSendGuard,
-  ) {}
+  private readonly store: CampaignsServiceDeps['store'];
+  private readonly lifecycle: CampaignLifecycle;
+  private readonly ports: CampaignsServiceDeps['ports'];
+
+  constructor(private readonly deps: CampaignsServiceDeps) {
+    this.store = deps.store;
+    this.lifecycle = deps.lifecycle;
+    this.ports = deps.ports;
+  }
 
   async list(tenantId: string): Promise<CampaignView[]> {
-    const docs = await this.models.campaigns(tenantId).find({}).sort({ createdAt: -1 }).limit(200).lean();
-    const counters = await countersOfMany(this.models, tenantId, docs.filter((d) => d.status !== 'draft').map((d) => String(d._id)));
+    const docs = await this.store.campaigns.listRecent(tenantId, 200);
+    const counters = await countersOfMany(this.store.recipients, tenantId, docs.filter((d) => d.status !== 'draft').map((d) => String(d._id)));
     return Promise.all(
       docs.map(async (doc) => {
         const counted = counters.get(String(doc._id));
@@ -53,14 +66,14 @@ export class CampaignsService {
     const template = await this.templateOf(tenantId, body.templateId);
     checkSchedule(body.scheduleAt);
     await this.checkThroughput(tenantId, body.throughputCap);
-    const doc = await this.models.campaigns(tenantId).create({
+    const doc = await this.store.campaigns.create(tenantId, {
       name: body.name,
       templateId: body.templateId,
       template: summaryOf(template),
       variables: body.variables,
       audience: body.audience,
       scheduleAt: body.scheduleAt ? new Date(body.scheduleAt) : null,
-      timeZone: await this.deps.tenantTimeZone(tenantId),
+      timeZone: await this.ports.tenants.timeZone(tenantId),
       throughputCap: body.throughputCap,
       budgetCap: body.budgetCap,
       estimate: null,
@@ -74,7 +87,7 @@ export class CampaignsService {
       finishedAt: null,
       materialisedAt: null,
     });
-    await this.audit(tenantId, 'campaign.created', actor, doc.toObject(), null, body);
+    await this.audit(tenantId, 'campaign.created', actor, doc, null, body);
     return this.get(tenantId, String(doc._id));
   }
 
@@ -96,7 +109,7 @@ export class CampaignsService {
       ...(body.throughputCap !== undefined ? { throughputCap: body.throughputCap } : {}),
       ...(body.budgetCap !== undefined ? { budgetCap: body.budgetCap } : {}),
     };
-    await this.models.campaigns(tenantId).updateOne({ _id: doc._id, status: 'draft' }, { $set: set });
+    await this.store.campaigns.updateDraft(tenantId, doc._id, set);
     return this.get(tenantId, id);
   }
 
@@ -111,14 +124,14 @@ export class CampaignsService {
     if (budgetCap !== null && budgetCap < spent) {
       throw AppError.validation([{ field: 'body.budgetCap', message: `is below the ${spent} ${this.deps.rateCard.currency} this campaign has already spent` }]);
     }
-    await this.models.campaigns(tenantId).updateOne({ _id: doc._id }, { $set: { budgetCap } });
+    await this.store.campaigns.setBudget(tenantId, doc._id, budgetCap);
     await this.audit(tenantId, 'campaign.budget_changed', actor, doc, { budgetCap: doc.budgetCap }, { budgetCap });
     return this.get(tenantId, String(doc._id));
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
     const doc = await this.draft(tenantId, id);
-    await this.models.campaigns(tenantId).deleteOne({ _id: doc._id, status: 'draft' });
+    await this.store.campaigns.deleteDraft(tenantId, doc._id);
   }
 
   /** Who the audience reaches, who of them may get this template, and what it costs. */
@@ -127,7 +140,7 @@ export class CampaignsService {
     const countries = new Map<string | null, number>();
     let total = 0;
     let consenting = 0;
-    for await (const member of this.deps.contacts.streamAudience(tenantId, audience)) {
+    for await (const member of this.ports.contacts.streamAudience(tenantId, audience)) {
       total++;
       if (member.marketingConsent === 'granted') consenting++;
       if (skipReasonOf(member, template.category === 'MARKETING')) continue;
@@ -143,8 +156,8 @@ export class CampaignsService {
 
   /** The tenant's zone and its number's throughput, for people who may create campaigns but not read settings or channels. */
   async context(tenantId: string): Promise<CampaignContext> {
-    const [timeZone, channel] = await Promise.all([this.deps.tenantTimeZone(tenantId), this.channelOf(tenantId)]);
-    const view = channel ? (await this.deps.channels.list(tenantId)).find((c) => c.phoneNumberId === channel.phoneNumberId) : undefined;
+    const [timeZone, channel] = await Promise.all([this.ports.tenants.timeZone(tenantId), this.channelOf(tenantId)]);
+    const view = channel ? (await this.ports.channels.list(tenantId)).find((c) => c.phoneNumberId === channel.phoneNumberId) : undefined;
     return { timeZone, throughput: channel?.throughput ?? null, phoneNumber: view?.displayPhoneNumber ?? null };
   }
 
@@ -154,17 +167,17 @@ export class CampaignsService {
     const template = await this.templateOf(tenantId, doc.templateId);
     const normalized = normalizePhone(phone, 'US');
     if ('problem' in normalized) throw AppError.validation([{ field: 'body.phone', message: 'is not a valid phone number; write it with its country code, e.g. +5511987654321' }]);
-    this.testSends.checkRecipient(await this.deps.customers.byIdentity(tenantId, { waId: normalized.phone.slice(1), userId: null }), template);
-    await this.testSends.admit(tenantId, actor.id);
+    this.deps.testSends.checkRecipient(await this.ports.customers.byIdentity(tenantId, { waId: normalized.phone.slice(1), userId: null }), template);
+    await this.deps.testSends.admit(tenantId, actor.id);
     const channel = await this.channelOf(tenantId);
     if (!channel) throw new AppError('CONFLICT', 'Connect a WhatsApp number first');
     // A test goes to someone who is not a contact: what the mapping cannot fill, the template's example fills.
     const { params: mapped } = paramsFor(template, doc.variables, { name: null, phone: normalized.phone, attributes: {} });
     for (const variable of template.variables) mapped[variable.key] ??= variable.example;
     const headerFile = headerMediaOf(doc.variables);
-    const params = headerFile ? withHeaderMedia(mapped, await this.deps.media.sendable(tenantId, headerFile, channel)) : mapped;
+    const params = headerFile ? withHeaderMedia(mapped, await this.ports.media.sendable(tenantId, headerFile, channel)) : mapped;
     const body = { ...templateMessage(template, { _id: `test-${id}`, attempt: 0, phone: normalized.phone, values: [], params }), biz_opaque_callback_data: `cmptest:${id}` };
-    const outcome = await this.deps.graph.sendMessage(channel, body);
+    const outcome = await this.deps.platform.graph.sendMessage(channel, body);
     await this.audit(tenantId, 'campaign.test_sent', actor, doc, null, { phone: normalized.phone, sent: outcome.ok });
     if (outcome.ok) return { wamid: outcome.wamid };
     const message = outcome.kind === 'rejected' ? outcome.reason : `WhatsApp did not confirm the message: ${outcome.message}`;
@@ -182,7 +195,7 @@ export class CampaignsService {
     if (template.status !== 'APPROVED') issues.push({ field: 'body.templateId', message: `the template is ${template.status.toLowerCase()}; only approved templates can be sent` });
     issues.push(...mappingIssues(template, doc.variables));
     const headerFile = headerMediaOf(doc.variables);
-    const fileIssue = headerFile ? headerFileIssue(template, await this.deps.media.find(tenantId, headerFile)) : null;
+    const fileIssue = headerFile ? headerFileIssue(template, await this.ports.media.find(tenantId, headerFile)) : null;
     if (fileIssue) issues.push(fileIssue);
     const channel = await this.channelOf(tenantId);
     const ceiling = throughputIssue(channel, doc.throughputCap);
@@ -198,7 +211,7 @@ export class CampaignsService {
     if (!channel) throw new AppError('CONFLICT', 'Connect a WhatsApp number first');
     const event: CampaignEvent = { type: 'LAUNCH', at: Date.now(), runAt: doc.scheduleAt?.getTime() ?? null };
     if (!(await this.lifecycle.can(tenantId, id, event))) throw new AppError('CONFLICT', 'This campaign was already launched');
-    await this.models.campaigns(tenantId).updateOne({ _id: doc._id }, { $set: { template: summaryOf(template), estimate, phoneNumberId: channel.phoneNumberId } });
+    await this.store.campaigns.recordLaunch(tenantId, doc._id, { template: summaryOf(template), estimate, phoneNumberId: channel.phoneNumberId });
     await this.lifecycle.send(tenantId, id, event, 'launch');
     await this.audit(tenantId, 'campaign.launched', actor, doc, { status: 'draft' }, { scheduleAt: doc.scheduleAt, estimate });
     return this.get(tenantId, id);
@@ -213,45 +226,37 @@ export class CampaignsService {
       : { type: 'CANCEL', at };
     if (!(await this.lifecycle.can(tenantId, id, event))) throw new AppError('CONFLICT', `A ${doc.status} campaign cannot be ${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}`);
     // Whoever resumes has dealt with what failed: the failures before it do not pause it again.
-    if (action === 'resume') await this.deps.redis.del(errorWindowKey(id));
+    if (action === 'resume') await this.deps.platform.redis.del(errorWindowKey(id));
     await this.lifecycle.send(tenantId, id, event);
-    if (action === 'cancel') await skipQueuedAsCancelled(this.models, tenantId, id, new Date(at));
+    if (action === 'cancel') await this.store.recipients.skipQueuedAsCancelled(tenantId, id, new Date(at));
     await this.audit(tenantId, `campaign.${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}`, actor, doc, { status: doc.status }, { action });
     return this.get(tenantId, id);
   }
 
   async recipients(tenantId: string, id: string, query: { status?: RecipientStatus; limit: number; after?: string }): Promise<{ items: RecipientView[]; next: string | null }> {
     await this.find(tenantId, id);
-    const filter = { campaignId: id, ...(query.status ? { status: query.status } : {}), ...(query.after ? { _id: { $gt: query.after } } : {}) };
-    const docs = await this.models.recipients(tenantId).find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean();
-    const page = docs.slice(0, query.limit);
-    return { items: page.map(toRecipientView), next: docs.length > query.limit ? (page.at(-1)?._id ?? null) : null };
+    const { docs, next } = await this.store.recipients.page(tenantId, id, query);
+    return { items: docs.map(toRecipientView), next };
   }
 
   /** The campaigns not yet over that send this file as their header, in words. */
   async usingHeaderFile(tenantId: string, mediaId: string): Promise<string[]> {
-    const open = await this.models.campaigns(tenantId).find({ status: { $nin: [...FINISHED_CAMPAIGN_STATUSES] } }, { name: 1, status: 1, variables: 1 }).lean();
+    const open = await this.store.campaigns.listOpen(tenantId);
     return open.filter((doc) => headerMediaOf(doc.variables) === mediaId).map((doc) => `the header of campaign "${doc.name}" (${doc.status})`);
   }
 
   async recipient(tenantId: string, id: string, recipientId: string): Promise<RecipientView> {
     await this.find(tenantId, id);
-    // By `_id` alone, then checked: FerretDB reads every recipient for a filter with more in it.
-    const doc = await this.models.recipients(tenantId).findById(recipientId).lean();
-    if (!doc || doc.campaignId !== id) throw AppError.notFound('Recipient');
+    const doc = await this.store.recipients.findInCampaign(tenantId, id, recipientId);
+    if (!doc) throw AppError.notFound('Recipient');
     return toRecipientView(doc);
   }
 
   async exportCsv(tenantId: string, id: string, actor: Actor): Promise<{ fileName: string; csv: string }> {
     const doc = await this.find(tenantId, id);
     const rows: unknown[][] = [];
-    let after = '';
-    for (;;) {
-      const page = await this.models.recipients(tenantId).find({ campaignId: id, _id: { $gt: after } }).sort({ _id: 1 }).limit(2000).lean();
+    for await (const page of this.store.recipients.pages(tenantId, id)) {
       for (const r of page) rows.push([r.phone, r.name, r.status, r.reason, r.errorCode, r.wamid, r.sentAt, r.repliedAt, r.optedOutAt]);
-      const last = page.at(-1);
-      if (!last || page.length < 2000) break;
-      after = last._id;
     }
     await this.audit(tenantId, 'campaign.exported', actor, doc, null, { rows: rows.length });
     const csv = toSafeCsv(['phone', 'name', 'status', 'reason', 'error_code', 'wamid', 'sent_at', 'replied_at', 'opted_out_at'], rows);
@@ -264,7 +269,7 @@ export class CampaignsService {
   }
 
   private async find(tenantId: string, id: string): Promise<CampaignDoc> {
-    const doc = Types.ObjectId.isValid(id) ? await this.models.campaigns(tenantId).findById(id).lean() : null;
+    const doc = await this.store.campaigns.find(tenantId, id);
     if (!doc) throw AppError.notFound('Campaign');
     return doc;
   }
@@ -276,14 +281,14 @@ export class CampaignsService {
   }
 
   private async templateOf(tenantId: string, templateId: string): Promise<TemplateView> {
-    const template = await findTemplate(this.deps.templates, tenantId, templateId);
+    const template = await findTemplate(this.ports.templates, tenantId, templateId);
     if (!template) throw AppError.validation([{ field: 'body.templateId', message: 'is not a template of this WhatsApp account' }]);
     return template;
   }
 
   /** The number campaigns send from: the tenant's first. */
   private async channelOf(tenantId: string): Promise<OpenChannel | null> {
-    return (await this.deps.channels.openAll(tenantId))[0] ?? null;
+    return (await this.ports.channels.openAll(tenantId))[0] ?? null;
   }
 
   private async checkThroughput(tenantId: string, cap: number): Promise<void> {
@@ -293,7 +298,7 @@ export class CampaignsService {
 
   private async audit(tenantId: string, action: CampaignAuditAction, actor: Actor, campaign: Pick<CampaignDoc, '_id' | 'name'>, before: unknown, after: unknown): Promise<void> {
     const target = { type: 'campaign', id: String(campaign._id), label: campaign.name };
-    await this.deps.audit.recordTenant(tenantId, { action, actor: { id: actor.id, email: actor.email }, target, before, after, ip: actor.ip });
+    await this.ports.audit.recordTenant(tenantId, { action, actor: { id: actor.id, email: actor.email }, target, before, after, ip: actor.ip });
   }
 }
 

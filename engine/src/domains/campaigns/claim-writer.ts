@@ -1,10 +1,5 @@
-import type { Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import { claimIdOf, type ClaimDoc, type RecipientDoc } from './campaigns.model.js';
-import { indexOfWriteError, writeErrorsOf } from './materialise.js';
-
-/** What a claim came to: ours to send, someone else's, or unknown (the insert failed). */
-export type ClaimResult = 'ours' | 'taken' | 'unknown';
+import type { ClaimResult } from './send-queue.repository.js';
 
 interface Pending {
   doc: ClaimDoc;
@@ -22,7 +17,8 @@ export class ClaimWriter {
   private writing = false;
 
   constructor(
-    private readonly claims: Model<ClaimDoc>,
+    /** One insert of these claims (`SendQueueRepository.insertClaims`). */
+    private readonly insert: (docs: ClaimDoc[]) => Promise<ClaimResult[]>,
     private readonly campaignId: string,
   ) {}
 
@@ -43,23 +39,5 @@ export class ClaimWriter {
       batch.forEach((p, i) => p.resolve(results[i] ?? 'unknown'));
     }
     this.writing = false;
-  }
-
-  /** One unordered insert; a duplicate key is a claim someone else holds. */
-  private async insert(docs: ClaimDoc[]): Promise<ClaimResult[]> {
-    try {
-      await this.claims.insertMany(docs, { ordered: false, lean: true });
-      return docs.map(() => 'ours');
-    } catch (error) {
-      const failed = writeErrorsOf(error);
-      if (!failed) return docs.map(() => 'unknown');
-      const results: ClaimResult[] = docs.map(() => 'ours');
-      for (const writeError of failed) {
-        const index = indexOfWriteError(writeError);
-        if (index === null) return docs.map(() => 'unknown');
-        results[index] = isDuplicateKeyError(writeError) ? 'taken' : 'unknown';
-      }
-      return results;
-    }
   }
 }

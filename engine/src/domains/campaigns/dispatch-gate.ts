@@ -1,11 +1,11 @@
+import type { Redis } from 'ioredis';
 import type { PauseReason, SkipReason, TemplateSummary } from '@parley/common';
 import type { OpenChannel } from '../channels/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import type { CampaignDoc, RecipientDoc } from './campaigns.model.js';
-import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
-import { rateOf } from './rate-card.js';
-import { writeGuarded } from './recipient-writes.js';
-import { findByIds } from '../../platform/db/by-id.js';
+import type { CustomersPort, MediaPort } from './campaigns.ports.js';
+import { rateOf, type RateCard } from './rate-card.js';
+import type { RecipientsRepository } from './recipients.repository.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { SendableMedia } from '../media/index.js';
 import { headerMediaOf, withHeaderMedia } from './campaign-template.js';
@@ -39,13 +39,18 @@ return out
 `;
 
 /** What is checked again for each recipient right before sending: consent, budget, tier. */
+export interface GateDeps {
+  redis: Redis;
+  rateCard: RateCard;
+  recipients: RecipientsRepository;
+  lifecycle: CampaignLifecycle;
+  spend: SpendLedger;
+  customers: Pick<CustomersPort, 'reachability'>;
+  media: Pick<MediaPort, 'sendable'>;
+}
+
 export class DispatchGate {
-  constructor(
-    private readonly deps: CampaignsDeps,
-    private readonly models: CampaignModels,
-    private readonly lifecycle: CampaignLifecycle,
-    private readonly spend: SpendLedger,
-  ) {}
+  constructor(private readonly deps: GateDeps) {}
 
   async admit(tenantId: string, campaign: CampaignDoc, template: TemplateSummary, channel: OpenChannel & { messagingTier: string }, due: RecipientDoc[]): Promise<{ sendable: RecipientDoc[]; pause: { reason: PauseReason; message: string } | null }> {
     const headed = await this.withHeaderFile(tenantId, campaign, channel, due);
@@ -81,7 +86,7 @@ export class DispatchGate {
   /** Marketing consent is checked at dispatch, not only when the audience was built (DESIGN §8). */
   private async checkConsent(tenantId: string, campaignId: string, template: TemplateSummary, due: RecipientDoc[]): Promise<RecipientDoc[]> {
     const ids = due.flatMap((r) => (r.customerId ? [r.customerId] : []));
-    const customers = await findByIds(this.deps.db, this.deps.customers.customers(tenantId), ids, { marketingConsent: 1, unreachable: 1 });
+    const customers = await this.deps.customers.reachability(tenantId, ids);
     const byId = new Map(customers.map((c) => [String(c._id), c]));
     const skips: { recipient: RecipientDoc; reason: SkipReason }[] = [];
     const sendable: RecipientDoc[] = [];
@@ -97,14 +102,8 @@ export class DispatchGate {
       else sendable.push(recipient);
     }
     if (skips.length > 0) {
-      const now = new Date();
-      await writeGuarded(
-        this.deps.db,
-        this.models,
-        tenantId,
-        skips.map(({ recipient, reason }) => ({ id: recipient._id, guard: { statuses: ['queued'] }, update: { $set: { status: 'skipped', reason }, $push: { timeline: { status: 'skipped', at: now, detail: reason } } } })),
-      );
-      this.lifecycle.touch(tenantId, campaignId);
+      await this.deps.recipients.skipQueued(tenantId, skips, new Date());
+      this.deps.lifecycle.touch(tenantId, campaignId);
     }
     return sendable;
   }
@@ -118,7 +117,7 @@ export class DispatchGate {
   private async withinBudget(campaign: CampaignDoc, template: TemplateSummary, due: RecipientDoc[]): Promise<{ sendable: RecipientDoc[]; pause: { reason: PauseReason; message: string } | null }> {
     if (due.length === 0) return { sendable: due, pause: null };
     const costs = due.map((r) => ({ recipientId: r._id, amount: rateOf(this.deps.rateCard, r.country, template.category) }));
-    const { admitted, spent } = await this.spend.reserve(String(campaign._id), campaign.budgetCap, costs);
+    const { admitted, spent } = await this.deps.spend.reserve(String(campaign._id), campaign.budgetCap, costs);
     const sendable = due.filter((_, i) => admitted[i]);
     if (sendable.length === due.length) return { sendable, pause: null };
     const { currency } = this.deps.rateCard;

@@ -1,18 +1,17 @@
 import type { TemplateView } from '@parley/common';
-import { findByIds } from '../../platform/db/by-id.js';
-import { inTurn } from '../../platform/db/guarded.js';
+import type { Platform } from '../../platform/domain.js';
+import type { TokenBuckets } from '../../platform/redis/token-bucket.js';
 import type { OpenChannel } from '../channels/index.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
 import { findTemplate, templateMessage } from './campaign-template.js';
-import { claimIdOf, RANKED_STATUSES, type CampaignDoc, type RecipientDoc } from './campaigns.model.js';
-import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
+import { claimIdOf, type CampaignDoc, type RecipientDoc } from './campaigns.model.js';
+import type { ChannelsPort, ContactsPort, CampaignSettings, TemplatesPort, TenantsPort, WebhooksPort } from './campaigns.ports.js';
+import type { CampaignStore } from './campaigns.repository.js';
 import { materialise } from './materialise.js';
 import { ClaimWriter } from './claim-writer.js';
-import { SendQueue } from './send-queue.js';
 import { verdictOf } from './outcomes.js';
-import { DispatchGate } from './dispatch-gate.js';
+import type { DispatchGate } from './dispatch-gate.js';
 import type { Settler, Settlement } from './settler.js';
-import { checkedRecipientFilter, writeGuarded } from './recipient-writes.js';
 
 const SEND_CONCURRENCY = 32;
 /** A batch holds at least this many seconds of sending at the campaign's pace: every batch reads the queue once, which FerretDB does by reading every recipient. */
@@ -28,28 +27,40 @@ interface InFlight {
   done: Promise<void>;
 }
 
+export interface DispatcherDeps {
+  platform: Pick<Platform, 'logger' | 'graph'>;
+  settings: CampaignSettings;
+  buckets: TokenBuckets;
+  store: Pick<CampaignStore, 'campaigns' | 'recipients' | 'queue'>;
+  lifecycle: CampaignLifecycle;
+  gate: DispatchGate;
+  settler: Settler;
+  tenants: Pick<TenantsPort, 'isActive'>;
+  templates: Pick<TemplatesPort, 'get'>;
+  contacts: ContactsPort;
+  channels: Pick<ChannelsPort, 'openAll' | 'list'>;
+  webhooks: Pick<WebhooksPort, 'applyStoredStatuses'>;
+}
+
 /**
  * Runs dispatch batches. Any number of processes may run the same batch at once (Agenda's lock
  * is not a guarantee on FerretDB): each send is claimed by a unique insert before its Graph call,
  * and only the process whose insert succeeded sends it.
  */
 export class Dispatcher {
-  private readonly gate: DispatchGate;
-  private readonly queue: SendQueue;
+  private readonly store: DispatcherDeps['store'];
+  private readonly lifecycle: CampaignLifecycle;
+  private readonly settler: Settler;
   private stopped = false;
   /** Per campaign, the batches of this process now sending or settling, oldest first. */
   private readonly inFlight = new Map<string, InFlight[]>();
   /** When this process last looked for unconfirmed sends past their grace, per campaign. */
   private readonly lookedForUnconfirmed = new Map<string, number>();
 
-  constructor(
-    private readonly deps: CampaignsDeps,
-    private readonly models: CampaignModels,
-    private readonly lifecycle: CampaignLifecycle,
-    private readonly settler: Settler,
-  ) {
-    this.gate = new DispatchGate(deps, models, lifecycle, lifecycle.spend);
-    this.queue = new SendQueue(deps.db, deps.redis, models);
+  constructor(private readonly deps: DispatcherDeps) {
+    this.store = deps.store;
+    this.lifecycle = deps.lifecycle;
+    this.settler = deps.settler;
   }
 
   /** Claimed sends not yet made when the process stops are settled like a crash's: by webhook or grace. */
@@ -69,10 +80,10 @@ export class Dispatcher {
    */
   async runBatch(tenantId: string, campaignId: string): Promise<Date | null> {
     if (this.stopped) return null;
-    const campaign = await this.models.campaigns(tenantId).findById(campaignId).lean();
+    const campaign = await this.store.campaigns.find(tenantId, campaignId);
     if (!campaign || campaign.status !== 'running') return null;
     // Paused, not skipped: a reactivated tenant decides itself when its campaign goes on.
-    if (!(await this.deps.tenantActive(tenantId))) {
+    if (!(await this.deps.tenants.isActive(tenantId))) {
       await this.lifecycle.autoPause(tenantId, campaignId, 'suspended', SUSPENDED);
       return null;
     }
@@ -81,7 +92,7 @@ export class Dispatcher {
       await this.lifecycle.autoPause(tenantId, campaignId, 'template', template ? `The template is ${template.status.toLowerCase()} at WhatsApp.` : 'The template no longer exists at WhatsApp.');
       return null;
     }
-    if (!campaign.materialisedAt) await materialise(this.models, tenantId, campaign, template, this.deps.contacts.streamAudience(tenantId, campaign.audience));
+    if (!campaign.materialisedAt) await materialise(this.store, tenantId, campaign, template, this.deps.contacts.streamAudience(tenantId, campaign.audience));
     const channel = await this.channelOf(tenantId, campaign);
     if (!channel) {
       await this.lifecycle.send(tenantId, campaignId, { type: 'FAIL', message: 'The WhatsApp number of this campaign was disconnected.', at: Date.now() }, 'fail:channel');
@@ -89,19 +100,17 @@ export class Dispatcher {
     }
     // Unconfirmed sends wait for the queue's pages to be handed out: looking for them means
     // searching the recipients, which FerretDB does by reading them all.
-    if (await this.queue.exhausted(campaignId)) await this.requeueUnconfirmed(tenantId, campaignId);
+    if (await this.store.queue.exhausted(campaignId)) await this.requeueUnconfirmed(tenantId, campaignId);
     const pace = Math.min(campaign.throughputCap, channel.throughput);
     const size = Math.min(MAX_BATCH, Math.max(this.deps.settings.batchSize, Math.ceil(pace * BATCH_SECONDS)));
     const busy = (this.inFlight.get(campaignId) ?? []).flatMap((batch) => batch.ids);
-    const due =
-      (await this.queue.take(tenantId, campaignId, size, new Set(busy))) ??
-      (await this.models.recipients(tenantId).find({ campaignId, status: 'queued', notBefore: { $lte: new Date() }, ...(busy.length > 0 ? { _id: { $nin: busy } } : {}) }).sort({ notBefore: 1 }).limit(size).lean());
+    const due = await this.store.queue.takeDue(tenantId, campaignId, size, busy);
     if (due.length === 0) {
       // What the batches under way settle decides what comes next.
       if (busy.length > 0) return this.drain(campaignId).then(() => new Date());
       return this.whenNext(tenantId, campaignId);
     }
-    const { sendable, pause } = await this.gate.admit(tenantId, campaign, template, channel, due);
+    const { sendable, pause } = await this.deps.gate.admit(tenantId, campaign, template, channel, due);
     while ((this.inFlight.get(campaignId)?.length ?? 0) >= IN_FLIGHT) await this.inFlight.get(campaignId)?.[0]?.done;
     const chunk = Math.max(2 * SEND_CONCURRENCY, Math.ceil(pace / 4));
     this.start(tenantId, campaignId, sendable, async () => {
@@ -120,7 +129,7 @@ export class Dispatcher {
       }
       await settling;
       if (pause) await this.lifecycle.autoPause(tenantId, campaignId, pause.reason, pause.message);
-      else if (!(await this.deps.tenantActive(tenantId))) await this.lifecycle.autoPause(tenantId, campaignId, 'suspended', SUSPENDED);
+      else if (!(await this.deps.tenants.isActive(tenantId))) await this.lifecycle.autoPause(tenantId, campaignId, 'suspended', SUSPENDED);
     });
     return pause ? null : new Date();
   }
@@ -145,7 +154,7 @@ export class Dispatcher {
     this.inFlight.set(campaignId, batches);
     const batch: InFlight = { ids: recipients.map((r) => r._id), done: Promise.resolve() };
     batch.done = work()
-      .catch((error: unknown) => this.deps.logger.error({ err: error, tenantId, campaignId }, 'dispatch batch failed; its claims settle by webhook or grace'))
+      .catch((error: unknown) => this.deps.platform.logger.error({ err: error, tenantId, campaignId }, 'dispatch batch failed; its claims settle by webhook or grace'))
       .finally(() => {
         const left = (this.inFlight.get(campaignId) ?? []).filter((b) => b !== batch);
         if (left.length > 0) this.inFlight.set(campaignId, left);
@@ -164,15 +173,14 @@ export class Dispatcher {
   private async requeueUnconfirmed(tenantId: string, campaignId: string): Promise<void> {
     if (Date.now() < this.unconfirmedCheckAt(campaignId)) return;
     this.lookedForUnconfirmed.set(campaignId, Date.now());
-    const recipients = this.models.recipients(tenantId);
     const cutoff = new Date(Date.now() - this.deps.settings.ambiguousGraceMs);
-    const expired = await recipients.find({ campaignId, status: 'sending', claimedAt: { $lt: cutoff } }, { _id: 1, attempt: 1 }).limit(2000).lean();
+    const expired = await this.store.recipients.unconfirmedSince(tenantId, campaignId, cutoff);
     if (expired.length === 0) return;
     // Their statuses stored but not yet processed (a restart's backlog) are applied first: a send
     // taken for unconfirmed while its status waits there would go out twice.
     await this.deps.webhooks.applyStoredStatuses(tenantId, expired.map((r) => claimIdOf(r._id, r.attempt)));
     await this.keepConfirmed(tenantId, expired.map((r) => r._id));
-    const current = await findByIds(this.deps.db, recipients, expired.map((r) => r._id));
+    const current = await this.store.recipients.findMany(tenantId, expired.map((r) => r._id));
     const still = current.filter((r) => r.status === 'sending' && r.statusRank === 0);
     const detail = 'WhatsApp never confirmed the previous attempt; it is sent again under a new attempt.';
     await this.settler.apply(tenantId, campaignId, still.map((recipient) => ({ recipient, verdict: { kind: 'retry', code: 0, delayMs: 0, detail } })));
@@ -197,10 +205,7 @@ export class Dispatcher {
    */
   private async whenNext(tenantId: string, campaignId: string): Promise<Date | null> {
     const settling = new Date(Date.now() - this.deps.settings.settleMs);
-    const open = this.models.recipients(tenantId)
-      .find({ campaignId, $or: [{ status: { $in: ['queued', 'sending'] } }, { status: 'sent', sentAt: { $gt: settling } }] }, { _id: 0, status: 1, notBefore: 1, claimedAt: 1, sentAt: 1 })
-      .lean()
-      .cursor();
+    const open = this.store.recipients.open(tenantId, campaignId, settling);
     let next = Infinity;
     for await (const recipient of open) {
       const at =
@@ -223,26 +228,17 @@ export class Dispatcher {
   private async markTaken(tenantId: string, taken: RecipientDoc[]): Promise<void> {
     if (taken.length === 0) return;
     const claimedAt = new Date();
-    await writeGuarded(this.deps.db, this.models, tenantId, taken.map((r) => ({ id: r._id, guard: { attempt: r.attempt, statuses: ['queued'] }, update: { $set: { status: 'sending', claimedAt } } })));
+    await this.store.recipients.markTaken(tenantId, taken, claimedAt);
     await this.keepConfirmed(tenantId, taken.map((r) => r._id));
   }
 
   /**
-   * The winner's send may have been confirmed by a status webhook before the mark above landed
-   * (the guard is checked apart from the write on FerretDB): such a recipient is settled, and
-   * gets back the status its confirmed rank stands for instead of waiting as unconfirmed. Each is
-   * read again and written in its turn with the other writes of this process (see `inTurn`).
+   * The winner's send may have been confirmed by a status webhook before the mark above landed:
+   * such a recipient is settled, and gets back the status its confirmed rank stands for instead
+   * of waiting as unconfirmed (see `RecipientsRepository.restoreConfirmed` for how it is written).
    */
   private async keepConfirmed(tenantId: string, ids: string[]): Promise<void> {
-    const recipients = this.models.recipients(tenantId);
-    const confirmed = (await findByIds(this.deps.db, recipients, ids, { status: 1, statusRank: 1 })).filter((r) => r.status === 'sending' && r.statusRank >= 1);
-    for (const { _id } of confirmed) {
-      await inTurn(this.deps.db, recipients, _id, async () => {
-        const recipient = await recipients.findById(_id, { status: 1, statusRank: 1 }).lean();
-        if (recipient?.status !== 'sending' || recipient.statusRank < 1) return;
-        await recipients.updateOne(checkedRecipientFilter(this.deps.db, _id, { statuses: ['sending'], rankBelow: recipient.statusRank + 1 }), { $set: { status: RANKED_STATUSES[recipient.statusRank] ?? 'read', claimedAt: null } });
-      });
-    }
+    await this.store.recipients.restoreConfirmed(tenantId, ids);
   }
 
   /**
@@ -254,7 +250,7 @@ export class Dispatcher {
     const settlements: Settlement[] = [];
     const taken: RecipientDoc[] = [];
     const campaignId = String(campaign._id);
-    const claims = new ClaimWriter(this.models.claims(tenantId), campaignId);
+    const claims = new ClaimWriter((docs) => this.store.queue.insertClaims(tenantId, docs), campaignId);
     const buckets = [
       { key: `pn:${channel.phoneNumberId}`, perSecond: channel.throughput },
       { key: `cmp:${campaignId}`, perSecond: Math.min(campaign.throughputCap, channel.throughput) },
@@ -278,12 +274,12 @@ export class Dispatcher {
           unsent(recipient, 'The campaign stopped before this message went out; it goes out if the campaign resumes.');
           continue;
         }
-        if ((await this.lifecycle.halted(campaignId)) || !(await this.deps.tenantActive(tenantId))) {
+        if ((await this.lifecycle.halted(campaignId)) || !(await this.deps.tenants.isActive(tenantId))) {
           halted = true;
           unsent(recipient, 'The campaign stopped before this message went out; it goes out if the campaign resumes.');
           continue;
         }
-        const outcome = await this.deps.graph.sendMessage(channel, templateMessage(template, recipient));
+        const outcome = await this.deps.platform.graph.sendMessage(channel, templateMessage(template, recipient));
         if (!outcome.ok && outcome.kind === 'rejected' && outcome.code === 130429) await this.deps.buckets.slowDown(`pn:${channel.phoneNumberId}`, channel.throughput, 15_000);
         settlements.push({ recipient, verdict: verdictOf(outcome, recipient.attempt, this.deps.settings) });
       }

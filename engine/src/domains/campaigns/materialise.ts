@@ -1,9 +1,7 @@
-import type { AnyBulkWriteOperation } from 'mongoose';
 import type { AudienceMember, SkipReason, TemplateView } from '@parley/common';
-import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import { paramsFor } from './campaign-template.js';
-import { queuePageIdOf, type CampaignDoc, type QueuePageDoc, type RecipientDoc } from './campaigns.model.js';
-import type { CampaignModels } from './campaigns.ports.js';
+import type { CampaignDoc, RecipientDoc } from './campaigns.model.js';
+import type { CampaignStore } from './campaigns.repository.js';
 
 const INSERT_BATCH = 1000;
 
@@ -22,7 +20,7 @@ export function skipReasonOf(member: AudienceMember, marketing: boolean): SkipRe
  * pair, so running it again after a crash, or in a second process, adds nobody twice; a second person with a number already taken is kept as skipped (`duplicate`).
  */
 export async function materialise(
-  models: CampaignModels,
+  store: Pick<CampaignStore, 'campaigns' | 'queue'>,
   tenantId: string,
   campaign: CampaignDoc,
   template: TemplateView,
@@ -37,12 +35,7 @@ export async function materialise(
   let page = 0;
   // One batch is written while the next is read and built; a failed write surfaces at the next flush.
   let writing: Promise<void> = Promise.resolve();
-  const write = async (docs: RecipientDoc[], n: number) => {
-    await insertIgnoringDuplicates(models, tenantId, docs);
-    // Every batch gets its page, empty or not: the first missing page is the end of the queue.
-    const ids = docs.filter((r) => r.status === 'queued').map((r) => r._id);
-    await insertPage(models, tenantId, { _id: queuePageIdOf(campaignId, n), campaignId, page: n, ids });
-  };
+  const write = (docs: RecipientDoc[], n: number) => store.queue.addBatch(tenantId, campaignId, n, docs);
   const flush = async () => {
     await writing;
     if (batch.length === 0) return;
@@ -87,42 +80,6 @@ export async function materialise(
   }
   await flush();
   await writing;
-  await models.campaigns(tenantId).updateOne({ _id: campaign._id }, { $set: { materialisedAt: new Date() } });
+  await store.campaigns.markMaterialised(tenantId, campaign._id);
   return count;
 }
-
-async function insertIgnoringDuplicates(models: CampaignModels, tenantId: string, docs: RecipientDoc[]): Promise<void> {
-  try {
-    await models.recipients(tenantId).insertMany(docs, { ordered: false, lean: true });
-  } catch (error) {
-    // Recipients already there from an interrupted run: they keep whatever happened to them since.
-    const failed = writeErrorsOf(error);
-    if (failed ? failed.every(isDuplicateKeyError) : isDuplicateKeyError(error)) return;
-    throw error;
-  }
-}
-
-/** A page written by an interrupted run stays as it was: its recipients are the ones stored then. */
-async function insertPage(models: CampaignModels, tenantId: string, doc: QueuePageDoc): Promise<void> {
-  try {
-    await models.queuePages(tenantId).create(doc);
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
-}
-
-/** The per-document errors of an unordered insertMany/bulkWrite, or null for another error. */
-export function writeErrorsOf(error: unknown): unknown[] | null {
-  if (typeof error === 'object' && error !== null && 'writeErrors' in error && Array.isArray(error.writeErrors)) return error.writeErrors;
-  return null;
-}
-
-/** The position in the batch of a write error (`index`, or `err.index` in older drivers). */
-export function indexOfWriteError(error: unknown): number | null {
-  if (typeof error !== 'object' || error === null) return null;
-  if ('index' in error && typeof error.index === 'number') return error.index;
-  if ('err' in error) return indexOfWriteError(error.err);
-  return null;
-}
-
-export type RecipientWrite = AnyBulkWriteOperation<RecipientDoc>;

@@ -1,7 +1,5 @@
-import type { UpdateQuery } from 'mongoose';
 import type { SendOutcome } from '../../platform/whatsapp/graph-client.js';
 import { policyFor, reasonFor } from '../../platform/whatsapp/error-policy.js';
-import type { RecipientDoc } from './campaigns.model.js';
 
 /** What became of one attempt, from the Graph answer or from a `failed` status webhook. */
 export type Verdict =
@@ -42,22 +40,4 @@ export function verdictOf(outcome: SendOutcome, attempt: number, settings: Retry
   if (outcome.kind === 'ambiguous') return { kind: 'ambiguous', detail: `No answer from WhatsApp (${outcome.message}); waiting for its status.` };
   if (outcome.kind === 'unsent') return { kind: 'retry', code: 0, delayMs: 1000, detail: `WhatsApp could not be reached: ${outcome.message}` };
   return verdictForCode(outcome.code, outcome.message, attempt, settings);
-}
-
-/** The recipient update a verdict makes, applied only to the attempt it is about. */
-export function updateFor(verdict: Verdict, recipient: Pick<RecipientDoc, 'attempt'>, now: Date): UpdateQuery<RecipientDoc> {
-  switch (verdict.kind) {
-    case 'sent':
-      return { $set: { status: 'sent', statusRank: 1, wamid: verdict.wamid, sentAt: now, reason: null, errorCode: null }, $push: { timeline: { status: 'sent', at: now, detail: null } } };
-    case 'ambiguous':
-      return { $set: { status: 'sending', claimedAt: now }, $push: { timeline: { status: 'sending', at: now, detail: verdict.detail } } };
-    case 'retry':
-    case 'template':
-      return {
-        $set: { status: 'queued', statusRank: 0, attempt: recipient.attempt + 1, notBefore: new Date(now.getTime() + (verdict.kind === 'retry' ? verdict.delayMs : 0)), claimedAt: null, errorCode: verdict.code || null },
-        $push: { timeline: { status: 'queued', at: now, detail: verdict.detail } },
-      };
-    case 'failed':
-      return { $set: { status: 'failed', reason: verdict.reason, errorCode: verdict.code }, $push: { timeline: { status: 'failed', at: now, detail: verdict.reason } } };
-  }
 }

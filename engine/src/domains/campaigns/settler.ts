@@ -1,9 +1,10 @@
 import type { PauseReason } from '@parley/common';
+import type { Platform } from '../../platform/domain.js';
 import type { CampaignLifecycle } from './campaign.lifecycle.js';
-import { ACTIVE_STATUSES, claimIdOf, type RecipientDoc } from './campaigns.model.js';
-import type { CampaignModels, CampaignsDeps } from './campaigns.ports.js';
-import { updateFor, type Verdict } from './outcomes.js';
-import { writeGuarded } from './recipient-writes.js';
+import { claimIdOf, type RecipientDoc } from './campaigns.model.js';
+import type { CampaignSettings, CustomersPort, TemplatesPort } from './campaigns.ports.js';
+import type { RecipientsRepository } from './recipients.repository.js';
+import type { Verdict } from './outcomes.js';
 
 /** The last outcomes of a campaign; a person who resumes it starts a fresh window. */
 export const errorWindowKey = (campaignId: string): string => `cmperr:${campaignId}`;
@@ -20,11 +21,6 @@ for _, outcome in ipairs(window) do
 end
 return { #window, failures }
 `;
-
-/** Everyone still queued of a cancelled campaign is skipped, with the reason `cancelled`. */
-export async function skipQueuedAsCancelled(models: CampaignModels, tenantId: string, campaignId: string, at: Date): Promise<void> {
-  await models.recipients(tenantId).updateMany({ campaignId, status: 'queued' }, { $set: { status: 'skipped', reason: 'cancelled' }, $push: { timeline: { status: 'skipped', at, detail: 'cancelled' } } });
-}
 
 export interface Settlement {
   recipient: RecipientDoc;
@@ -63,27 +59,34 @@ export class KnownRanks {
  * 131050 revokes marketing consent, 131026 marks the customer unreachable, template codes resync
  * templates and pause the campaign, and too many failures pause it too.
  */
+export interface SettlerDeps {
+  platform: Pick<Platform, 'redis' | 'logger'>;
+  settings: CampaignSettings;
+  recipients: RecipientsRepository;
+  lifecycle: CampaignLifecycle;
+  customers: Pick<CustomersPort, 'setMarketingConsent' | 'markUnreachable'>;
+  templates: Pick<TemplatesPort, 'sync'>;
+}
+
 export class Settler {
   readonly known = new KnownRanks();
+  private readonly lifecycle: CampaignLifecycle;
 
-  constructor(
-    private readonly deps: CampaignsDeps,
-    private readonly models: CampaignModels,
-    private readonly lifecycle: CampaignLifecycle,
-  ) {}
+  constructor(private readonly deps: SettlerDeps) {
+    this.lifecycle = deps.lifecycle;
+  }
 
   async apply(tenantId: string, campaignId: string, settlements: Settlement[]): Promise<void> {
     if (settlements.length === 0) return;
     const now = new Date();
     // Only the attempt this is about, and never back from what a status webhook already said.
-    const writes = settlements.map(({ recipient, verdict }) => ({ id: recipient._id, guard: { attempt: recipient.attempt, statuses: ACTIVE_STATUSES }, update: updateFor(verdict, recipient, now) }));
-    await writeGuarded(this.deps.db, this.models, tenantId, writes);
+    await this.deps.recipients.recordVerdicts(tenantId, settlements, now);
     // Sent, or past `queued`/`sending` already (a status came first), or given up: either way a
     // `sent` status of the attempt has nothing left to do.
     for (const { recipient, verdict } of settlements) if (verdict.kind === 'sent') this.known.note(claimIdOf(recipient._id, recipient.attempt), 1);
     // A cancel that came while this batch was under way: what the batch put back is skipped too.
     if (settlements.some((s) => s.verdict.kind === 'retry' || s.verdict.kind === 'template') && (await this.lifecycle.status(campaignId)) === 'cancelled') {
-      await skipQueuedAsCancelled(this.models, tenantId, campaignId, now);
+      await this.deps.recipients.skipQueuedAsCancelled(tenantId, campaignId, now);
     }
     await this.consequences(tenantId, campaignId, settlements);
     const sent = settlements.filter((s) => s.verdict.kind === 'sent');
@@ -101,7 +104,7 @@ export class Settler {
   async rememberRecent(tenantId: string, recipients: RecipientDoc[]): Promise<void> {
     const ttl = Math.max(1, Math.round(this.deps.settings.replyWindowMs / 1000));
     if (recipients.length === 0) return;
-    const pipeline = this.deps.redis.pipeline();
+    const pipeline = this.deps.platform.redis.pipeline();
     for (const r of recipients) {
       pipeline.set(`cmprecent:${tenantId}:${r.phone.replace(/\D/g, '')}`, r._id, 'EX', ttl);
       if (r.waId) pipeline.set(`cmprecent:${tenantId}:${r.waId}`, r._id, 'EX', ttl);
@@ -112,7 +115,7 @@ export class Settler {
 
   /** The recipients a customer was sent campaign messages as, within about the reply window. */
   async recentOf(tenantId: string, customerId: string): Promise<string[]> {
-    return this.deps.redis.smembers(recentKey(tenantId, customerId));
+    return this.deps.platform.redis.smembers(recentKey(tenantId, customerId));
   }
 
   /**
@@ -126,7 +129,7 @@ export class Settler {
     const { errorWindow, errorRate } = this.deps.settings;
     // Counted in Redis: the window comes back as two numbers, not as its every entry for every
     // delivered message.
-    const [known, failures] = (await this.deps.redis.eval(RECORD_OUTCOMES, 1, errorWindowKey(campaignId), errorWindow, ...outcomes)) as [number, number];
+    const [known, failures] = (await this.deps.platform.redis.eval(RECORD_OUTCOMES, 1, errorWindowKey(campaignId), errorWindow, ...outcomes)) as [number, number];
     if (known < errorWindow) return;
     if (failures / known > errorRate) {
       await this.lifecycle.autoPause(tenantId, campaignId, 'error_rate', `${failures} of the last ${known} messages failed, more than the ${Math.round(errorRate * 100)}% allowed. Check why in the failed recipients before resuming.`);
@@ -141,11 +144,11 @@ export class Settler {
       if (verdict.code === 131050) {
         await this.deps.customers.setMarketingConsent(tenantId, recipient.customerId, 'revoked', 'campaign_error', { campaignId, recipientId: recipient._id, code: 131050 });
       } else if (verdict.code === 131026) {
-        await this.deps.customers.customers(tenantId).updateOne({ _id: recipient.customerId }, { $set: { unreachable: true } });
+        await this.deps.customers.markUnreachable(tenantId, recipient.customerId);
       }
     }
     if (pause) {
-      this.deps.templates.sync(tenantId).catch((error: unknown) => this.deps.logger.error({ err: error, tenantId }, 'template resync failed'));
+      this.deps.templates.sync(tenantId).catch((error: unknown) => this.deps.platform.logger.error({ err: error, tenantId }, 'template resync failed'));
       await this.lifecycle.autoPause(tenantId, campaignId, pause.reason, pause.message);
     }
   }
