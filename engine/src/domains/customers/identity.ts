@@ -1,6 +1,11 @@
-import type { Types } from 'mongoose';
-import { keyedObjectId } from '../../platform/db/keyed-id.js';
 import { toE164 } from './phone.js';
+
+/** Who wrote in, as WhatsApp names them. */
+export interface InboundIdentity {
+  waId: string | null;
+  userId: string | null;
+  name: string | null;
+}
 
 /**
  * The identity key of someone with a number: `wa:` and the digits of their E.164 number, the same
@@ -16,14 +21,4 @@ export function identityKeysOf(identity: { waId: string | null; userId: string |
   if (identity.waId) keys.push(phoneIdentityKey(toE164(identity.waId) ?? identity.waId));
   if (identity.userId) keys.push(`u:${identity.userId}`);
   return keys;
-}
-
-/** A customer's `_id`: finding a person by their number is a read by `_id`. */
-export function customerIdOf(tenantId: string, identityKey: string): Types.ObjectId {
-  return keyedObjectId('customer', tenantId, identityKey);
-}
-
-/** Whether the customer has the `_id` their identity key gives (not one stored before keyed ids). */
-export function hasKeyedId(tenantId: string, customer: { _id: Types.ObjectId; identityKey: string }): boolean {
-  return customerIdOf(tenantId, customer.identityKey).equals(customer._id);
 }
