@@ -1,17 +1,13 @@
-import { Types, type AnyBulkWriteOperation, type Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
+import { Types, type UpdateQuery } from 'mongoose';
 import { importEntryRef, phoneIdentityKey, type ConsentChange, type ConsentImportPageDoc, type CustomerDoc } from '../customers/index.js';
-import type { Database } from '../../platform/db/database.js';
-import { findByIds } from '../../platform/db/by-id.js';
 import type { PlannedPerson } from './import-plan.js';
-import { updateById } from '../../platform/db/bulk.js';
+import type { ImportPeopleWrites } from './import-people.repository.js';
 
 export interface ImportTarget {
-  db: Database;
   importId: string;
   fileName: string;
-  customers: Model<CustomerDoc>;
-  ledgerPages: Model<ConsentImportPageDoc>;
+  /** The tenant's people and consent ledger. */
+  people: ImportPeopleWrites;
   /** Every person of the file joins these lists and gets these tags. */
   listIds: string[];
   addTags: string[];
@@ -87,7 +83,7 @@ function newCustomer(target: ImportTarget, person: PlannedPerson, at: Date, ledg
 }
 
 /** Only what the file says: an empty cell never erases what Parley knows. */
-function updateOf(target: ImportTarget, person: PlannedPerson, at: Date, ledgerRef: string | undefined): AnyBulkWriteOperation<CustomerDoc> {
+function updateOf(target: ImportTarget, person: PlannedPerson, at: Date, ledgerRef: string | undefined): { _id: Types.ObjectId; update: UpdateQuery<CustomerDoc> } {
   const { row } = person;
   const set: Record<string, unknown> = { ...consentFields(person, at) };
   if (row.name) set.name = row.name;
@@ -98,24 +94,14 @@ function updateOf(target: ImportTarget, person: PlannedPerson, at: Date, ledgerR
   const addToSet: Record<string, { $each: string[] }> = {};
   if (tags.length > 0) addToSet.tags = { $each: tags };
   if (target.listIds.length > 0) addToSet.listIds = { $each: target.listIds };
-  return updateById<CustomerDoc>(
-    { _id: person.id },
-    {
+  return {
+    _id: person.id,
+    update: {
       ...(Object.keys(set).length > 0 ? { $set: set } : {}),
       ...(Object.keys(addToSet).length > 0 ? { $addToSet: addToSet } : {}),
       ...(ledgerRef ? { $push: { consentLedger: ledgerRef } } : {}),
     },
-  );
-}
-
-function writeErrorIndexes(error: unknown): number[] {
-  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) throw error;
-  const list = (error as { writeErrors: unknown }).writeErrors;
-  const errors = Array.isArray(list) ? list : [list];
-  return errors.map((e: { index?: number; err?: { index?: number }; code?: number; err_code?: number }) => {
-    if (!isDuplicateKeyError(e) && !isDuplicateKeyError(e.err ?? null)) throw error;
-    return e.index ?? e.err?.index ?? -1;
-  });
+  };
 }
 
 /**
@@ -125,24 +111,14 @@ function writeErrorIndexes(error: unknown): number[] {
  */
 async function insertOrFold(target: ImportTarget, persons: PlannedPerson[], at: Date, refs: Map<PlannedPerson, string>): Promise<PlannedPerson[]> {
   if (persons.length === 0) return [];
-  const docs = persons.map((p) => newCustomer(target, p, at, refs.get(p)));
-  try {
-    await target.customers.collection.insertMany(docs, { ordered: false });
-    return [];
-  } catch (error) {
-    const lost = writeErrorIndexes(error).map((i) => persons[i]).filter((p): p is PlannedPerson => p !== undefined);
-    const sameId = new Set((await findByIds(target.db, target.customers, lost.map((p) => String(p.id)), { _id: 1 })).map((w) => String(w._id)));
-    const others = lost.filter((p) => !sameId.has(String(p.id)));
-    const winners = others.length > 0 ? await target.customers.find({ identityKey: { $in: others.map((p) => phoneIdentityKey(p.row.phone)) } }, { _id: 1, identityKey: 1 }).lean() : [];
-    const byKey = new Map(winners.map((w) => [w.identityKey, w._id]));
-    return lost.flatMap((p) => {
-      const id = sameId.has(String(p.id)) ? p.id : byKey.get(phoneIdentityKey(p.row.phone));
-      if (!id) return [];
-      // Later rows of this person (see `ImportPlanner.lateFolds`) are written to the same record.
-      p.id = id;
-      return [p];
-    });
-  }
+  const holders = await target.people.insertNew(persons.map((p) => newCustomer(target, p, at, refs.get(p))));
+  return [...holders].flatMap(([i, id]) => {
+    const p = persons[i];
+    if (!p) return [];
+    // Later rows of this person (see `ImportPlanner.lateFolds`) are written to the same record.
+    p.id = id;
+    return [p];
+  });
 }
 
 /**
@@ -205,9 +181,9 @@ export async function writePlan(target: ImportTarget, batches: AsyncIterable<Pla
 
 async function writeBatch(target: ImportTarget, batch: PlannedPerson[], at: Date): Promise<ConsentChange[]> {
   const { page, refs } = ledgerPage(target, batch, at);
-  if (page) await target.ledgerPages.collection.insertOne(page);
+  if (page) await target.people.insertLedgerPage(page);
   const folded = await insertOrFold(target, batch.filter((p) => !p.existing), at, refs);
   const updates = [...batch.filter((p) => p.existing), ...folded].map((p) => updateOf(target, p, at, refs.get(p)));
-  if (updates.length > 0) await target.customers.bulkWrite(updates, { ordered: false });
+  await target.people.update(updates);
   return batch.flatMap((p) => (p.consentChange ? [{ customerId: String(p.id), from: p.consentChange.from, to: p.consentChange.consent.to, source: 'import' as const, at }] : []));
 }

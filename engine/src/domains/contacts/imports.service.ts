@@ -1,31 +1,20 @@
 import type { Readable } from 'node:stream';
-import { Types, type Model } from 'mongoose';
+import { Types } from 'mongoose';
 import { ROOMS, type ContactImportView, type ImportCounts, type ImportReport, type ImportRunBody } from '@parley/common';
-import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
+import { AppError } from '../../platform/errors/app-error.js';
 import { toSafeCsv } from '../../platform/csv/csv-safe.js';
-import type { Database } from '../../platform/db/database.js';
-import { updateGuarded } from '../../platform/db/guarded.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import type { Logger } from '../../platform/logger/logger.js';
-import { customerIdOf, phoneIdentityKey, type CustomersService } from '../customers/index.js';
-import type { NotificationsService } from '../notifications/index.js';
-import {
-  contactImportSchema,
-  importChunkSchema,
-  importEndSchema,
-  importRejectionSchema,
-  importRunClaimSchema,
-  type ContactImportDoc,
-  type ImportChunkDoc,
-  type ImportEndDoc,
-  type ImportRejectionDoc,
-  type ImportRunClaimDoc,
-} from './imports.model.js';
+import { customerIdOf, phoneIdentityKey } from '../customers/index.js';
+import type { ContactImportDoc, ImportChunkDoc, ImportEndDoc } from './imports.model.js';
+import type { ImportsRepository } from './imports.repository.js';
+import type { ImportPeopleRepository } from './import-people.repository.js';
+import type { CustomersPort, NotifyPort } from './ports.js';
 import { startHeartbeat, type Heartbeat } from './import-heartbeat.js';
 import { readCsvRows } from './csv-read.js';
 import { readUpload } from './upload-read.js';
 import { checkMapping, indexesOf, readRow, type RowRejection } from './import-row.js';
-import { countOutcomes, ImportPlanner, type KnownContact } from './import-plan.js';
+import { countOutcomes, ImportPlanner } from './import-plan.js';
 import { PERSONS_PER_BATCH, writePlan, type PlannedBatch } from './import-writer.js';
 import type { ContactListsService } from './lists.service.js';
 import { toImportView } from './contacts.views.js';
@@ -40,11 +29,12 @@ const STALLED = 'The import stopped because the server running it went down; upl
 type ImportOutcome = Omit<ImportEndDoc, '_id' | 'finishedAt'>;
 
 export interface ImportsDeps {
-  db: Database;
-  customers: CustomersService;
+  repository: ImportsRepository;
+  people: ImportPeopleRepository;
+  customers: Pick<CustomersPort, 'announceConsentChanges'>;
   lists: ContactListsService;
   realtime: RealtimeEmitter;
-  notifications: NotificationsService;
+  notifications: NotifyPort;
   logger: Logger;
   defaultCountry: (tenantId: string) => Promise<string>;
   /** A running import whose engine has not said it is alive for this long is marked failed. */
@@ -62,19 +52,11 @@ export interface ImportsDeps {
  * the periodic sweep marks failed a run whose engine went down mid-way.
  */
 export class ImportsService {
-  private readonly imports: (tenantId: string) => Model<ContactImportDoc>;
-  private readonly chunks: (tenantId: string) => Model<ImportChunkDoc>;
-  private readonly claims: (tenantId: string) => Model<ImportRunClaimDoc>;
-  private readonly rejections: (tenantId: string) => Model<ImportRejectionDoc>;
-  private readonly ends: (tenantId: string) => Model<ImportEndDoc>;
+  private readonly repository: ImportsRepository;
   private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly deps: ImportsDeps) {
-    this.imports = deps.db.defineTenantModel('ContactImport', contactImportSchema);
-    this.chunks = deps.db.defineTenantModel('ContactImportChunk', importChunkSchema);
-    this.claims = deps.db.defineTenantModel('ContactImportRun', importRunClaimSchema);
-    this.rejections = deps.db.defineTenantModel('ContactImportRejection', importRejectionSchema);
-    this.ends = deps.db.defineTenantModel('ContactImportEnd', importEndSchema);
+    this.repository = deps.repository;
   }
 
   /** A CSV or an .xlsx (read into the same stored form, so the run does not know which it was). */
@@ -85,7 +67,7 @@ export class ImportsService {
     for (let n = 0; n * CHUNK_CHARS < csv.text.length; n += 1) {
       pieces.push({ _id: `${_id}:${n}`, importId: String(_id), n, text: csv.text.slice(n * CHUNK_CHARS, (n + 1) * CHUNK_CHARS) });
     }
-    await this.chunks(tenantId).insertMany(pieces, { ordered: true, lean: true });
+    await this.repository.saveChunks(tenantId, pieces);
     const doc: ContactImportDoc = {
       _id,
       fileName,
@@ -107,30 +89,30 @@ export class ImportsService {
       progressAt: null,
       finishedAt: null,
     };
-    await this.imports(tenantId).create(doc);
+    await this.repository.create(tenantId, doc);
     return toImportView(doc);
   }
 
   async list(tenantId: string): Promise<ContactImportView[]> {
-    return (await this.imports(tenantId).find().sort({ createdAt: -1 }).limit(20).lean()).map(toImportView);
+    return (await this.repository.recent(tenantId, 20)).map(toImportView);
   }
 
   async get(tenantId: string, id: string): Promise<ContactImportDoc> {
-    const doc = Types.ObjectId.isValid(id) ? await this.imports(tenantId).findById(id).lean() : null;
+    const doc = await this.repository.find(tenantId, id);
     if (!doc) throw AppError.notFound('Import');
     return doc;
   }
 
   async report(tenantId: string, id: string, limit: number): Promise<ImportReport> {
     const doc = await this.get(tenantId, id);
-    const rejections = await this.rejections(tenantId).find({ importId: id }).sort({ row: 1 }).limit(limit).lean();
+    const rejections = await this.repository.rejectionsOf(tenantId, id, limit);
     return { import: toImportView(doc), rejections: rejections.map(({ row, value, reason }) => ({ row, value, reason })) };
   }
 
   /** Every rejected row with its reason, as CSV a spreadsheet opens safely. */
   async reportCsv(tenantId: string, id: string): Promise<{ fileName: string; csv: string }> {
     const doc = await this.get(tenantId, id);
-    const rejections = await this.rejections(tenantId).find({ importId: id }).sort({ row: 1 }).lean();
+    const rejections = await this.repository.rejectionsOf(tenantId, id);
     const csv = toSafeCsv(['row', 'value', 'reason'], rejections.map((r) => [r.row, r.value, r.reason]));
     return { fileName: `${doc.fileName.replace(/\.(csv|xlsx)$/i, '').replace(/[^\w.-]+/g, '_')}-rejected.csv`, csv };
   }
@@ -142,15 +124,10 @@ export class ImportsService {
     if (doc.status !== 'uploaded') throw new AppError('CONFLICT', `This import is already ${doc.status}`);
     const listId = body.newListName ? (await this.deps.lists.create(tenantId, body.newListName, userId)).id : body.listId;
     if (listId) await this.deps.lists.get(tenantId, listId);
-    try {
-      await this.claims(tenantId).create({ _id: id, at: new Date() });
-    } catch (error) {
-      if (isDuplicateKeyError(error)) throw new AppError('CONFLICT', 'This import is already running');
-      throw error;
-    }
+    if (!(await this.repository.claimRun(tenantId, id))) throw new AppError('CONFLICT', 'This import is already running');
     const startedAt = new Date();
     const update = { status: 'running' as const, mapping: body.mapping, listId, startedAt, progressAt: startedAt };
-    await this.imports(tenantId).updateOne({ _id: doc._id }, { $set: update });
+    await this.repository.update(tenantId, doc._id, update);
     const task = this.execute(tenantId, { ...doc, ...update }, body.addTags, userId).finally(() => this.running.delete(task));
     this.running.add(task);
     return toImportView({ ...doc, ...update });
@@ -167,7 +144,7 @@ export class ImportsService {
    */
   async failStalled(tenantId: string, stallMs = this.deps.stallMs): Promise<number> {
     const silentSince = new Date(Date.now() - stallMs);
-    const stalled = await this.imports(tenantId).find({ status: 'running', progressAt: { $lt: silentSince } }).lean();
+    const stalled = await this.repository.silentSince(tenantId, silentSince);
     for (const doc of stalled) {
       this.deps.logger.warn({ tenantId, importId: String(doc._id), processed: doc.processed, progressAt: doc.progressAt }, 'a contact import fell silent; marking it failed');
       await this.end(tenantId, doc, { status: 'failed', processed: doc.processed, counts: doc.counts, error: STALLED });
@@ -219,11 +196,11 @@ export class ImportsService {
     const id = String(doc._id);
     const mapping = doc.mapping;
     if (!mapping) throw new AppError('CONFLICT', 'The import has no column mapping');
-    const pieces = await this.chunks(tenantId).find({ importId: id }).sort({ n: 1 }).lean();
+    const pieces = await this.repository.chunksOf(tenantId, id);
     const cols = indexesOf(doc.headers, mapping);
     const country = await this.deps.defaultCountry(tenantId);
     const now = new Date();
-    const planner = new ImportPlanner(await this.knownPhones(tenantId), (phone) => customerIdOf(tenantId, phoneIdentityKey(phone)));
+    const planner = new ImportPlanner(await this.deps.people.knownPhones(tenantId), (phone) => customerIdOf(tenantId, phoneIdentityKey(phone)));
     const total = doc.rowCount;
 
     let lastEmit = 0;
@@ -244,7 +221,7 @@ export class ImportsService {
       }
       if (index === 0) yield { persons: [], rowsDone: 0 };
     }
-    const target = { db: this.deps.db, importId: id, fileName: doc.fileName, customers: this.deps.customers.customers(tenantId), ledgerPages: this.deps.customers.ledgerPages(tenantId), listIds: doc.listId ? [doc.listId] : [], addTags };
+    const target = { importId: id, fileName: doc.fileName, people: this.deps.people.writesFor(tenantId), listIds: doc.listId ? [doc.listId] : [], addTags };
     await writePlan(target, planned(), () => planner.lateFolds(), (done, changes) => {
       this.deps.customers.announceConsentChanges(tenantId, changes);
       heartbeat.report({ processed: done, counts: countOutcomes(planner, done) });
@@ -252,33 +229,16 @@ export class ImportsService {
     });
     const rows = planner.outcomes.length;
     progress(rows, true);
-    await this.chunks(tenantId).deleteMany({ importId: id });
+    await this.repository.deleteChunks(tenantId, id);
     return countOutcomes(planner, rows);
   }
 
-  /** Every phone the tenant has, read once: the import never asks the database row by row. */
-  private async knownPhones(tenantId: string): Promise<Map<string, KnownContact>> {
-    const known = new Map<string, KnownContact>();
-    const cursor = this.deps.customers
-      .customers(tenantId)
-      .find({ phone: { $ne: null } }, { phone: 1, marketingConsent: 1, consentUpdatedAt: 1 })
-      .lean()
-      .cursor({ batchSize: 5000 });
-    for await (const c of cursor) {
-      if (c.phone) known.set(c.phone, { id: c._id, marketingConsent: c.marketingConsent, consentUpdatedAt: c.consentUpdatedAt });
-    }
-    return known;
-  }
-
   private async saveRejections(tenantId: string, importId: string, rejections: RowRejection[]): Promise<void> {
-    for (let i = 0; i < rejections.length; i += 5000) {
-      const docs = rejections.slice(i, i + 5000).map((r) => ({ _id: `${importId}:${r.line}`, importId, row: r.line, value: r.value.slice(0, 200), reason: r.reason }));
-      await this.rejections(tenantId).insertMany(docs, { ordered: false, lean: true });
-    }
+    await this.repository.saveRejections(tenantId, importId, rejections.map((r) => ({ row: r.line, value: r.value.slice(0, 200), reason: r.reason })));
   }
 
   private async beat(tenantId: string, doc: ContactImportDoc, progress: { processed: number; counts: ImportCounts }): Promise<void> {
-    await updateGuarded(this.deps.db, this.imports(tenantId), doc._id, { status: 'running' }, { $set: { ...progress, progressAt: new Date() } });
+    await this.repository.beat(tenantId, doc._id, progress);
   }
 
   /**
@@ -287,17 +247,9 @@ export class ImportsService {
    */
   private async end(tenantId: string, doc: ContactImportDoc, outcome: ImportOutcome): Promise<ImportEndDoc> {
     const id = String(doc._id);
-    let end: ImportEndDoc = { _id: id, ...outcome, finishedAt: new Date() };
-    try {
-      await this.ends(tenantId).create(end);
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const stored = await this.ends(tenantId).findById(id).lean();
-      if (!stored) throw error;
-      end = stored;
-    }
+    const end = await this.repository.recordEnd(tenantId, { _id: id, ...outcome, finishedAt: new Date() });
     const { status, processed, counts, error, finishedAt } = end;
-    await this.imports(tenantId).updateOne({ _id: doc._id }, { $set: { status, processed, counts, error, finishedAt } });
+    await this.repository.update(tenantId, doc._id, { status, processed, counts, error, finishedAt });
     this.deps.realtime.toRooms([ROOMS.readers(tenantId, 'Contact')], 'contacts:import-finished', toImportView({ ...doc, status, processed, counts, error, finishedAt }));
     return end;
   }

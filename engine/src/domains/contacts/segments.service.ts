@@ -1,30 +1,29 @@
-import { Types, type Model } from 'mongoose';
 import type { SegmentFilter, SegmentView } from '@parley/common';
 import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.js';
-import type { CustomerDoc } from '../customers/index.js';
 import type { SegmentDoc } from './segments.model.js';
+import type { SegmentsRepository } from './segments.repository.js';
+import type { ContactsRepository } from './contacts.repository.js';
 import { segmentToQuery } from './segment-query.js';
-import { countWithConsent } from './audience.js';
 import { toSegmentView } from './contacts.views.js';
 
 /** Saved segments: a name and a filter; the count is always computed now. */
 export class SegmentsService {
   constructor(
-    private readonly segments: (tenantId: string) => Model<SegmentDoc>,
-    private readonly customers: (tenantId: string) => Model<CustomerDoc>,
+    private readonly repository: SegmentsRepository,
+    private readonly contacts: ContactsRepository,
   ) {}
 
   async count(tenantId: string, filter: SegmentFilter): Promise<SegmentView['count']> {
-    return countWithConsent(this.customers(tenantId), segmentToQuery(filter));
+    return this.contacts.countByConsent(tenantId, segmentToQuery(filter));
   }
 
   async list(tenantId: string): Promise<SegmentView[]> {
-    const docs = await this.segments(tenantId).find().sort({ nameKey: 1 }).lean();
+    const docs = await this.repository.all(tenantId);
     return Promise.all(docs.map(async (d) => toSegmentView(d, await this.count(tenantId, d.filter))));
   }
 
   async get(tenantId: string, id: string): Promise<SegmentDoc> {
-    const doc = Types.ObjectId.isValid(id) ? await this.segments(tenantId).findById(id).lean() : null;
+    const doc = await this.repository.find(tenantId, id);
     if (!doc) throw AppError.notFound('Segment');
     return doc;
   }
@@ -37,8 +36,8 @@ export class SegmentsService {
   async create(tenantId: string, body: { name: string; filter: SegmentFilter }, userId: string): Promise<SegmentView> {
     const now = new Date();
     try {
-      const doc = await this.segments(tenantId).create({ ...body, nameKey: body.name.toLowerCase(), createdBy: userId, createdAt: now, updatedAt: now });
-      return toSegmentView(doc.toObject(), await this.count(tenantId, body.filter));
+      const doc = await this.repository.create(tenantId, { ...body, nameKey: body.name.toLowerCase(), createdBy: userId, createdAt: now, updatedAt: now });
+      return toSegmentView(doc, await this.count(tenantId, body.filter));
     } catch (error) {
       throw isDuplicateKeyError(error) ? nameTaken(body.name) : error;
     }
@@ -47,7 +46,7 @@ export class SegmentsService {
   async update(tenantId: string, id: string, body: { name: string; filter: SegmentFilter }): Promise<SegmentView> {
     const doc = await this.get(tenantId, id);
     try {
-      await this.segments(tenantId).updateOne({ _id: doc._id }, { $set: { ...body, nameKey: body.name.toLowerCase(), updatedAt: new Date() } });
+      await this.repository.update(tenantId, doc._id, body);
     } catch (error) {
       throw isDuplicateKeyError(error) ? nameTaken(body.name) : error;
     }
@@ -56,7 +55,7 @@ export class SegmentsService {
 
   async remove(tenantId: string, id: string): Promise<void> {
     const doc = await this.get(tenantId, id);
-    await this.segments(tenantId).deleteOne({ _id: doc._id });
+    await this.repository.remove(tenantId, doc._id);
   }
 }
 
