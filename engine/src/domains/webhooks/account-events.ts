@@ -1,15 +1,10 @@
 import type { Logger } from '../../platform/logger/logger.js';
 import type { WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
-import type { ChannelsService } from '../channels/index.js';
-import type { CustomersService } from '../customers/index.js';
-import type { TemplatesService } from '../templates/index.js';
+import type { AccountEventPorts } from './ports.js';
 
 type EventItem = Extract<WebhookItem, { kind: 'event' }>;
 
-interface Deps {
-  customers: CustomersService;
-  channels: ChannelsService;
-  templates: TemplatesService;
+interface Deps extends AccountEventPorts {
   logger: Logger;
 }
 

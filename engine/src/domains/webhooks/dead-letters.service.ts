@@ -14,7 +14,7 @@ export interface PlatformActor {
 /** What dead letters need from elsewhere, handed in at composition. */
 export interface DeadLetterPorts {
   quarantine: QuarantineRepository;
-  audit: AuditService;
+  audit: Pick<AuditService, 'recordPlatform'>;
   tenantName(tenantId: string): Promise<string | null>;
   /** Processes items now, as the intake does after its 200. */
   process(tenantId: string, items: WebhookItem[]): void;

@@ -21,15 +21,3 @@ function timestamp(item: WebhookItem): number {
   if (item.kind === 'status') return Number(item.status.timestamp ?? 0);
   return 0;
 }
-
-/** A bulk insert that failed only on keys already stored (Meta redelivers) did its work. */
-export function unlessOnlyDuplicates(error: unknown): void {
-  if (!onlyDuplicates(error)) throw error;
-}
-
-function onlyDuplicates(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
-  if (Array.isArray(writeErrors) && writeErrors.length > 0) return writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
-  return (error as { code?: number }).code === 11000;
-}

@@ -2,7 +2,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { verifySignature } from '../../platform/whatsapp/signature.js';
 import type { WebhookEnvelope, WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
 import type { OpenChannel } from '../channels/index.js';
-import type { ChannelLookup } from './webhooks.service.js';
+import type { ChannelLookup } from './ports.js';
 
 /** What a POST whose signature is missing, wrong, or made for a number we do not serve gets. */
 function unauthenticated(): AppError {

@@ -1,88 +1,26 @@
-import type { Model } from 'mongoose';
 import type { Database } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { isOutageError } from '../../platform/errors/outage.js';
-import { BatchWriter } from '../../platform/db/batch-writer.js';
 import { KeyedWorkQueue } from '../../platform/jobs/work-queue.js';
 import { tasks } from '../../platform/runtime/task-labels.js';
 import { describeInbound, flattenWebhook, itemTime, parseWebhookBody, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
-import type { OpenChannel } from '../channels/index.js';
-import { findByIds } from '../../platform/db/by-id.js';
-import { CALLBACK_STATUSES, callbackIdOf, webhookCallbackSchema, webhookEventSchema, webhookPendingSchema, type WebhookCallbackDoc, type WebhookEventDoc, type WebhookPendingDoc } from './webhooks.model.js';
+import { narrow, isKind, withinTimeLimit, type AnyHandler, type HandlerRoute, type ItemHandler } from './item-handlers.js';
+import type { ChannelLookup } from './ports.js';
+import { DEFAULT_PACE, INTAKE_DEFAULTS, type IntakePace, type WebhookIntakeOptions } from './webhooks.options.js';
 import { channelOfItem, requireSignatureHeader, resolveSigned } from './signed-channels.js';
-import { inProcessingOrder, orderKey, unlessOnlyDuplicates } from './item-order.js';
+import { inProcessingOrder, orderKey } from './item-order.js';
 import { QuarantineRepository } from './quarantine.repository.js';
-
-export interface ChannelLookup {
-  byPhoneNumberId(phoneNumberId: string): Promise<OpenChannel | null>;
-  byWabaId(wabaId: string): Promise<OpenChannel | null>;
-  verifyTokens(): Promise<string[]>;
-}
-
-export type ItemHandler<K extends WebhookItem['kind']> = (tenantId: string, item: Extract<WebhookItem, { kind: K }>) => Promise<void>;
-
-/** How processing shares the process with the intake (see the work queue in the constructor). */
-export interface IntakePace {
-  /** Items processed side by side while the intake is quiet. */
-  workers: number;
-  /** Webhook requests in flight from which the intake counts as busy. */
-  busyIntake: number;
-  /** How long it stays busy after that: a burst comes in waves. */
-  busyLingerMs: number;
-  /**
-   * Items waiting from which all the workers process even while the intake is busy: under a
-   * steady stream (a campaign's statuses) the intake is always busy, and one worker falls ever
-   * further behind, leaving counters, retries and replies minutes late.
-   */
-  backlogLimit: number;
-}
-
-const DEFAULT_PACE: IntakePace = { workers: 4, busyIntake: 4, busyLingerMs: 200, backlogLimit: 5000 };
-
-export interface WebhookIntakeOptions {
-  pace?: IntakePace;
-  /**
-   * Items that say they happened longer ago than this are acknowledged and ignored: what was
-   * stored that long ago has been pruned, so a replay could not be told from a first delivery.
-   */
-  retentionMs?: number;
-  /** Processing of one item is given up after this long, and counts as a failed attempt. */
-  itemTimeoutMs?: number;
-  /** Attempts that never finished after which an item is parked as a dead letter. */
-  maxAttempts?: number;
-  /** Test-only fault (config: TEST_WEBHOOK_ABORT_MARKER): an inbound text holding it aborts the process. */
-  abortMarker?: string | null;
-}
-
-const DEFAULTS = { retentionMs: 7 * 86_400_000, itemTimeoutMs: 30_000, maxAttempts: 3 };
-
-/** A pending mark as the retry paths read it. */
-type Mark = Pick<WebhookPendingDoc, '_id' | 'attempts' | 'lastError'>;
-
-type AnyHandler = (tenantId: string, item: WebhookItem) => Promise<void>;
-
-interface Route {
-  kind: WebhookItem['kind'];
-  accepts: (item: WebhookItem) => boolean;
-  handler: AnyHandler;
-}
+import { WebhooksRepository, type Mark, type Pruned } from './webhooks.repository.js';
 
 /**
  * Webhook intake (DESIGN §6): verify, persist deduplicated, answer, then process. Items are
  * processed after the answer; a sweeper processes what a crash or an error left behind.
  */
 export class WebhooksService {
-  private readonly events: (tenantId: string) => Model<WebhookEventDoc>;
-  private readonly pending: (tenantId: string) => Model<WebhookPendingDoc>;
-  private readonly callbacks: (tenantId: string) => Model<WebhookCallbackDoc>;
+  private readonly stored: WebhooksRepository;
   private readonly handlers = new Map<WebhookItem['kind'], AnyHandler[]>();
-  private readonly routes: Route[] = [];
-  /** Which callback data `applyStoredStatuses` may be asked about (see `indexCallbacks`). */
-  private readonly indexed: ((callback: string) => boolean)[] = [];
-  private readonly writers = new Map<string, BatchWriter<WebhookEventDoc>>();
-  /** Per tenant, the pending marks of processed items, deleted together (see `clearMark`). */
-  private readonly clearers = new Map<string, BatchWriter<string>>();
+  private readonly routes: HandlerRoute[] = [];
   /** Mark deletions not yet written: `idle` waits for them too. */
   private readonly clearing = new Set<Promise<void>>();
   private readonly queue: KeyedWorkQueue;
@@ -93,24 +31,23 @@ export class WebhooksService {
   /** When this process last pruned each tenant's stored webhooks. */
   private readonly prunedAt = new Map<string, number>();
   private readonly pace: IntakePace;
-  private readonly limits: typeof DEFAULTS;
+  private readonly limits: typeof INTAKE_DEFAULTS;
   private readonly abortMarker: string | null;
   readonly quarantine: QuarantineRepository;
 
+  /** The repositories are built on `db` here, so that a test can open a service of its own. */
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly channels: ChannelLookup,
     private readonly logger: Logger,
     options: WebhookIntakeOptions = {},
   ) {
     const pace = options.pace ?? DEFAULT_PACE;
     this.pace = pace;
-    this.limits = { retentionMs: options.retentionMs ?? DEFAULTS.retentionMs, itemTimeoutMs: options.itemTimeoutMs ?? DEFAULTS.itemTimeoutMs, maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts };
+    this.limits = { retentionMs: options.retentionMs ?? INTAKE_DEFAULTS.retentionMs, itemTimeoutMs: options.itemTimeoutMs ?? INTAKE_DEFAULTS.itemTimeoutMs, maxAttempts: options.maxAttempts ?? INTAKE_DEFAULTS.maxAttempts };
     this.abortMarker = options.abortMarker ?? null;
     this.quarantine = new QuarantineRepository(db);
-    this.events = db.defineTenantModel('WebhookEvent', webhookEventSchema);
-    this.pending = db.defineTenantModel('WebhookPending', webhookPendingSchema);
-    this.callbacks = db.defineTenantModel('WebhookCallback', webhookCallbackSchema);
+    this.stored = new WebhooksRepository(db);
     // Answering Meta comes first: while a burst of webhooks is being stored, processing what is
     // already stored goes on with one worker, so that acknowledgements keep their pace and the
     // backlog is worked off, in order, once the burst has passed, or as soon as it grows long.
@@ -173,7 +110,7 @@ export class WebhooksService {
       const channel = channelOfItem(channels, item);
       if (channel) byTenant.get(channel.tenantId)?.push(item);
     }
-    for (const [tenantId, items] of byTenant) await this.store(tenantId, items);
+    for (const [tenantId, items] of byTenant) await this.stored.store(tenantId, items);
     return { tenantItems: byTenant };
   }
 
@@ -208,43 +145,29 @@ export class WebhooksService {
    * whose item is missing belongs to a request that failed before its 200: Meta sends it again.
    */
   async sweep(tenantId: string, olderThanMs: number): Promise<number> {
-    const marks = await this.pending(tenantId)
-      .find({ receivedAt: { $lt: new Date(Date.now() - olderThanMs) }, parkedAt: null }, { _id: 1, attempts: 1, lastError: 1 })
-      .sort({ receivedAt: 1 })
-      .limit(200)
-      .lean();
-    const stored = await findByIds(this.db, this.events(tenantId), marks.map((mark) => mark._id));
-    const found = new Set(stored.map((doc) => doc._id));
-    await Promise.all(marks.filter((mark) => !found.has(mark._id)).map((mark) => this.clearMark(tenantId, mark._id)));
-    await this.retry(tenantId, marks, stored.map((doc) => doc.item as WebhookItem));
-    return stored.length;
+    const { marks, items, orphaned } = await this.stored.dueForRetry(tenantId, olderThanMs);
+    await Promise.all(orphaned.map((key) => this.clearMark(tenantId, key)));
+    await this.retry(tenantId, marks, items);
+    return items.length;
   }
 
   /**
    * Deletes what arrived more than `retentionMs` ago: stored items, their callback lookups, and
    * the marks of items given up after 10 failed attempts (before dead letters). An item still
    * waiting to be processed (an engine down for longer than that), or parked, is kept until it is
-   * processed or discarded. Runs at most every `everyMs` per
-   * tenant in this process; MongoDB answers from the `receivedAt` indexes, FerretDB reads the
-   * collections through, which is why it is not run more often.
+   * processed or discarded. Runs at most every `everyMs` per tenant in this process: on FerretDB
+   * it reads the collections through.
    */
-  async prune(tenantId: string, retentionMs: number, everyMs = 3600_000): Promise<{ events: number; callbacks: number; marks: number } | null> {
+  async prune(tenantId: string, retentionMs: number, everyMs = 3600_000): Promise<Pruned | null> {
     const last = this.prunedAt.get(tenantId);
     if (last !== undefined && Date.now() - last < everyMs) return null;
     this.prunedAt.set(tenantId, Date.now());
-    const before = new Date(Date.now() - retentionMs);
-    // Lookups stored before they carried their time count from the first prune that sees them.
-    await this.db.onceForTenant(tenantId, 'webhook-callbacks-received-at', () => this.callbacks(tenantId).updateMany({ receivedAt: { $exists: false } }, { $set: { receivedAt: new Date() } }));
-    const marks = await this.pending(tenantId).deleteMany({ receivedAt: { $lt: before }, attempts: { $gte: 10 }, parkedAt: null });
-    const waiting = (await this.pending(tenantId).find({ receivedAt: { $lt: before } }, { _id: 1 }).lean()).map((mark) => mark._id);
-    const events = await this.events(tenantId).deleteMany({ receivedAt: { $lt: before }, ...(waiting.length > 0 ? { _id: { $nin: waiting } } : {}) });
-    const callbacks = await this.callbacks(tenantId).deleteMany({ receivedAt: { $lt: before }, ...(waiting.length > 0 ? { key: { $nin: waiting } } : {}) });
-    return { events: events.deletedCount, callbacks: callbacks.deletedCount, marks: marks.deletedCount };
+    return this.stored.prune(tenantId, new Date(Date.now() - retentionMs));
   }
 
   /** Statuses whose callback data passes `accepts` are stored findable by it (applyStoredStatuses). */
   indexCallbacks(accepts: (callback: string) => boolean): void {
-    this.indexed.push(accepts);
+    this.stored.indexCallbacks(accepts);
   }
 
   /**
@@ -252,42 +175,9 @@ export class WebhooksService {
    * (a restart's backlog, say), found by their callback data alone. Returns how many it processed.
    */
   async applyStoredStatuses(tenantId: string, callbackData: string[]): Promise<number> {
-    const ids = callbackData.flatMap((callback) => CALLBACK_STATUSES.map((status) => callbackIdOf(callback, status)));
-    const found = await findByIds(this.db, this.callbacks(tenantId), ids);
-    const marks = (await findByIds(this.db, this.pending(tenantId), found.map((f) => f.key), { _id: 1, attempts: 1, lastError: 1, parkedAt: 1 })).filter((mark) => !mark.parkedAt);
-    const stored = await findByIds(this.db, this.events(tenantId), marks.map((mark) => mark._id));
-    await this.retry(tenantId, marks, stored.map((doc) => doc.item as WebhookItem));
-    return stored.length;
-  }
-
-  private async store(tenantId: string, items: WebhookItem[]): Promise<void> {
-    if (items.length === 0) return;
-    const now = new Date();
-    const docs = items.map((item) => ({ _id: item.key, kind: item.kind, item, receivedAt: now }));
-    await this.writerFor(tenantId).add(docs);
-  }
-
-  private writerFor(tenantId: string): BatchWriter<WebhookEventDoc> {
-    let writer = this.writers.get(tenantId);
-    if (!writer) {
-      writer = new BatchWriter(async (docs) => {
-        // Marked pending first: an item is never stored without its mark. Duplicates (Meta
-        // redelivers) are expected and already stored; anything else fails the batch.
-        // The first attempt is counted here, folded into the mark: processing follows the 200 at
-        // once, and this way the hot path writes nothing more before it runs.
-        const marks = docs.map((doc) => ({ _id: doc._id, receivedAt: doc.receivedAt, attempts: 1, lastError: null, parkedAt: null }));
-        await this.pending(tenantId).insertMany(marks, { ordered: false, lean: true }).catch(unlessOnlyDuplicates);
-        await this.events(tenantId).insertMany(docs, { ordered: false, lean: true }).catch(unlessOnlyDuplicates);
-        const callbacks = docs.flatMap((doc) => {
-          const item = doc.item as WebhookItem;
-          const callback = item.kind === 'status' ? item.status.biz_opaque_callback_data : undefined;
-          return item.kind === 'status' && callback && this.indexed.some((accepts) => accepts(callback)) ? [{ _id: callbackIdOf(callback, item.status.status), key: doc._id, receivedAt: doc.receivedAt }] : [];
-        });
-        if (callbacks.length > 0) await this.callbacks(tenantId).insertMany(callbacks, { ordered: false, lean: true }).catch(unlessOnlyDuplicates);
-      });
-      this.writers.set(tenantId, writer);
-    }
-    return writer;
+    const { marks, items } = await this.stored.unprocessedByCallback(tenantId, callbackData);
+    await this.retry(tenantId, marks, items);
+    return items.length;
   }
 
   /**
@@ -324,16 +214,8 @@ export class WebhooksService {
    * changes nothing. Never rejects: a failed deletion is logged and left to the sweep.
    */
   private clearMark(tenantId: string, key: string): Promise<void> {
-    let clearer = this.clearers.get(tenantId);
-    if (!clearer) {
-      // One statement per mark, by primary key: FerretDB answers a filter on _id without scanning.
-      clearer = new BatchWriter(async (keys) => {
-        await this.pending(tenantId).bulkWrite(keys.map((_id) => ({ deleteMany: { filter: { _id } } })), { ordered: false });
-      });
-      this.clearers.set(tenantId, clearer);
-    }
-    const clearing: Promise<void> = clearer
-      .add([key])
+    const clearing: Promise<void> = this.stored
+      .clearMark(tenantId, key)
       .catch((error: unknown) => this.logger.warn({ err: error, tenantId, key }, 'deleting the pending mark of a processed webhook item failed; the sweep will see it'))
       .finally(() => this.clearing.delete(clearing));
     this.clearing.add(clearing);
@@ -378,34 +260,4 @@ export class WebhooksService {
   private injectFault(item: WebhookItem): void {
     if (this.abortMarker && item.kind === 'message' && describeInbound(item.message).text.includes(this.abortMarker)) process.kill(process.pid, 'SIGKILL');
   }
-}
-
-class ItemTimeout extends Error {
-  constructor(ms: number) {
-    super(`processing took longer than ${ms} ms and was given up`);
-    this.name = 'ItemTimeout';
-  }
-}
-
-/** Rejects once `ms` pass; the work itself cannot be stopped, but the item's line moves on. */
-async function withinTimeLimit(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ItemTimeout(ms)), ms);
-  });
-  try {
-    await Promise.race([work, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function isKind<K extends WebhookItem['kind']>(kind: K, item: WebhookItem): item is Extract<WebhookItem, { kind: K }> {
-  return item.kind === kind;
-}
-
-function narrow<K extends WebhookItem['kind']>(kind: K, handler: ItemHandler<K>): AnyHandler {
-  return async (tenantId, item) => {
-    if (isKind(kind, item)) await handler(tenantId, item);
-  };
 }
