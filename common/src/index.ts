@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './roles.js';
 export * from './ability.js';
 export * from './events.js';
+export * from './service-window.js';
 export * from './schemas/common.schema.js';
 export * from './schemas/auth.schema.js';
 export * from './schemas/users.schema.js';

@@ -7,9 +7,6 @@ export type ConversationState = (typeof CONVERSATION_STATES)[number];
 
 export const queueSchema = z.enum(QUEUES);
 
-/** WhatsApp's customer-service window: free-form replies only within 24 h of the last inbound. */
-export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
-
 export type ConsentState = 'granted' | 'revoked' | 'unknown';
 
 export interface CustomerSummary {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createActor } from 'xstate';
-import { conversationMachine, windowExpiresAt, type BotVerdict, type ConversationEffect, type ConversationEvent } from './conversation.machine.js';
+import { serviceWindowEnd } from '@parley/common';
+import { conversationMachine, type BotVerdict, type ConversationEffect, type ConversationEvent } from './conversation.machine.js';
 
 function start() {
   const actor = createActor(conversationMachine, { input: { conversationId: 'c1' } });
@@ -108,7 +109,7 @@ describe('conversationMachine', () => {
     const c = start();
     c.send(inbound({ kind: 'greeting' }));
     const { context } = c.actor.getSnapshot();
-    expect(windowExpiresAt(context)).to.equal((context.lastInboundAt ?? 0) + 24 * 3600 * 1000);
+    expect(serviceWindowEnd(context.lastInboundAt)).to.equal((context.lastInboundAt ?? 0) + 24 * 3600 * 1000);
   });
 
   it('ignores events that do not apply to the state (an assignment of a closed conversation)', () => {

@@ -192,7 +192,3 @@ export const conversationMachine = setup({
     },
   },
 });
-
-export function windowExpiresAt(context: ConversationContext): number | null {
-  return context.lastInboundAt === null ? null : context.lastInboundAt + 24 * 60 * 60 * 1000;
-}

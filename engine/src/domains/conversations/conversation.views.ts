@@ -1,7 +1,5 @@
-import type { ConversationView, CustomerSummary, MessageView } from '@parley/common';
+import { serviceWindowEnd, serviceWindowOpen, type ConversationView, type CustomerSummary, type MessageView } from '@parley/common';
 import type { ConversationDoc, MessageDoc } from './conversations.model.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function toMessageView(doc: MessageDoc): MessageView {
   return {
@@ -31,12 +29,19 @@ export function toConversationView(doc: ConversationDoc, customer: CustomerSumma
     lastMessageAt: doc.lastMessageAt?.toISOString() ?? null,
     lastMessagePreview: doc.lastMessagePreview,
     lastInboundAt: doc.lastInboundAt?.toISOString() ?? null,
-    windowExpiresAt: doc.lastInboundAt ? new Date(doc.lastInboundAt.getTime() + DAY_MS).toISOString() : null,
+    windowExpiresAt: windowExpiresAt(doc),
     waitingSince: doc.waitingSince?.toISOString() ?? null,
     unread: doc.unread,
   };
 }
 
+/** Whether free-form messages may go to the conversation's customer now (the 24-hour window). */
 export function windowOpen(doc: Pick<ConversationDoc, 'lastInboundAt'>, now = Date.now()): boolean {
-  return doc.lastInboundAt !== null && now - doc.lastInboundAt.getTime() < DAY_MS;
+  return serviceWindowOpen(doc.lastInboundAt?.getTime() ?? null, now);
+}
+
+/** When the conversation's 24-hour window closes (ISO), or null when the customer never wrote. */
+export function windowExpiresAt(doc: Pick<ConversationDoc, 'lastInboundAt'>): string | null {
+  const end = serviceWindowEnd(doc.lastInboundAt?.getTime() ?? null);
+  return end === null ? null : new Date(end).toISOString();
 }

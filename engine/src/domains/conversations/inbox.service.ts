@@ -6,7 +6,7 @@ import type { GraphClient } from '../../platform/whatsapp/graph-client.js';
 import type { AssignmentService } from './assignment.service.js';
 import type { ConversationsService } from './conversations.service.js';
 import type { ConversationDoc } from './conversations.model.js';
-import { windowOpen } from './conversation.views.js';
+import { windowExpiresAt, windowOpen } from './conversation.views.js';
 import type { OutboundService } from './outbound.service.js';
 import type { ChannelsPort, CustomersPort, TemplatesPort } from './ports.js';
 
@@ -41,7 +41,7 @@ export class InboxService {
     const doc = await this.visible(tenantId, auth, conversationId);
     if (!windowOpen(doc)) {
       throw new AppError('WINDOW_CLOSED', 'More than 24 hours passed since the customer last wrote: only an approved template can be sent now.', {
-        windowExpiresAt: doc.lastInboundAt ? new Date(doc.lastInboundAt.getTime() + 86_400_000).toISOString() : null,
+        windowExpiresAt: windowExpiresAt(doc),
       });
     }
     return this.send(tenantId, auth, doc, 'text', { body: text, preview_url: true }, text);
