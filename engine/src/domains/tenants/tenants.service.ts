@@ -5,6 +5,7 @@ import { AppError, isDuplicateKeyError } from '../../platform/errors/app-error.j
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import type { AuditService } from '../audit/index.js';
 import { tenantSchema, type TenantDoc } from './tenants.model.js';
+import type { TenantRegistry, TenantSummary } from './tenant-registry.js';
 
 export interface PlatformActor {
   id: string;
@@ -18,13 +19,13 @@ export interface TenantMembers {
   countMembers(tenantIds: string[]): Promise<Map<string, number>>;
 }
 
-/** The tenant registry: onboarding (with its own database), listing, suspension. */
+/** Tenants: onboarding (with its own database), listing, suspension; lookups read the registry. */
 export class TenantsService {
   private readonly tenants: Model<TenantDoc>;
-  private readonly cache = new Map<string, { doc: TenantDoc; at: number }>();
 
   constructor(
     private readonly db: Database,
+    private readonly registry: TenantRegistry,
     private readonly audit: AuditService,
     private readonly realtime: RealtimeEmitter,
     private readonly members: TenantMembers,
@@ -61,7 +62,7 @@ export class TenantsService {
       // No half-onboarded tenant: without its database or first invitation, it is removed.
       await this.tenants.deleteOne({ _id: id });
       await this.db.dropTenant(tenantId).catch(() => undefined);
-      this.cache.delete(tenantId);
+      this.registry.forget(tenantId);
       throw error;
     }
   }
@@ -75,7 +76,7 @@ export class TenantsService {
   async setStatus(tenantId: string, status: 'active' | 'suspended', reason: string | null, actor: PlatformActor): Promise<TenantView> {
     const doc = await this.findDoc(tenantId);
     await this.tenants.updateOne({ _id: doc._id }, { $set: { status, suspendedReason: status === 'suspended' ? reason : null } });
-    this.cache.delete(tenantId);
+    this.registry.forget(tenantId);
     await this.audit.recordPlatform({
       action: status === 'suspended' ? 'tenant.suspended' : 'tenant.reactivated',
       actor,
@@ -95,33 +96,16 @@ export class TenantsService {
     return this.view(tenantId);
   }
 
-  /**
-   * Looked up on every request to check the tenant is active. A short cache spares the database;
-   * this process drops its entry on a status change, and other processes see it within 2 s.
-   */
-  async find(tenantId: string): Promise<{ id: string; name: string; slug: string; status: 'active' | 'suspended' } | null> {
-    const cached = this.cache.get(tenantId);
-    let doc = cached && Date.now() - cached.at < 2000 ? cached.doc : null;
-    if (!doc) {
-      if (!Types.ObjectId.isValid(tenantId)) return null;
-      doc = await this.tenants.findById(tenantId).lean();
-      if (!doc) return null;
-      this.cache.set(tenantId, { doc, at: Date.now() });
-    }
-    return { id: String(doc._id), name: doc.name, slug: doc.slug, status: doc.status };
+  find(tenantId: string): Promise<TenantSummary | null> {
+    return this.registry.find(tenantId);
   }
 
-  /**
-   * Whether the tenant may send (campaign batches, bot replies). Read through `find`'s cache: a
-   * suspension stops this process's sends at once and every other process's within its 2 s.
-   */
-  async isActive(tenantId: string): Promise<boolean> {
-    return (await this.find(tenantId))?.status === 'active';
+  isActive(tenantId: string): Promise<boolean> {
+    return this.registry.isActive(tenantId);
   }
 
-  async findBySlug(slug: string): Promise<{ id: string } | null> {
-    const doc = await this.tenants.findOne({ slug }).lean();
-    return doc ? { id: String(doc._id) } : null;
+  findBySlug(slug: string): Promise<{ id: string } | null> {
+    return this.registry.findBySlug(slug);
   }
 
   private async view(tenantId: string): Promise<TenantView> {

@@ -1,3 +1,18 @@
+import type { DomainMount, Platform } from '../../platform/domain.js';
+import { LoginLimiter } from '../../platform/auth/login-limiter.js';
+import { SessionStore, type SessionSockets } from '../../platform/auth/sessions.js';
+import type { CookieSettings } from '../../platform/auth/session-cookie.js';
+import { PasswordHasher } from '../../platform/crypto/password-hasher.js';
+import { PRODUCTION_COST, TEST_COST } from '../../platform/crypto/passwords.js';
+import type { Mailer } from '../../platform/mail/mailer.js';
+import type { AuditService } from '../audit/index.js';
+import { AuthService } from './auth.service.js';
+import { Credentials } from './credentials.js';
+import { InvitationsService, type TenantDirectory } from './invitations.service.js';
+import { UsersService, type Actor } from './users.service.js';
+import { authRoutes } from './auth.routes.js';
+import { usersRoutes } from './users.routes.js';
+
 export { AuthService, type AuthSettings } from './auth.service.js';
 export { Credentials } from './credentials.js';
 export { InvitationsService, type TenantDirectory } from './invitations.service.js';
@@ -6,3 +21,52 @@ export { authRoutes } from './auth.routes.js';
 export { usersRoutes } from './users.routes.js';
 export { userSchema, type UserDoc } from './users.model.js';
 export { ensureAccount, type BootstrapAccount } from './accounts.bootstrap.js';
+
+export interface UsersPorts {
+  audit: AuditService;
+  mailer: Mailer;
+  /** The tenants domain's registry: which tenants exist and whether each is active. */
+  tenants: TenantDirectory;
+  /** The socket server: a session that ends drops its sockets on every process. */
+  sessionSockets: SessionSockets;
+}
+
+/** What the tenants domain needs of the people in a tenant. */
+export interface TenantMembersOfUsers {
+  inviteFirstAdmin(tenantId: string, email: string, actor: Actor): Promise<{ link: string }>;
+  countMembers(tenantIds: string[]): Promise<Map<string, number>>;
+}
+
+export interface UsersDomain extends DomainMount {
+  auth: AuthService;
+  users: UsersService;
+  invitations: InvitationsService;
+  sessions: SessionStore;
+  credentials: Credentials;
+  members: TenantMembersOfUsers;
+}
+
+/** People and their access: accounts, memberships and roles, invitations, sign-in, sessions, password resets. */
+export function createUsersDomain(platform: Platform, ports: UsersPorts): UsersDomain {
+  const { config, db, redis, realtime, logger } = platform;
+  const sessions = new SessionStore(redis, { idleSeconds: config.sessionTtlSeconds, absoluteSeconds: config.sessionAbsoluteTtlSeconds }, ports.sessionSockets);
+  const users = new UsersService(db, ports.audit, realtime, sessions);
+  const limiter = new LoginLimiter(redis, config.loginLimits);
+  const hasher = new PasswordHasher(config.env === 'test' ? TEST_COST : PRODUCTION_COST, config.passwordHashing);
+  const credentials = new Credentials(db, limiter, hasher, ports.audit);
+  const invitations = new InvitationsService(db, ports.tenants, ports.audit, ports.mailer, realtime, { credentials, hasher }, {
+    ttlMs: config.invitationTtlMs,
+    publicUrl: config.publicUrl,
+  });
+  const auth = new AuthService(db, sessions, { credentials, limiter, hasher, logger }, ports.tenants, ports.audit, ports.mailer, {
+    resetTtlMs: config.resetTtlMs,
+    publicUrl: config.publicUrl,
+  });
+  // The cookie may outlast the idle expiry: the server ends an idle session, the browser need not.
+  const cookie: CookieSettings = { secure: config.cookieSecure, maxAgeSeconds: config.sessionAbsoluteTtlSeconds };
+  const members: TenantMembersOfUsers = {
+    inviteFirstAdmin: (tenantId, email, actor) => invitations.create(tenantId, email, ['tenant_admin'], actor),
+    countMembers: (tenantIds) => users.countByTenant(tenantIds),
+  };
+  return { auth, users, invitations, sessions, credentials, members, routes: [...authRoutes(auth, invitations, cookie), ...usersRoutes(users, invitations)] };
+}
