@@ -111,6 +111,12 @@ const envSchema = z.object({
   JOBS_POLL_MS: z.coerce.number().int().min(50).default(1000),
   /** The rate card (JSON, see engine/src/domains/campaigns/rate-card.ts); the default card is in code. */
   CAMPAIGN_RATE_CARD: z.string().optional(),
+  /**
+   * A customer asked to rate a resolved conversation who has not answered after this long is not
+   * asked any more: the periodic sweep closes the conversation. A day by default, as long as the
+   * reply window the request was sent in.
+   */
+  REVIEW_TIMEOUT_SECONDS: z.coerce.number().min(1).default(24 * 3600),
   /** A running contact import whose engine has not reported for this long is marked failed (its engine went down). */
   CONTACT_IMPORT_STALL_SECONDS: z.coerce.number().min(1).default(120),
   /** A contact file (CSV or .xlsx) as uploaded; 20 MB of CSV already holds several hundred thousand contacts. */
@@ -207,6 +213,7 @@ export interface Config {
     testSends: { perUserPerHour: number; perTenantPerHour: number };
   };
   jobsPollMs: number;
+  reviewTimeoutMs: number;
   contactImportStallMs: number;
   contactImportLimits: {
     maxBytes: number;
@@ -296,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       testSends: { perUserPerHour: e.CAMPAIGN_TEST_SENDS_PER_HOUR_PER_USER, perTenantPerHour: e.CAMPAIGN_TEST_SENDS_PER_HOUR_PER_TENANT },
     },
     jobsPollMs: e.JOBS_POLL_MS,
+    reviewTimeoutMs: e.REVIEW_TIMEOUT_SECONDS * 1000,
     contactImportStallMs: e.CONTACT_IMPORT_STALL_SECONDS * 1000,
     contactImportLimits: {
       maxBytes: Math.round(e.CONTACT_IMPORT_MAX_MB * MB),

@@ -138,6 +138,23 @@ describe('Live inbox', () => {
     expect(await t.engine.db.tenant(tenant.id).collection('reviews').countDocuments({ conversationId: conversation.id, score: 4 })).to.equal(1);
   });
 
+  it('closes a conversation whose customer leaves the review request unanswered for REVIEW_TIMEOUT_SECONDS, at the next sweep', async () => {
+    const waId = '447700200009';
+    const conversation = await customerAsksForAPerson(waId);
+    await t.engine.services.webhooks.idle();
+    const resolved = await tenant.admin.post<ConversationView>(`/api/conversations/${conversation.id}/resolve`);
+    expect(resolved.status).to.equal(200);
+    await eventually(async () => (await conversationOf(tenant, waId))?.state === 'awaitingReview', 'the review request');
+    await t.engine.sweep();
+    expect((await conversationOf(tenant, waId))?.state).to.equal('awaitingReview');
+    // A day later (the default timeout), as the read model tells the sweep.
+    const askedADayAgo = new Date(Date.now() - t.engine.config.reviewTimeoutMs - 1000);
+    await t.engine.db.tenant(tenant.id).collection('conversations').updateOne({ customerId: conversation.customer.id }, { $set: { reviewRequestedAt: askedADayAgo } });
+    await t.engine.sweep();
+    expect((await conversationOf(tenant, waId))?.state).to.equal('closed');
+    expect(await t.engine.db.tenant(tenant.id).collection('reviews').countDocuments({ conversationId: conversation.id })).to.equal(0);
+  });
+
   it('handles STOP with one confirmation and a ledger entry, and START resumes', async () => {
     const waId = '447700200003';
     await wa.inject({ from: waId, name: 'Stopper', type: 'text', text: { body: 'STOP' } });

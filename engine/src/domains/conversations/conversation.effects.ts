@@ -90,7 +90,7 @@ export function registerConversationEffects(deps: Deps): void {
 
   on('review.request', async (ctx) => {
     const conversation = await conversations.find(ctx.tenantId, ctx.actorId);
-    const next: ConversationEvent = windowOpen(conversation) ? { type: 'REVIEW_REQUESTED' } : { type: 'CLOSE', reason: 'no_window' };
+    const next: ConversationEvent = windowOpen(conversation) ? { type: 'REVIEW_REQUESTED', at: Date.now() } : { type: 'CLOSE', reason: 'no_window' };
     if (next.type === 'REVIEW_REQUESTED') await sendBot(deps, ctx, 'interactive', REVIEW_LIST, 'How did we do? (rating request)');
     followUp(deps, ctx, next);
   });

@@ -79,10 +79,24 @@ describe('conversationMachine', () => {
     expect(c.state()).to.equal('assigned');
     c.send({ type: 'RESOLVE', by: 'a2' });
     expect(c.state()).to.equal('resolved');
-    c.send({ type: 'REVIEW_REQUESTED' });
+    c.send({ type: 'REVIEW_REQUESTED', at: 1000 });
+    expect(c.actor.getSnapshot().context.reviewRequestedAt).to.equal(1000);
     c.send(inbound({ kind: 'review', score: 5 }));
     expect(c.state()).to.equal('closed');
     expect(c.effects.map((e) => e.type)).to.include.members(['review.request', 'review.record']);
+  });
+
+  it('closes a conversation whose review request timed out, and forgets the request when it reopens', () => {
+    const c = start();
+    c.send(inbound({ kind: 'human' }));
+    c.send({ type: 'RESOLVE', by: 'a1' });
+    c.send({ type: 'REVIEW_REQUESTED', at: 1000 });
+    expect(c.state()).to.equal('awaitingReview');
+    c.send({ type: 'CLOSE', reason: 'review_timeout' });
+    expect(c.state()).to.equal('closed');
+    c.send(inbound({ kind: 'greeting' }));
+    expect(c.state()).to.equal('bot');
+    expect(c.actor.getSnapshot().context.reviewRequestedAt).to.equal(null);
   });
 
   it('reopens a closed conversation and lets the bot handle the new message', () => {
@@ -116,7 +130,7 @@ describe('conversationMachine', () => {
     const c = start();
     c.send(inbound({ kind: 'human' }));
     c.send({ type: 'RESOLVE', by: 'a1' });
-    c.send({ type: 'CLOSE', reason: 'agent' });
+    c.send({ type: 'CLOSE', reason: 'no_window' });
     c.send({ type: 'ASSIGN', agentId: 'a1' });
     expect(c.state()).to.equal('closed');
   });

@@ -20,8 +20,10 @@ export type ConversationEvent =
   | { type: 'TRANSFER'; queue?: Queue; agentId?: string }
   | { type: 'UNASSIGN' }
   | { type: 'RESOLVE'; by: string }
-  | { type: 'REVIEW_REQUESTED' }
-  | { type: 'CLOSE'; reason: 'review_timeout' | 'no_window' | 'agent' };
+  /** The rating request went out at `at` (epoch ms). */
+  | { type: 'REVIEW_REQUESTED'; at: number }
+  /** `review_timeout`: the customer did not rate within REVIEW_TIMEOUT_SECONDS (the sweep sends it). */
+  | { type: 'CLOSE'; reason: 'review_timeout' | 'no_window' };
 
 export interface ConversationContext {
   conversationId: string;
@@ -32,6 +34,8 @@ export interface ConversationContext {
   waitingSince: number | null;
   clarifications: number;
   topic: { kind: 'services' | 'products' | 'issues'; name: string } | null;
+  /** Epoch ms the rating request went out; absent from snapshots saved before reviews timed out. */
+  reviewRequestedAt?: number | null;
 }
 
 export type ConversationEffect =
@@ -111,12 +115,13 @@ export const conversationMachine = setup({
     requestReview: emit({ type: 'review.request' as const }),
     recordReview: emit(({ event }) => ({ type: 'review.record' as const, score: verdict(event)?.kind === 'review' ? (verdict(event) as { score: number }).score : 0, messageId: inbound(event)?.messageId ?? '' })),
     thanks: emit(({ event }) => ({ type: 'reply.text' as const, text: 'thanks' as const, messageId: inbound(event)?.messageId ?? '' })),
-    reset: assign({ clarifications: 0, topic: null, assigneeId: null, waitingSince: null }),
+    markReviewRequested: assign({ reviewRequestedAt: ({ event, context }) => (event.type === 'REVIEW_REQUESTED' ? event.at : (context.reviewRequestedAt ?? null)) }),
+    reset: assign({ clarifications: 0, topic: null, assigneeId: null, waitingSince: null, reviewRequestedAt: null }),
     replay: raise(({ event }) => event),
   },
 }).createMachine({
   id: 'conversation',
-  context: ({ input }) => ({ conversationId: input.conversationId, queue: null, assigneeId: null, lastInboundAt: null, waitingSince: null, clarifications: 0, topic: null }),
+  context: ({ input }) => ({ conversationId: input.conversationId, queue: null, assigneeId: null, lastInboundAt: null, waitingSince: null, clarifications: 0, topic: null, reviewRequestedAt: null }),
   initial: 'bot',
   states: {
     bot: {
@@ -168,7 +173,7 @@ export const conversationMachine = setup({
     resolved: {
       entry: 'requestReview',
       on: {
-        REVIEW_REQUESTED: 'awaitingReview',
+        REVIEW_REQUESTED: { target: 'awaitingReview', actions: 'markReviewRequested' },
         CLOSE: 'closed',
         INBOUND: { target: 'reopening', actions: 'replay' },
       },

@@ -17,6 +17,8 @@ export interface ConversationDoc {
   lastInboundAt: Date | null;
   lastInboundWamid: string | null;
   waitingSince: Date | null;
+  /** While awaiting a review: when it was asked for (the sweep closes it after REVIEW_TIMEOUT_SECONDS). */
+  reviewRequestedAt: Date | null;
   unread: number;
   rev: number;
   createdAt: Date;
@@ -37,6 +39,7 @@ export const conversationSchema = new Schema<ConversationDoc>(
     lastInboundAt: { type: Date, default: null },
     lastInboundWamid: { type: String, default: null },
     waitingSince: { type: Date, default: null },
+    reviewRequestedAt: { type: Date, default: null },
     unread: { type: Number, default: 0 },
     rev: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },

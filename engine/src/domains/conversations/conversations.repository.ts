@@ -7,7 +7,7 @@ import { isDuplicateKeyError } from '../../platform/errors/app-error.js';
 import { agentSettingsSchema, conversationSchema, type AgentSettingsDoc, type ConversationDoc } from './conversations.model.js';
 
 /** What a committed transition writes into the read model (see ConversationsService.apply). */
-export type Projection = Pick<ConversationDoc, 'state' | 'queue' | 'assigneeId' | 'topic' | 'lastInboundAt' | 'waitingSince' | 'rev'> &
+export type Projection = Pick<ConversationDoc, 'state' | 'queue' | 'assigneeId' | 'topic' | 'lastInboundAt' | 'waitingSince' | 'reviewRequestedAt' | 'rev'> &
   Partial<Pick<ConversationDoc, 'lastMessageAt' | 'lastMessagePreview' | 'lastInboundWamid'>>;
 
 export interface ListFilter {
@@ -93,6 +93,15 @@ export class ConversationsRepository {
   /** Conversations waiting in a queue, longest wait first. */
   async waiting(tenantId: string, limit: number): Promise<ConversationDoc[]> {
     return this.conversations(tenantId).find({ state: 'queued' }).sort({ waitingSince: 1 }).limit(limit).lean();
+  }
+
+  /**
+   * Conversations whose rating request went out before `askedBefore` and is still unanswered.
+   * On MongoDB the `state` prefix of the queue index serves it; the local FerretDB reads the
+   * collection, once per sweep and not per request.
+   */
+  async unansweredReviews(tenantId: string, askedBefore: Date, limit: number): Promise<ConversationDoc[]> {
+    return this.conversations(tenantId).find({ state: 'awaitingReview', reviewRequestedAt: { $lte: askedBefore } }).limit(limit).lean();
   }
 
   /** How many conversations each agent holds now. */

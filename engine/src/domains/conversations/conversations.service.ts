@@ -56,10 +56,25 @@ export class ConversationsService {
       topic: context.topic,
       lastInboundAt: context.lastInboundAt === null ? null : new Date(context.lastInboundAt),
       waitingSince: state === 'queued' && context.waitingSince !== null ? new Date(context.waitingSince) : null,
+      reviewRequestedAt: state === 'awaitingReview' && typeof context.reviewRequestedAt === 'number' ? new Date(context.reviewRequestedAt) : null,
       rev: result.rev,
     };
     await this.repository.project(tenantId, conversationId, projection, inbound !== undefined && !result.duplicate);
     return this.broadcast(tenantId, conversationId);
+  }
+
+  /**
+   * Closes the conversations whose customer was asked for a rating `timeoutMs` ago or more and
+   * has not given one. Run by the periodic sweep, so the timer survives restarts; safe to run twice
+   * (the event id names the request's revision) and from several processes.
+   */
+  async closeUnansweredReviews(tenantId: string, timeoutMs: number): Promise<number> {
+    const unanswered = await this.repository.unansweredReviews(tenantId, new Date(Date.now() - timeoutMs), 200);
+    for (const doc of unanswered) {
+      const id = String(doc._id);
+      await this.apply(tenantId, id, { type: 'CLOSE', reason: 'review_timeout' }, `review-timeout:${id}:${doc.rev}`);
+    }
+    return unanswered.length;
   }
 
   /**

@@ -34,7 +34,7 @@ export interface ConversationsDomain extends DomainMount {
   socketEvents: SocketEventSpec[];
   /** Run for every authenticated socket: an agent whose last connection closes goes offline. */
   onConnection(socket: ParleySocket): void;
-  /** Finishes what a crash left: effects of committed transitions, ambiguous sends, waiting queues. */
+  /** Finishes what a crash left (effects of committed transitions, ambiguous sends, waiting queues) and closes unanswered review requests. */
   sweepTenant(tenantId: string): Promise<void>;
 }
 
@@ -80,6 +80,7 @@ export function createConversationsDomain(platform: Platform, ports: Conversatio
       await host.sweep(tenantId, 30_000);
       await outbound.sweepAmbiguous(tenantId, 10 * 60_000);
       await assignment.drain(tenantId);
+      await conversations.closeUnansweredReviews(tenantId, platform.config.reviewTimeoutMs);
     },
   };
 }
