@@ -38,16 +38,12 @@ export type Ack = (result: { ok: true } | { ok: false; error: { code: string; me
 
 export interface ClientToServerEvents {
   'presence:set': (status: PresenceStatus, ack?: Ack) => void;
-  /** Follow one conversation's timeline live (authorised like reading it). */
-  'conversation:join': (conversationId: string, ack?: Ack) => void;
-  'conversation:leave': (conversationId: string, ack?: Ack) => void;
 }
 
 export const ROOMS = {
   tenant: (tenantId: string) => `tenant:${tenantId}`,
   queue: (tenantId: string, queue: string) => `tenant:${tenantId}:queue:${queue}`,
   user: (userId: string) => `user:${userId}`,
-  conversation: (conversationId: string) => `conversation:${conversationId}`,
   /** Everyone in the tenant who may read a subject: events about it go there, not to the whole tenant. */
   readers: (tenantId: string, subject: ReaderRoomSubject) => `tenant:${tenantId}:readers:${subject}`,
 } as const;

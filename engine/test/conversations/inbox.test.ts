@@ -208,6 +208,16 @@ describe('Live inbox', () => {
     expect(seen.marketer).to.deep.equal([]);
   });
 
+  it('has no conversation room to join: an open conversation\'s events reach the agent through the rooms of their roles', async () => {
+    expect(t.engine.socketEvents.map((spec) => String(spec.event))).to.include('presence:set').and.not.include.members(['conversation:join']);
+    const socket = await connect(t.url, care.client.sessionCookie);
+    sockets.push(socket);
+    const seen: string[] = [];
+    socket.on('message:created', (m) => seen.push(m.text));
+    await wa.inject({ from: '447700200001', type: 'text', text: { body: 'seen without joining' } });
+    await eventually(async () => seen.includes('seen without joining'), 'the event at the care agent');
+  });
+
   it('assigns a new conversation at once to an agent who is already online', async () => {
     await tenant.admin.patch(`/api/agents/${care.userId}`, { capacity: 10 });
     await customerAsksForAPerson('447700200007');

@@ -3,12 +3,15 @@ import type { ParleySocket, SocketEventSpec } from '../../platform/realtime/sock
 import type { Logger } from '../../platform/logger/logger.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import type { AssignmentService } from './assignment.service.js';
-import type { InboxService } from './inbox.service.js';
 
 const STATUSES: readonly PresenceStatus[] = ['online', 'away', 'offline'];
 
-/** Presence and following one conversation live; each event authorised like its HTTP twin. */
-export function inboxSocketEvents(inbox: InboxService, assignment: AssignmentService): SocketEventSpec[] {
+/**
+ * Presence, authorised like reading conversations. There is nothing to join to follow one
+ * conversation: its events go to its queue's room, its assignee and its readers (see
+ * ConversationAudience), which every socket joins by its roles as it connects.
+ */
+export function inboxSocketEvents(assignment: AssignmentService): SocketEventSpec[] {
   const presence: SocketEventSpec<'presence:set'> = {
     event: 'presence:set',
     access: { action: 'read', subject: 'Conversation' },
@@ -23,34 +26,7 @@ export function inboxSocketEvents(inbox: InboxService, assignment: AssignmentSer
       ack?.({ ok: true });
     },
   };
-  const join: SocketEventSpec<'conversation:join'> = {
-    event: 'conversation:join',
-    access: { action: 'read', subject: 'Conversation' },
-    handler: async (socket, conversationId, ack) => {
-      const { auth } = socket.data;
-      if (!auth.tenant || typeof conversationId !== 'string' || !/^[a-f0-9]{24}$/.test(conversationId)) {
-        ack?.({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'conversationId must be an id' } });
-        return;
-      }
-      try {
-        await inbox.visible(auth.tenant.id, auth, conversationId);
-      } catch {
-        ack?.({ ok: false, error: { code: 'NOT_FOUND', message: 'Conversation was not found' } });
-        return;
-      }
-      await socket.join(ROOMS.conversation(conversationId));
-      ack?.({ ok: true });
-    },
-  };
-  const leave: SocketEventSpec<'conversation:leave'> = {
-    event: 'conversation:leave',
-    access: { action: 'read', subject: 'Conversation' },
-    handler: async (socket, conversationId, ack) => {
-      if (typeof conversationId === 'string') await socket.leave(ROOMS.conversation(conversationId));
-      ack?.({ ok: true });
-    },
-  };
-  return [presence, join, leave] as SocketEventSpec[];
+  return [presence] as SocketEventSpec[];
 }
 
 /** When an agent's last connection on any process closes, they are offline: no new assignments. */

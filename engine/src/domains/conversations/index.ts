@@ -74,7 +74,7 @@ export function createConversationsDomain(platform: Platform, ports: Conversatio
     inbox,
     monitoring,
     routes: inboxRoutes({ conversations, inbox, assignment, monitoring, templates: ports.templates }),
-    socketEvents: inboxSocketEvents(inbox, assignment),
+    socketEvents: inboxSocketEvents(assignment),
     onConnection: trackDisconnects(realtime, assignment, logger),
     async sweepTenant(tenantId) {
       await host.sweep(tenantId, 30_000);

@@ -2,7 +2,6 @@ import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import type { ConversationView, DeliveryStatus, MessageView, Queue, SendTemplateBody } from '@parley/common';
 import { isApiError } from '../../app/http';
-import { request } from '../../app/socket';
 import { conversationsApi } from './inbox.api';
 import { isNewerStatus } from './inbox.labels';
 import { useInboxStore } from './inbox.store';
@@ -11,11 +10,6 @@ import { useInboxStore } from './inbox.store';
 const TYPING_EVERY_MS = 10_000;
 
 type Operation = 'detail' | 'send' | 'template' | 'note' | 'assign' | 'transfer' | 'resolve';
-
-/** Offline, there is nothing to join or leave: the next connection follows the open conversation. */
-function quietWhenOffline(error: unknown): void {
-  if (!isApiError(error, 'NETWORK_FAILED')) reportError(error);
-}
 
 function byTime(a: MessageView, b: MessageView): number {
   return a.at.localeCompare(b.at);
@@ -73,7 +67,6 @@ export const useConversationStore = defineStore('conversation', () => {
     if (currentId.value === id) return;
     close();
     reset(id);
-    void follow();
     const detail = await run('detail', conversationsApi.detail);
     if (!detail) return;
     receiveConversation(detail.conversation);
@@ -82,18 +75,7 @@ export const useConversationStore = defineStore('conversation', () => {
   }
 
   function close(): void {
-    const id = currentId.value;
-    if (id) request('conversation:leave', id).catch(quietWhenOffline);
     reset(null);
-  }
-
-  /**
-   * Joins the open conversation's room, where the engine may send its events only. Asked again on
-   * every connection, since the server forgets rooms with the socket.
-   */
-  async function follow(): Promise<void> {
-    const id = currentId.value;
-    if (id) await request('conversation:join', id).catch(quietWhenOffline);
   }
 
   /** Blue ticks for the customer and unread back to zero; only while the agent is looking. */
@@ -188,7 +170,6 @@ export const useConversationStore = defineStore('conversation', () => {
     windowRefused,
     open,
     close,
-    follow,
     markRead,
     typing,
     sendText,

@@ -21,9 +21,13 @@ export const inboxSocket = {
     usePresenceStore().changedElsewhere(change);
   }) satisfies ServerToClientEvents['presence:changed'],
 
-  /** On every connection, the first included: the agent's presence and the conversation they follow. */
+  /**
+   * On every connection, the first included: the agent's presence. The open conversation's events
+   * need no joining: they reach its queue's room, its assignee and its readers, rooms every socket
+   * joins by its roles when it connects.
+   */
   connected: async () => {
-    await Promise.all([usePresenceStore().announce(), useConversationStore().follow()]);
+    await usePresenceStore().announce();
   },
 
   refetch: async () => {
