@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import type { ConversationDetail, ConversationView, MessageView } from '@parley/common';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { ActorHost } from '../../platform/actors/actor-host.js';
@@ -107,23 +106,7 @@ export class ConversationsService {
 
   async addNote(tenantId: string, conversationId: string, text: string, author: { id: string; name: string }): Promise<MessageView> {
     await this.find(tenantId, conversationId);
-    const id = new Types.ObjectId();
-    const doc = await this.messages.insert(tenantId, {
-      _id: id,
-      conversationId,
-      key: `note:${String(id)}`,
-      direction: 'note',
-      type: 'note',
-      text,
-      at: new Date(),
-      author: { kind: 'agent', id: author.id, name: author.name },
-      wamid: null,
-      status: null,
-      statusRank: 0,
-      error: null,
-      attemptedAt: null,
-      payload: null,
-    });
+    const doc = await this.messages.insertNote(tenantId, conversationId, text, { kind: 'agent', id: author.id, name: author.name });
     const view = toMessageView(doc);
     await this.audience.emit(tenantId, conversationId, 'message:created', view);
     return view;

@@ -32,6 +32,27 @@ export class MessagesRepository {
     return (await this.messages(tenantId).create(message)).toObject();
   }
 
+  /** An internal note: stored under `note:<its id>`, never sent to WhatsApp. */
+  async insertNote(tenantId: string, conversationId: string, text: string, author: MessageDoc['author']): Promise<MessageDoc> {
+    const _id = new Types.ObjectId();
+    return this.insert(tenantId, {
+      _id,
+      conversationId,
+      key: `note:${String(_id)}`,
+      direction: 'note',
+      type: 'note',
+      text,
+      at: new Date(),
+      author,
+      wamid: null,
+      status: null,
+      statusRank: 0,
+      error: null,
+      attemptedAt: null,
+      payload: null,
+    });
+  }
+
   /** Stores a message under its key; null when one with that key is already stored. */
   async insertOnce(tenantId: string, message: NewMessage): Promise<MessageDoc | null> {
     try {
