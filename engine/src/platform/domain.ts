@@ -5,7 +5,7 @@ import type { RouteSpec } from './http/route.js';
 import type { Jobs } from './jobs/agenda.js';
 import type { Logger } from './logger/logger.js';
 import type { RealtimeEmitter } from './realtime/emitter.js';
-import type { SocketEventSpec } from './realtime/socket-server.js';
+import type { ParleySocket, SocketEventSpec } from './realtime/socket-server.js';
 import type { GraphClient } from './whatsapp/graph-client.js';
 
 /**
@@ -29,6 +29,8 @@ export interface DomainMount {
   routes?: RouteSpec[];
   /** Socket events the domain answers, each authorised. */
   socketEvents?: SocketEventSpec[];
+  /** Runs for every authenticated socket connection, after its rooms are joined. */
+  onConnection?(socket: ParleySocket): void;
   /** Crash recovery for one active tenant, run by the periodic sweep. */
   sweepTenant?(tenantId: string): Promise<void>;
   /** Waits for the domain's work in flight and stops its timers (the engine closes domains in reverse order). */

@@ -1,7 +1,9 @@
+import type { TenantRole } from '@parley/common';
 import type { DomainMount, Platform } from '../../platform/domain.js';
 import { LoginLimiter } from '../../platform/auth/login-limiter.js';
 import { SessionStore, type SessionSockets } from '../../platform/auth/sessions.js';
-import type { CookieSettings } from '../../platform/auth/session-cookie.js';
+import { readSessionToken, type CookieSettings } from '../../platform/auth/session-cookie.js';
+import type { AuthContext } from '../../platform/http/context.js';
 import { PasswordHasher } from '../../platform/crypto/password-hasher.js';
 import { PRODUCTION_COST, TEST_COST } from '../../platform/crypto/passwords.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
@@ -37,6 +39,13 @@ export interface TenantMembersOfUsers {
   countMembers(tenantIds: string[]): Promise<Map<string, number>>;
 }
 
+/** The active people of a tenant, for whoever hands them work or notices (conversations, notifications). */
+export interface MemberDirectory {
+  members(tenantId: string): Promise<{ id: string; name: string; roles: TenantRole[] }[]>;
+  /** One member's display name, or null when they are not a member. */
+  nameOf(tenantId: string, userId: string): Promise<string | null>;
+}
+
 export interface UsersDomain extends DomainMount {
   auth: AuthService;
   users: UsersService;
@@ -44,6 +53,11 @@ export interface UsersDomain extends DomainMount {
   sessions: SessionStore;
   credentials: Credentials;
   members: TenantMembersOfUsers;
+  directory: MemberDirectory;
+  /** How a request's session token becomes who is calling (the HTTP layer reads the cookie). */
+  authenticate(token: string): Promise<AuthContext | null>;
+  /** How a socket's handshake is authenticated, by the same cookie, and which sessions still live. */
+  socketSessions: { authenticate(cookieHeader: string | undefined): Promise<AuthContext | null>; alive(sessionIds: string[]): Promise<Set<string>> };
 }
 
 /** People and their access: accounts, memberships and roles, invitations, sign-in, sessions, password resets. */
@@ -68,5 +82,18 @@ export function createUsersDomain(platform: Platform, ports: UsersPorts): UsersD
     inviteFirstAdmin: (tenantId, email, actor) => invitations.create(tenantId, email, ['tenant_admin'], actor),
     countMembers: (tenantIds) => users.countByTenant(tenantIds),
   };
-  return { auth, users, invitations, sessions, credentials, members, routes: [...authRoutes(auth, invitations, cookie), ...usersRoutes(users, invitations)] };
+  const directory: MemberDirectory = {
+    members: async (tenantId) => (await users.list(tenantId)).filter((u) => u.status === 'active').map((u) => ({ id: u.id, name: u.name, roles: u.roles })),
+    nameOf: (tenantId, userId) => users.view(tenantId, userId).then((u) => u.name, () => null),
+  };
+  const authenticate = (token: string) => auth.resolve(token);
+  const socketSessions: UsersDomain['socketSessions'] = {
+    authenticate: async (header) => {
+      const token = readSessionToken(header, cookie);
+      return token ? auth.resolve(token) : null;
+    },
+    alive: (ids) => sessions.alive(ids),
+  };
+  const routes = [...authRoutes(auth, invitations, cookie), ...usersRoutes(users, invitations)];
+  return { auth, users, invitations, sessions, credentials, members, directory, authenticate, socketSessions, routes };
 }

@@ -27,8 +27,12 @@ export interface HttpAppOptions {
   spas: { mount: string; dir: string }[];
 }
 
-export function createHttpApp(options: HttpAppOptions): Express {
-  const app = express();
+/**
+ * Sets up the engine's Express app: security headers, request logs, probes, the raw routers
+ * (webhooks), then the API behind its Origin guard, JSON parser and session, then the web apps.
+ * The app is made before the domains (the HTTP server and Socket.IO wrap it) and set up after them.
+ */
+export function configureHttpApp(app: Express, options: HttpAppOptions): Express {
   app.set('trust proxy', options.trustProxy);
   app.disable('x-powered-by');
   app.use(helmet({ contentSecurityPolicy: { directives: cspDirectives(options.secureCookies) }, hsts: options.secureCookies }));

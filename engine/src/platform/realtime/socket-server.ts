@@ -7,7 +7,7 @@ import type { AuthContext } from '../http/context.js';
 import { OriginPolicy } from '../http/origin-guard.js';
 import type { Logger } from '../logger/logger.js';
 import type { RealtimeEmitter } from './emitter.js';
-import { sessionRoom, SocketSessions } from './socket-sessions.js';
+import { endRoom, sessionRoom, socketRevocations, SocketSessions } from './socket-sessions.js';
 
 export interface SocketData {
   auth: AuthContext;
@@ -29,22 +29,34 @@ export interface SocketEventSpec<E extends ClientEvent = ClientEvent> {
 export interface SocketServerOptions {
   pub: Redis;
   sub: Redis;
-  authenticate: (cookieHeader: string | undefined) => Promise<AuthContext | null>;
-  /** Which of these session ids are still alive. */
-  sessionsAlive: (sessionIds: string[]) => Promise<Set<string>>;
-  /** How often this process closes the sockets of sessions that ended. */
-  sweepEveryMs: number;
   /** Which pages may open a socket (the same as may call the API). */
   origins: OriginPolicy;
   logger: Logger;
 }
 
+/** What the engine mounts once its domains are built: how a handshake is authenticated, and what is answered. */
+export interface SocketMount {
+  authenticate: (cookieHeader: string | undefined) => Promise<AuthContext | null>;
+  /** Which of these session ids are still alive. */
+  sessionsAlive: (sessionIds: string[]) => Promise<Set<string>>;
+  /** How often this process closes the sockets of sessions that ended. */
+  sweepEveryMs: number;
+  events: SocketEventSpec[];
+  /** Run for every authenticated connection, after its rooms are joined. */
+  onConnection: ((socket: ParleySocket) => void)[];
+}
+
+export type SocketServer = ReturnType<typeof createSocketServer>;
+
+/**
+ * Socket.IO on the engine's HTTP server, with the Redis adapter. It is built before the domains
+ * (they emit through `emitter`, and the session store closes sockets through `sessionSockets`) and
+ * opened with `accept` after them, as HTTP routes are mounted: the engine listens only then, so no
+ * handshake arrives before it.
+ */
 export function createSocketServer(httpServer: HttpServer, options: SocketServerOptions) {
   const io: ParleyServer = new Server(httpServer, { adapter: createAdapter(options.pub, options.sub), serveClient: false });
   const events: SocketEventSpec[] = [];
-  const connectionHooks: ((socket: ParleySocket) => void)[] = [];
-  const sessions = new SocketSessions(io, { authenticate: options.authenticate, alive: options.sessionsAlive });
-  startSweep(io, sessions, options);
 
   // A page of another site must not open a socket with the person's cookie (cross-site WebSocket
   // hijacking): browsers always send Origin on a WebSocket handshake, and it must be Parley's.
@@ -52,35 +64,12 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
     const { headers } = socket.handshake;
     next(options.origins.allows(OriginPolicy.originOf(headers), headers.host) ? undefined : new Error('ORIGIN_REJECTED'));
   });
-  // The handshake carries the same httpOnly session cookie as the API; no cookie, no socket.
-  io.use((socket, next) => {
-    options
-      .authenticate(socket.handshake.headers.cookie)
-      .then((auth) => {
-        if (!auth) return next(new Error('UNAUTHENTICATED'));
-        socket.data.auth = auth;
-        next();
-      })
-      .catch((error: unknown) => next(error instanceof Error ? error : new Error(String(error))));
-  });
-
-  io.on('connection', (socket) => {
-    const { auth } = socket.data;
-    void socket.join([ROOMS.user(auth.user.id), sessionRoom(auth.sessionId)]);
-    if (auth.tenant) {
-      void socket.join(ROOMS.tenant(auth.tenant.id));
-      for (const queue of queuesForRoles(auth.tenant.roles)) void socket.join(ROOMS.queue(auth.tenant.id, queue));
-      for (const subject of READER_ROOM_SUBJECTS) if (auth.ability.can('read', subject)) void socket.join(ROOMS.readers(auth.tenant.id, subject));
-    }
-    for (const spec of events) bindEvent(socket, spec, sessions, options.logger);
-    for (const hook of connectionHooks) hook(socket);
-  });
 
   const emitter: RealtimeEmitter = {
     toUser: (userId, event, ...payload) => io.to(ROOMS.user(userId)).emit(event, ...payload),
     toRooms: (rooms, event, ...payload) => io.to(rooms).emit(event, ...payload),
-    endUserSessions: (userId, code) => sessions.endRoom(ROOMS.user(userId), code),
-    endTenantSessions: (tenantId, code) => sessions.endRoom(ROOMS.tenant(tenantId), code),
+    endUserSessions: (userId, code) => endRoom(io, ROOMS.user(userId), code),
+    endTenantSessions: (tenantId, code) => endRoom(io, ROOMS.tenant(tenantId), code),
     // Every process answers through the Redis adapter; one that cannot be asked counts as listening.
     hasListeners: async (rooms) => (await io.in(rooms).fetchSockets().catch(() => [null])).length > 0,
   };
@@ -89,16 +78,41 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
     io,
     emitter,
     /** What the session store calls to close the sockets of revoked sessions. */
-    sessionSockets: sessions.revocations,
+    sessionSockets: socketRevocations(io),
+    /** Every event answered, for the test that proves none is open. */
     events,
-    on<E extends ClientEvent>(spec: SocketEventSpec<E>): void {
-      events.push(spec as unknown as SocketEventSpec);
-    },
-    /** Runs for every authenticated connection (after its rooms are joined). */
-    onConnection(hook: (socket: ParleySocket) => void): void {
-      connectionHooks.push(hook);
+    accept(mount: SocketMount): void {
+      const sessions = new SocketSessions(io, { authenticate: mount.authenticate, alive: mount.sessionsAlive });
+      startSweep(io, sessions, mount.sweepEveryMs, options.logger);
+      events.push(...mount.events);
+      // The handshake carries the same httpOnly session cookie as the API; no cookie, no socket.
+      io.use((socket, next) => {
+        mount
+          .authenticate(socket.handshake.headers.cookie)
+          .then((auth) => {
+            if (!auth) return next(new Error('UNAUTHENTICATED'));
+            socket.data.auth = auth;
+            next();
+          })
+          .catch((error: unknown) => next(error instanceof Error ? error : new Error(String(error))));
+      });
+      io.on('connection', (socket) => {
+        joinRooms(socket);
+        for (const spec of events) bindEvent(socket, spec, sessions, options.logger);
+        for (const hook of mount.onConnection) hook(socket);
+      });
     },
   };
+}
+
+/** The rooms of the rights the socket connected with (see `SocketSessions` for when they change). */
+function joinRooms(socket: ParleySocket): void {
+  const { auth } = socket.data;
+  void socket.join([ROOMS.user(auth.user.id), sessionRoom(auth.sessionId)]);
+  if (!auth.tenant) return;
+  void socket.join(ROOMS.tenant(auth.tenant.id));
+  for (const queue of queuesForRoles(auth.tenant.roles)) void socket.join(ROOMS.queue(auth.tenant.id, queue));
+  for (const subject of READER_ROOM_SUBJECTS) if (auth.ability.can('read', subject)) void socket.join(ROOMS.readers(auth.tenant.id, subject));
 }
 
 function bindEvent(socket: ParleySocket, spec: SocketEventSpec, sessions: SocketSessions, logger: Logger): void {
@@ -127,10 +141,10 @@ function bindEvent(socket: ParleySocket, spec: SocketEventSpec, sessions: Socket
   socket.on(spec.event, listener as never);
 }
 
-function startSweep(io: ParleyServer, sessions: SocketSessions, options: SocketServerOptions): void {
+function startSweep(io: ParleyServer, sessions: SocketSessions, everyMs: number, logger: Logger): void {
   const timer = setInterval(() => {
-    sessions.sweep().catch((error: unknown) => options.logger.warn({ err: error }, 'socket session sweep failed; the next one tries again'));
-  }, options.sweepEveryMs);
+    sessions.sweep().catch((error: unknown) => logger.warn({ err: error }, 'socket session sweep failed; the next one tries again'));
+  }, everyMs);
   timer.unref();
   io.httpServer.once('close', () => clearInterval(timer));
 }

@@ -16,12 +16,31 @@ export interface SocketSessionDeps {
   alive: (sessionIds: string[]) => Promise<Set<string>>;
 }
 
+/** What the session store calls when it revokes sessions or a user's rights change. */
+export function socketRevocations(io: ParleyServer): SessionSockets {
+  return {
+    endSession: (sessionId, code) => {
+      io.to(sessionRoom(sessionId)).emit('session:ended', { code });
+      io.in(sessionRoom(sessionId)).disconnectSockets(true);
+    },
+    endUserSessions: (userId, code) => endRoom(io, ROOMS.user(userId), code),
+    // No `session:ended`: the session stands; the client reconnects and joins the rooms of its new rights.
+    reconnectUser: (userId) => io.in(ROOMS.user(userId)).disconnectSockets(true),
+  };
+}
+
+/** Tells everyone in a room why, then closes their sockets on every engine process. */
+export function endRoom(io: ParleyServer, room: string, code: 'DEACTIVATED' | 'TENANT_SUSPENDED' | 'LOGGED_OUT'): void {
+  io.to(room).emit('session:ended', { code });
+  io.in(room).disconnectSockets(true);
+}
+
 /**
  * Keeps every socket bound to the session it opened with. A socket joins its rooms once, at the
  * handshake, with the rights of that moment; when the session ends or its rights change, the socket
- * must not keep them. Revocations close the sockets at once on every engine process (through the
- * Redis adapter); as a second line, each event re-checks the session (cached briefly), and a
- * periodic sweep closes the sockets of sessions that simply expired.
+ * must not keep them. Revocations (`socketRevocations`) close the sockets at once on every engine
+ * process (through the Redis adapter); as a second line, each event re-checks the session (cached
+ * briefly), and a periodic sweep closes the sockets of sessions that simply expired.
  */
 export class SocketSessions {
   private readonly checks = new WeakMap<ParleySocket, { at: number; valid: Promise<boolean> }>();
@@ -30,22 +49,6 @@ export class SocketSessions {
     private readonly io: ParleyServer,
     private readonly deps: SocketSessionDeps,
   ) {}
-
-  /** What the session store calls when it revokes sessions or a user's rights change. */
-  readonly revocations: SessionSockets = {
-    endSession: (sessionId, code) => {
-      this.io.to(sessionRoom(sessionId)).emit('session:ended', { code });
-      this.io.in(sessionRoom(sessionId)).disconnectSockets(true);
-    },
-    endUserSessions: (userId, code) => this.endRoom(ROOMS.user(userId), code),
-    // No `session:ended`: the session stands; the client reconnects and joins the rooms of its new rights.
-    reconnectUser: (userId) => this.io.in(ROOMS.user(userId)).disconnectSockets(true),
-  };
-
-  endRoom(room: string, code: 'DEACTIVATED' | 'TENANT_SUSPENDED' | 'LOGGED_OUT'): void {
-    this.io.to(room).emit('session:ended', { code });
-    this.io.in(room).disconnectSockets(true);
-  }
 
   /** Whether the socket's session is alive with the tenant and roles it connected with. */
   stillValid(socket: ParleySocket): Promise<boolean> {
