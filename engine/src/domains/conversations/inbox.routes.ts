@@ -15,7 +15,6 @@ import type { AssignmentService } from './assignment.service.js';
 import type { ConversationsService } from './conversations.service.js';
 import type { InboxService } from './inbox.service.js';
 import type { MonitoringService } from './monitoring.service.js';
-import type { TemplatesPort } from './ports.js';
 
 const readBodySchema = z.object({ typing: z.boolean().default(false) }).strict();
 
@@ -24,9 +23,8 @@ export function inboxRoutes(deps: {
   inbox: InboxService;
   assignment: AssignmentService;
   monitoring: MonitoringService;
-  templates: TemplatesPort;
 }): RouteSpec[] {
-  const { conversations, inbox, assignment, monitoring, templates } = deps;
+  const { conversations, inbox, assignment, monitoring } = deps;
   return [
     tenantRoute({
       method: 'get',
@@ -138,7 +136,5 @@ export function inboxRoutes(deps: {
       },
     }),
     tenantRoute({ method: 'get', path: '/api/monitoring', can: ['read', 'Monitoring'], handler: ({ tenantId }) => monitoring.snapshot(tenantId) }),
-    tenantRoute({ method: 'get', path: '/api/templates', can: ['read', 'Template'], handler: ({ tenantId }) => templates.list(tenantId) }),
-    tenantRoute({ method: 'post', path: '/api/templates/sync', can: ['read', 'Template'], handler: ({ tenantId }) => templates.sync(tenantId) }),
   ];
 }

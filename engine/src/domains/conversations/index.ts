@@ -73,7 +73,7 @@ export function createConversationsDomain(platform: Platform, ports: Conversatio
     assignment,
     inbox,
     monitoring,
-    routes: inboxRoutes({ conversations, inbox, assignment, monitoring, templates: ports.templates }),
+    routes: inboxRoutes({ conversations, inbox, assignment, monitoring }),
     socketEvents: inboxSocketEvents(assignment),
     onConnection: trackDisconnects(realtime, assignment, logger),
     async sweepTenant(tenantId) {

@@ -46,9 +46,8 @@ export interface ChannelsPort {
   ofTenant(tenantId: string, phoneNumberId: string): Promise<OpenChannel | null>;
 }
 
-/** Approved templates, for the inbox once the 24-hour window has closed. */
+/** Templates, for the inbox once the 24-hour window has closed. */
 export interface TemplatesPort {
-  list(tenantId: string): Promise<TemplateView[]>;
   /** Fetches the templates again from WhatsApp (also when it refuses one the local copy calls approved). */
   sync(tenantId: string): Promise<TemplateView[]>;
   buildSend(tenantId: string, request: SendTemplateBody): Promise<{ body: Record<string, unknown>; text: string; category: string }>;

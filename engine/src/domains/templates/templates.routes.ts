@@ -6,11 +6,13 @@ import type { TemplatesService } from './templates.service.js';
 const SAMPLE_CONTENT = { category: 'MARKETING', body: { text: 'Hello {{1}}, welcome.', examples: { '1': 'Ana' } } };
 
 /**
- * Managing templates. Listing them and the sync the inbox composer uses (`GET /api/templates`,
- * `POST /api/templates/sync`) are read routes, registered with the inbox.
+ * Templates: listing them and syncing them from WhatsApp are read routes (the inbox composer uses
+ * them too); creating, changing and submitting them are a template manager's.
  */
 export function templatesRoutes(templates: TemplatesService): RouteSpec[] {
   return [
+    tenantRoute({ method: 'get', path: '/api/templates', can: ['read', 'Template'], handler: ({ tenantId }) => templates.list(tenantId) }),
+    tenantRoute({ method: 'post', path: '/api/templates/sync', can: ['read', 'Template'], handler: ({ tenantId }) => templates.sync(tenantId) }),
     tenantRoute({
       method: 'get',
       path: '/api/templates/:id',
