@@ -6,7 +6,6 @@ import type { MediaPorts } from './ports.js';
 
 export { MediaService, MEDIA_ID_TTL_MS, type MediaUsers, type SendableMedia } from './media.service.js';
 export type { MediaPorts } from './ports.js';
-export { mediaRoutes } from './media.routes.js';
 
 /** Uploads older than this without their record were cut off by a crash; the sweep deletes their chunks. */
 const INTERRUPTED_UPLOAD_MS = 3600_000;

@@ -13,9 +13,6 @@ export type { ItemHandler } from './item-handlers.js';
 export type { IntakePace, WebhookIntakeOptions } from './webhooks.options.js';
 export type { AccountEventPorts, ChannelLookup, WebhooksPorts } from './ports.js';
 export { DeadLettersService } from './dead-letters.service.js';
-export { accountEventHandler } from './account-events.js';
-export { deadLettersRoutes } from './dead-letters.routes.js';
-export { webhooksRouter } from './webhooks.routes.js';
 
 /** The webhooks domain: WhatsApp's intake, the processing of what it stored, and dead letters. */
 export interface WebhooksDomain extends DomainMount {
