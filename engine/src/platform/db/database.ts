@@ -21,6 +21,7 @@ interface SchemaMarkDoc {
  */
 export class Database {
   readonly platform: Connection;
+  private closing = false;
   private readonly platformSchemas = new Map<string, Schema>();
   private readonly tenantSchemas = new Map<string, Schema>();
 
@@ -56,7 +57,10 @@ export class Database {
   watchConnection(logger: Logger): void {
     const outage = new OutageLog(logger, 'database');
     this.root.on('error', (error: unknown) => outage.failed(error));
-    this.root.on('disconnected', () => outage.failed(new Error('disconnected')));
+    // A close of our own (shutdown, the seed finishing) is not an outage.
+    this.root.on('disconnected', () => {
+      if (!this.closing) outage.failed(new Error('disconnected'));
+    });
     this.root.on('reconnected', () => outage.recovered());
     this.root.on('connected', () => outage.recovered());
   }
@@ -196,6 +200,7 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.root.close();
   }
 }
