@@ -86,6 +86,21 @@ describe('Poison-message quarantine', () => {
     expect((await deadLetters()).items.map((letter) => letter.key)).to.not.include('msg:wamid.q.outage');
   });
 
+  it('counts outage failures as attempts once the item is over an hour old, so nothing is retried for ever', async () => {
+    const service = new WebhooksService(t.engine.db, lookup, t.engine.logger, { maxAttempts: 3 });
+    let runs = 0;
+    service.on('message', async () => {
+      runs++;
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    });
+    await deliver(service, '447700333010', [{ id: 'wamid.q.stale-outage', body: 'hello' }]);
+    await service.idle();
+    await pending().updateOne({ _id: 'msg:wamid.q.stale-outage' as never }, { $set: { receivedAt: new Date(Date.now() - 2 * 3_600_000) } });
+    for (let i = 0; i < 5; i++) await service.sweep(tenant.id, 0);
+    expect(runs, 'the fresh attempt was given back, then three counted').to.equal(4);
+    expect((await markOf('msg:wamid.q.stale-outage'))?.parkedAt).to.be.instanceOf(Date);
+  });
+
   it('gives up an item that hangs past its time limit, so the same customer\'s next message goes on, and parks it after three', async () => {
     const service = new WebhooksService(t.engine.db, lookup, t.engine.logger, { itemTimeoutMs: 150 });
     const done: string[] = [];

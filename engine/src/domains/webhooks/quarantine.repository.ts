@@ -39,6 +39,12 @@ export class QuarantineRepository {
     await this.pending(tenantId).updateOne({ _id: key }, { $inc: { attempts: -1 }, $set: { lastError: reason } });
   }
 
+  /** Whether the item came in less than `ms` ago (its mark is read by `_id`; a failure is read elsewhere). */
+  async receivedWithin(tenantId: string, key: string, ms: number): Promise<boolean> {
+    const mark = await this.pending(tenantId).findById(key, { receivedAt: 1 }).lean();
+    return !mark || Date.now() - mark.receivedAt.getTime() < ms;
+  }
+
   /**
    * Parks an item: listed for the platform first, then marked parked in its tenant, so that a
    * crash between the two leaves it unparked (the sweep parks it again), never parked unlisted.

@@ -13,6 +13,9 @@ import { inProcessingOrder, orderKey } from './item-order.js';
 import { QuarantineRepository } from './quarantine.repository.js';
 import { WebhooksRepository, type Mark, type Pruned } from './webhooks.repository.js';
 
+/** How long failures caused by a dependency away leave an item's attempts untouched. */
+const OUTAGE_GRACE_MS = 3_600_000;
+
 /**
  * Webhook intake (DESIGN §6): verify, persist deduplicated, answer, then process. Items are
  * processed after the answer; a sweeper processes what a crash or an error left behind.
@@ -235,8 +238,11 @@ export class WebhooksService {
       this.logger.error({ err: error, tenantId, key: item.key, attempt }, 'webhook item processing failed');
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       // Redis or the database away says nothing about the item: its attempt is given back, or a
-      // long outage would park every message that came in during it.
-      const recorded = isOutageError(error)
+      // long outage would park every message that came in during it. Only for a while, though: an
+      // item that still meets "an outage" after OUTAGE_GRACE_MS is treated like any failure, so
+      // nothing is retried for ever. A mark that cannot be read (the database away) counts as young.
+      const outage = isOutageError(error) && (await this.quarantine.receivedWithin(tenantId, item.key, OUTAGE_GRACE_MS).catch(() => true));
+      const recorded = outage
         ? this.quarantine.giveBackAttempt(tenantId, item.key, reason)
         : attempt >= this.limits.maxAttempts
           ? this.park(tenantId, item, attempt, reason)
