@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { AuditEntryView } from '@parley/common';
-import { browserSuite, fill, shot } from './browser-support.js';
+import { browserSuite, fill, shot, TABLET } from './browser-support.js';
 
 const NOW = Math.floor(Date.now() / 1000);
 
@@ -43,6 +43,18 @@ describe('Dead letters in the admin console', function () {
     const row = await page.locator('[data-testid="dead-letter-row"][data-key="msg:wamid.dead.0"]').textContent();
     expect(row).to.contain('Tenant dead-').and.to.contain('never finished in 3 attempts').and.to.match(/\d+(\.\d)? (B|KB)/);
     await shot(page, 'admin-dead-letters');
+  });
+
+  it('fits a tablet: the list and its actions without scrolling sideways', async function () {
+    const tablet = await page.context().newPage();
+    await tablet.setViewportSize(TABLET);
+    await tablet.goto(`${suite.base}/admin/dead-letters`);
+    await tablet.locator('[data-testid="dead-letter-row"]').nth(1).waitFor();
+    const overflow = await tablet.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).to.equal(0);
+    expect(await tablet.locator('[data-testid="dead-letter-row"][data-key="msg:wamid.dead.0"]').getByTestId('dead-letter-retry').isVisible()).to.equal(true);
+    await shot(tablet, 'admin-dead-letters-tablet');
+    await tablet.close();
   });
 
   it('retries one and discards the other, each after a confirmation, and both land in the platform audit', async function () {
