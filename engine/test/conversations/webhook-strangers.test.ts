@@ -119,6 +119,18 @@ describe('Webhook intake facing strangers', () => {
     expect(await messages.countDocuments({ wamid: 'wamid.replayed' })).to.equal(0);
   });
 
+  it('keeps the connected number\'s items of a POST that also names a number not connected here', async () => {
+    const mixed = envelopeFor(PNID, 'wamid.mixed.ours');
+    const other = envelopeFor('100000000000998', 'wamid.mixed.theirs').entry[0];
+    if (!other) throw new Error('envelope without entry');
+    mixed.entry.push(other);
+    const response = await wa.post(mixed);
+    expect(response.status).to.equal(200);
+    await t.engine.services.webhooks.idle();
+    expect(await stored('msg:wamid.mixed.ours'), 'the connected number\'s message').to.equal(1);
+    expect(await stored('msg:wamid.mixed.theirs'), 'the other number\'s message').to.equal(0);
+  });
+
   it('refuses a body nested deeper than any WhatsApp payload before parsing it, even signed', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const response = await fetch(`${t.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signatureSha256(APP_SECRET, Buffer.from(deep)) }, body: deep });

@@ -11,7 +11,7 @@ export interface HandlerRoute {
   handler: AnyHandler;
 }
 
-class ItemTimeout extends Error {
+export class ItemTimeout extends Error {
   constructor(ms: number) {
     super(`processing took longer than ${ms} ms and was given up`);
     this.name = 'ItemTimeout';

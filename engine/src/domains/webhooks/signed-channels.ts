@@ -20,25 +20,32 @@ export function requireSignatureHeader(signature: string | undefined): string {
   return signature;
 }
 
+/** Numbers or accounts a POST may name that are not connected, looked up before it is refused. */
+const MAX_UNKNOWN_REFS = 8;
+
 /**
  * Resolves every number (or account) the envelope names to its channel, and checks the signature
- * with each channel's app secret, stopping at the first that fails. A number that is not
- * connected gets the very answer a wrong signature gets, after the same HMAC, so that the
- * webhook cannot be used to learn which numbers Parley serves; and a forged POST naming many
- * numbers costs one lookup and one HMAC before it is refused.
+ * with each channel's app secret, stopping at the first that fails. Meta puts the changes of every
+ * number of an account in one POST, so a number that is not connected (never, or not any more)
+ * is skipped and its items dropped, while the connected numbers' items are kept. A POST that names
+ * no connected number gets the very answer a wrong signature gets, after the same HMAC, so that
+ * the webhook cannot be used to learn which numbers Parley serves; a forged POST naming many
+ * numbers costs a few lookups and one HMAC before it is refused.
  */
 export async function resolveSigned(lookup: ChannelLookup, envelope: WebhookEnvelope, raw: Buffer, signature: string): Promise<Map<string, OpenChannel>> {
   const byRef = new Map<string, OpenChannel>();
+  const unknown = new Set<string>();
   const verifiedSecrets = new Set<string>();
   for (const entry of envelope.entry) {
     for (const change of entry.changes) {
       const phoneNumberId = change.value.metadata?.phone_number_id;
       const ref = phoneNumberId ? numberRef(phoneNumberId) : wabaRef(entry.id);
-      if (byRef.has(ref)) continue;
+      if (byRef.has(ref) || unknown.has(ref)) continue;
+      if (unknown.size >= MAX_UNKNOWN_REFS) break;
       const channel = phoneNumberId ? await lookup.byPhoneNumberId(phoneNumberId) : await lookup.byWabaId(entry.id);
       if (!channel) {
-        verifySignature(raw, signature, NO_CHANNEL_SECRET);
-        throw unauthenticated();
+        unknown.add(ref);
+        continue;
       }
       // One POST comes from one Meta app: every channel it touches must verify the same signature.
       if (!verifiedSecrets.has(channel.appSecret)) {
@@ -47,6 +54,10 @@ export async function resolveSigned(lookup: ChannelLookup, envelope: WebhookEnve
       }
       byRef.set(ref, channel);
     }
+  }
+  if (byRef.size === 0) {
+    verifySignature(raw, signature, NO_CHANNEL_SECRET);
+    throw unauthenticated();
   }
   return byRef;
 }

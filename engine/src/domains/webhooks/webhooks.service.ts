@@ -5,7 +5,7 @@ import { isOutageError } from '../../platform/errors/outage.js';
 import { KeyedWorkQueue } from '../../platform/jobs/work-queue.js';
 import { tasks } from '../../platform/runtime/task-labels.js';
 import { describeInbound, flattenWebhook, itemTime, parseWebhookBody, type WebhookItem } from '../../platform/whatsapp/webhook-payload.js';
-import { narrow, isKind, withinTimeLimit, type AnyHandler, type HandlerRoute, type ItemHandler } from './item-handlers.js';
+import { ItemTimeout, narrow, isKind, withinTimeLimit, type AnyHandler, type HandlerRoute, type ItemHandler } from './item-handlers.js';
 import type { ChannelLookup } from './ports.js';
 import { DEFAULT_PACE, INTAKE_DEFAULTS, type IntakePace, type WebhookIntakeOptions } from './webhooks.options.js';
 import { channelOfItem, requireSignatureHeader, resolveSigned } from './signed-channels.js';
@@ -15,6 +15,8 @@ import { WebhooksRepository, type Mark, type Pruned } from './webhooks.repositor
 
 /** How long failures caused by a dependency away leave an item's attempts untouched. */
 const OUTAGE_GRACE_MS = 3_600_000;
+/** What is kept of a failure's message on the item's mark and dead letter. */
+const MAX_REASON_CHARS = 1000;
 
 /**
  * Webhook intake (DESIGN §6): verify, persist deduplicated, answer, then process. Items are
@@ -232,11 +234,16 @@ export class WebhooksService {
   private async processOne(tenantId: string, item: WebhookItem, attempt: number): Promise<{ cleared: Promise<void> } | null> {
     try {
       this.injectFault(item);
-      await withinTimeLimit(this.runHandlers(tenantId, item), this.limits.itemTimeoutMs);
+      const work = this.runHandlers(tenantId, item);
+      await withinTimeLimit(work, this.limits.itemTimeoutMs).catch((error: unknown) => {
+        // Given up, but still running: if it finishes after all, its mark goes, or the sweep would run it again.
+        if (error instanceof ItemTimeout) void work.then(() => this.clearMark(tenantId, item.key), () => undefined);
+        throw error;
+      });
       return { cleared: this.clearMark(tenantId, item.key) };
     } catch (error) {
       this.logger.error({ err: error, tenantId, key: item.key, attempt }, 'webhook item processing failed');
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const reason = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, MAX_REASON_CHARS);
       // Redis or the database away says nothing about the item: its attempt is given back, or a
       // long outage would park every message that came in during it. Only for a while, though: an
       // item that still meets "an outage" after OUTAGE_GRACE_MS is treated like any failure, so
