@@ -59,8 +59,8 @@ export class LoginLimiter {
   }
 
   async recordFailure(ip: string, account: string): Promise<void> {
-    await Promise.all([this.failuresByIp.penalty(ip, 1), this.failuresByAccount.penalty(account, 1)]);
-    const [ipState, accountState] = await Promise.all([this.failuresByIp.get(ip), this.failuresByAccount.get(account)]);
+    // A penalty answers with the state it left: no second read.
+    const [ipState, accountState] = await Promise.all([this.failuresByIp.penalty(ip, 1), this.failuresByAccount.penalty(account, 1)]);
     for (const [limiter, key, state] of [
       [this.failuresByIp, ip, ipState],
       [this.failuresByAccount, account, accountState],

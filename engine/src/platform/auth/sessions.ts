@@ -67,7 +67,10 @@ export class SessionStore {
   /** The session a cookie's token opens, if it is alive; using it restarts its idle expiry. */
   async get(token: string): Promise<{ id: string; data: SessionData } | null> {
     const hash = hashToken(token);
-    const raw = await this.redis.getex(this.key(hash), 'EX', this.lifetimes.idleSeconds);
+    // When the idle lifetime is no shorter than the absolute one (the defaults), the key's expiry
+    // set at sign-in already ends it: a plain read, one round trip per request.
+    const idleEndsFirst = this.lifetimes.idleSeconds < this.lifetimes.absoluteSeconds;
+    const raw = idleEndsFirst ? await this.redis.getex(this.key(hash), 'EX', this.lifetimes.idleSeconds) : await this.redis.get(this.key(hash));
     const parsed = raw === null ? null : sessionDataSchema.safeParse(safeJson(raw));
     if (!parsed?.success) return null;
     const now = Date.now();
@@ -77,7 +80,7 @@ export class SessionStore {
     }
     const left = this.secondsLeft(parsed.data, now);
     // Near its absolute end the idle expiry would reach past it; the key goes when the session does.
-    if (left < this.lifetimes.idleSeconds) await this.redis.expire(this.key(hash), left);
+    if (idleEndsFirst && left < this.lifetimes.idleSeconds) await this.redis.expire(this.key(hash), left);
     return { id: hash, data: parsed.data };
   }
 

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
-import { hashPassword, verifyPassword, type ScryptCost } from './passwords.js';
+import { DECOY_HASH_PROMISE, hashPassword, verifyPassword, type ScryptCost } from './passwords.js';
 
 export interface HashCapacity {
   /** Hashes running at once in this process (each holds 128 MiB at the production cost). */
@@ -25,7 +24,7 @@ export class PasswordHasher {
     private readonly cost: ScryptCost,
     private readonly capacity: HashCapacity,
   ) {
-    this.decoy = hashPassword(randomBytes(16).toString('hex'), cost);
+    this.decoy = DECOY_HASH_PROMISE(cost);
   }
 
   hash(password: string): Promise<string> {

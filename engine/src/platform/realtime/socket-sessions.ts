@@ -19,10 +19,7 @@ export interface SocketSessionDeps {
 /** What the session store calls when it revokes sessions or a user's rights change. */
 export function socketRevocations(io: ParleyServer): SessionSockets {
   return {
-    endSession: (sessionId, code) => {
-      io.to(sessionRoom(sessionId)).emit('session:ended', { code });
-      io.in(sessionRoom(sessionId)).disconnectSockets(true);
-    },
+    endSession: (sessionId, code) => endRoom(io, sessionRoom(sessionId), code),
     endUserSessions: (userId, code) => endRoom(io, ROOMS.user(userId), code),
     // No `session:ended`: the session stands; the client reconnects and joins the rooms of its new rights.
     reconnectUser: (userId) => io.in(ROOMS.user(userId)).disconnectSockets(true),
