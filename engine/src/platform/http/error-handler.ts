@@ -16,10 +16,10 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const appError = toAppError(error);
-    if (appError.code === 'UNAVAILABLE') {
+    if (appError.code === 'UNAVAILABLE' && isOutageError(error)) {
       // The dependency's own outage is logged once by its client; one line per request is enough here.
       logger.warn({ reqId: req.id, reason: error instanceof Error ? error.message : String(error) }, 'request answered 503: a dependency is away');
-    } else if (appError.status >= 500) {
+    } else if (appError.status >= 500 && appError.code !== 'UNAVAILABLE') {
       logger.error({ err: error, reqId: req.id, tenantId: req.auth?.tenant?.id }, 'request failed');
     }
     if ((appError.code === 'RATE_LIMITED' || appError.code === 'UNAVAILABLE') && appError.details?.retryAfterSeconds) {
