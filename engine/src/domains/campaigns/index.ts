@@ -31,8 +31,6 @@ export interface CampaignsDomain extends DomainMount {
   models: CampaignModels;
   /** Materialises a campaign's audience now (dispatch does it when the campaign starts). */
   materialise(tenantId: string, campaignId: string): Promise<number>;
-  /** Finishes what a crash left: effects of committed transitions, running campaigns without a job. */
-  sweep(tenantIds: string[]): Promise<void>;
   /** Arms the dispatch job of every running campaign (at boot and every little while). */
   rearm(tenantIds: string[]): Promise<void>;
   close(): Promise<void>;
@@ -73,10 +71,7 @@ export function createCampaignsDomain(platform: Platform, ports: CampaignsPorts)
       if (!campaign || !template) throw new Error(`campaign ${campaignId} or its template is missing`);
       return materialise(store, tenantId, campaign, template, ports.contacts.streamAudience(tenantId, campaign.audience));
     },
-    async sweep(tenantIds) {
-      for (const tenantId of tenantIds) await lifecycle.sweep(tenantId);
-      await rearmRunning(tenantIds, store.campaigns, lifecycle);
-    },
+    /** Finishes what a crash left: effects of committed transitions, running campaigns without a job. */
     async sweepTenant(tenantId) {
       await lifecycle.sweep(tenantId);
       await rearmRunning([tenantId], store.campaigns, lifecycle);

@@ -61,8 +61,11 @@ export function mountDomains(runtime: Runtime, mounts: EngineMounts): MountedDom
   });
   return {
     routes,
+    // One domain's failing sweep must not keep the others' crash recovery from running.
     sweepTenant: async (tenantId) => {
-      for (const domain of domains) await domain.sweepTenant?.(tenantId);
+      for (const domain of domains) {
+        await domain.sweepTenant?.(tenantId).catch((error: unknown) => logger.error({ err: error, tenantId }, 'a domain\'s sweep failed; the next sweep tries again'));
+      }
     },
     close: async () => {
       for (const domain of [...domains].reverse()) await domain.close?.();
